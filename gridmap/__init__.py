@@ -1,0 +1,25 @@
+"""GridMap: fire-safety grid management (消防安全网格精细化管理) for Chinese districts.
+
+>>> import gridmap
+>>> sorted(gridmap.LAYERS)[:3]
+['buildings', 'equipment_points', 'grid_large']
+"""
+
+from gridmap.district import District
+from gridmap.errors import CRSError, DataError, GridmapError, Problem, SaveError
+from gridmap.io import read_district, write_district
+from gridmap.schema import LAYERS
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CRSError",
+    "DataError",
+    "District",
+    "GridmapError",
+    "LAYERS",
+    "Problem",
+    "SaveError",
+    "read_district",
+    "write_district",
+]

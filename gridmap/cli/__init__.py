@@ -1,0 +1,57 @@
+"""The `gridmap` command line: thin wrappers that parse, call the package and print.
+
+Exit status: 0 success, 1 the command ran and found errors in the data,
+2 the input could not be read or the command was misused.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from gridmap.errors import GridmapError
+
+app = typer.Typer(
+    name="gridmap",
+    help="GridMap: fire-safety grid management (消防安全网格精细化管理).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def progress(message: str) -> None:
+    """Print a progress line to standard error."""
+    typer.echo(f"... {message}", err=True)
+
+
+def _register() -> None:
+    from gridmap.cli import basic  # noqa: F401  (commands register on import)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; a `GridmapError` becomes one readable message and exit status 2."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except GridmapError as exc:
+        typer.echo(f"gridmap: error: {exc}", err=True)
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("gridmap: aborted", err=True)
+        return 130
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""`District`: the typed layers of one district, in one metric working CRS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from gridmap.crs import WEB_CRS
+from gridmap.errors import Problem
+from gridmap.schema import LAYERS
+
+Layer = gpd.GeoDataFrame | pd.DataFrame
+
+
+@dataclass(frozen=True)
+class District:
+    """The layers of a district, keyed by schema layer name.
+
+    Every spatial layer is in `crs`, a projected CRS in metres. Layers the
+    file did not have are absent (use `get` or ``name in district``).
+    `problems` holds the warnings found at load; `extra_layers` names layers of
+    the file that GridMap does not manage and keeps untouched when saving;
+    `source_names` maps a layer to its name in the file (an alias such as
+    大网格), under which it is saved again.
+    """
+
+    layers: Mapping[str, Layer]
+    crs: CRS
+    path: str | None = None
+    problems: tuple[Problem, ...] = ()
+    extra_layers: tuple[str, ...] = ()
+    source_crs: Mapping[str, str] = field(default_factory=dict)
+    source_names: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Layer:
+        if name not in self.layers:
+            known = ", ".join(self.layers)
+            raise KeyError(f"the district has no layer {name!r}; it has: {known}")
+        return self.layers[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.layers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.layers)
+
+    def get(self, name: str) -> Layer | None:
+        return self.layers.get(name)
+
+    def with_layers(self, **layers: Layer) -> District:
+        """Return a new district with some layers replaced or added."""
+        return replace(self, layers={**self.layers, **layers})
+
+    def to_web(self, name: str) -> gpd.GeoDataFrame:
+        """Return layer `name` in EPSG:4326 for web maps and GeoJSON."""
+        layer = self[name]
+        if not isinstance(layer, gpd.GeoDataFrame):
+            raise TypeError(f"layer {name!r} has no geometry")
+        return layer.to_crs(WEB_CRS)
+
+    def summary(self) -> dict[str, object]:
+        """Layers, counts, CRS and extent, as plain data (what `gridmap info` prints)."""
+        layers: dict[str, dict[str, object]] = {}
+        for name, layer in self.layers.items():
+            spec = LAYERS.get(name)
+            entry: dict[str, object] = {
+                "features": len(layer),
+                "title_zh": spec.zh if spec else "",
+                "geometry": sorted(layer.geom_type.dropna().unique().tolist())
+                if isinstance(layer, gpd.GeoDataFrame) else [],
+            }
+            if name in self.source_crs:
+                entry["source_crs"] = self.source_crs[name]
+            layers[name] = entry
+        extent = None
+        grids = self.layers.get("grid_large")
+        if isinstance(grids, gpd.GeoDataFrame) and grids.geometry.notna().any():
+            extent = {
+                "working": [round(float(v), 3) for v in grids.total_bounds],
+                "wgs84": [round(float(v), 6) for v in grids.to_crs(WEB_CRS).total_bounds],
+            }
+        return {
+            "path": self.path,
+            "crs": f"EPSG:{self.crs.to_epsg()}" if self.crs.to_epsg() else self.crs.to_string(),
+            "crs_name": self.crs.name,
+            "extent": extent,
+            "layers": layers,
+            "extra_layers": list(self.extra_layers),
+            "problems": [p.as_dict() for p in self.problems],
+        }

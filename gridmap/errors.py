@@ -1,0 +1,75 @@
+"""Typed errors, and the `Problem` record that validation collects.
+
+Validation never stops at the first problem: it collects every `Problem` it
+finds and raises one `DataError` listing them all, each naming the file, the
+layer and the field, and saying how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what it is and how to fix it."""
+
+    severity: Severity
+    message: str
+    file: str | None = None
+    layer: str | None = None
+    field: str | None = None
+    fix: str | None = None
+    count: int | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {self.file}" if self.file else "",
+                f"layer {self.layer!r}" if self.layer else "",
+                f"field {self.field!r}" if self.field else "",
+            )
+            if part
+        )
+        text = f"{where}: {self.message}" if where else self.message
+        if self.fix:
+            text += f" Fix: {self.fix}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class GridmapError(Exception):
+    """Base class of every error GridMap raises on purpose."""
+
+
+class DataError(GridmapError):
+    """Input data cannot be used; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, *, file: str | None = None):
+        if isinstance(problems, str):
+            problems = Problem("error", problems, file=file)
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems found:"]
+        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
+        return "\n".join(lines)
+
+
+class CRSError(DataError):
+    """A coordinate reference system is missing, unreadable or unsuitable."""
+
+
+class SaveError(GridmapError):
+    """A district could not be written; the original file is untouched."""

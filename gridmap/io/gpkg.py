@@ -1,0 +1,281 @@
+"""District GeoPackages: reading with validation, atomic writing.
+
+`read_district` opens a GeoPackage, finds the schema's layers (also under
+their Chinese alias names), validates and types them, and returns a
+`District` in a metric working CRS. Every problem is collected and raised
+once as a `DataError` naming file, layer and field. `write_district` saves
+atomically: the new file is written beside the target and renamed over it,
+the previous file is kept as ``<name>.bak``, and layers GridMap does not
+manage (QGIS styles, the user's own layers) are carried over untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError
+from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCRSError
+
+from gridmap.crs import metric_crs_for_frame
+from gridmap.district import District, Layer
+from gridmap.errors import CRSError, DataError, Problem, SaveError
+from gridmap.layers import validate_layer
+from gridmap.schema import LAYERS, layer_alias_map
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+Progress = Callable[[str], None]
+
+
+def _error(message: str, file: str, *, fix: str | None = None, layer: str | None = None) -> DataError:
+    return DataError([Problem("error", message, file=file, layer=layer, fix=fix)])
+
+
+def _open_listing(path: Path) -> list[tuple[str, str | None]]:
+    """Check that `path` is a readable GeoPackage and list its layers."""
+    file = str(path)
+    if not path.exists():
+        raise _error("file not found.", file, fix="check the path, or create the sample "
+                     "district with `gridmap demo`.")
+    if path.is_dir():
+        raise _error("is a folder, not a GeoPackage file.", file)
+    if path.stat().st_size == 0:
+        raise _error("the file is empty (0 bytes).", file,
+                     fix="restore it from its backup (.bak) or export it again from QGIS.")
+    with path.open("rb") as fh:
+        header = fh.read(len(_SQLITE_MAGIC))
+    if header != _SQLITE_MAGIC:
+        raise _error(
+            "is not a GeoPackage (a GeoPackage is an SQLite database; this file is not).", file,
+            fix="save the data as GeoPackage (.gpkg), e.g. in QGIS with Export > Save Features "
+                "As > GeoPackage; Shapefile, GeoJSON and KML go through `gridmap import`.")
+    try:
+        listing = pyogrio.list_layers(path)
+        driver = pyogrio.read_info(path, layer=0)["driver"] if len(listing) else "GPKG"
+    except (DataSourceError, DataLayerError) as exc:
+        raise _error(f"cannot be read as a GeoPackage ({exc}); the file may be corrupt.", file,
+                     fix="restore it from its backup (.bak) or export it again.") from exc
+    if driver != "GPKG":
+        raise _error(f"is an SQLite database but not a GeoPackage (GDAL sees {driver}).", file,
+                     fix="export the layers to a GeoPackage (.gpkg).")
+    return [(str(name), geom) for name, geom in listing]
+
+
+def _match_layers(names: Iterable[str]) -> tuple[dict[str, str], list[str], list[Problem]]:
+    """Map canonical layer names to the file's layer names; the rest are extra layers."""
+    aliases = layer_alias_map()
+    found: dict[str, str] = {}
+    extra: list[str] = []
+    problems: list[Problem] = []
+    for name in names:
+        canonical = aliases.get(name.strip().lower())
+        if canonical is None:
+            extra.append(name)
+        elif canonical in found:
+            keep = name if name == canonical else found[canonical]
+            other = found[canonical] if keep == name else name
+            found[canonical] = keep
+            extra.append(other)
+            problems.append(Problem(
+                "warning", f"layers {keep!r} and {other!r} both look like {canonical!r}; "
+                f"using {keep!r}, keeping {other!r} untouched.", layer=canonical))
+        else:
+            found[canonical] = name
+    return found, extra, problems
+
+
+def _layer_crs(path: Path, layer: str, *, fallback: CRS | None) -> tuple[CRS | None, Problem | None]:
+    file = str(path)
+    info = pyogrio.read_info(path, layer=layer)
+    if info.get("geometry_type") is None:
+        return None, None
+    text = info.get("crs")
+    if not text:
+        if fallback is not None:
+            return fallback, None
+        return None, Problem(
+            "error", "the layer has no coordinate reference system.", file=file, layer=layer,
+            fix="set the layer's CRS in QGIS (Layer CRS > Set layer CRS) or pass the CRS "
+                "explicitly (gridmap info FILE --crs EPSG:4547; read_district(path, crs=...)).")
+    try:
+        return CRS.from_user_input(text), None
+    except ProjCRSError as exc:
+        return None, Problem(
+            "error", f"the CRS cannot be read by PROJ ({exc}).", file=file, layer=layer,
+            fix="reassign a standard CRS such as EPSG:4490 (CGCS2000) or EPSG:4547.")
+
+
+def _read_layer(path: Path, layer: str, crs: CRS | None) -> Layer:
+    frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=False)
+    if isinstance(frame, gpd.GeoDataFrame) and crs is not None:
+        frame = frame.set_crs(crs, allow_override=True)
+    return frame
+
+
+def read_district(
+    path: str | os.PathLike[str],
+    *,
+    crs: str | CRS | None = None,
+    working_crs: str | CRS | None = None,
+    coerce_ids: bool = False,
+    progress: Progress | None = None,
+) -> District:
+    """Open a district GeoPackage, validate it and return its typed layers.
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file.
+    crs
+        CRS to assume for layers that have none; without it such a layer is an error.
+    working_crs
+        Metric CRS to work in; by default chosen from the data (`gridmap.crs`).
+    coerce_ids
+        Convert numeric ids to text instead of reporting them as an error.
+    progress
+        Called with a short message as each layer is read.
+
+    Raises
+    ------
+    DataError
+        Listing every problem that makes the file unusable.
+    """
+    path = Path(path)
+    file = str(path)
+    fallback = CRS.from_user_input(crs) if crs is not None else None
+    listing = _open_listing(path)
+    found, extra, problems = _match_layers(name for name, _ in listing)
+    for name, spec in LAYERS.items():
+        if spec.required and name not in found:
+            problems.append(Problem(
+                "error", f"required layer {name!r} ({spec.zh}) is missing.", file=file, layer=name,
+                fix=f"add it (accepted names: {', '.join((name, *spec.aliases[:3]))}); "
+                    f"the file has: {', '.join(n for n, _ in listing) or 'no layers'}."))
+    layers: dict[str, Layer] = {}
+    source_crs: dict[str, str] = {}
+    for name, source in found.items():
+        if progress:
+            progress(f"reading {name}")
+        layer_crs, crs_problem = _layer_crs(path, source, fallback=fallback)
+        if crs_problem is not None:
+            problems.append(Problem(**{**crs_problem.__dict__, "layer": name}))
+            continue
+        try:
+            raw = _read_layer(path, source, layer_crs)
+        except (DataSourceError, DataLayerError, ValueError) as exc:
+            problems.append(Problem("error", f"the layer cannot be read ({exc}).", file=file,
+                                    layer=name, fix="restore the file or export it again."))
+            continue
+        typed, found_problems = validate_layer(raw, LAYERS[name], file=file,
+                                               coerce_ids=coerce_ids)
+        problems += [p if p.file else Problem(**{**p.__dict__, "file": file})
+                     for p in found_problems]
+        layers[name] = typed
+        if layer_crs is not None:
+            source_crs[name] = layer_crs.to_string()
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise (CRSError if all("CRS" in p.message for p in errors) else DataError)(errors)
+    target = _choose_working_crs(layers, working_crs, file)
+    layers = {name: _to_crs(layer, target) for name, layer in layers.items()}
+    return District(layers=layers, crs=target, path=file, problems=tuple(problems),
+                    extra_layers=tuple(extra), source_crs=source_crs,
+                    source_names={k: v for k, v in found.items() if k in layers})
+
+
+def _choose_working_crs(layers: dict[str, Layer], working_crs: str | CRS | None,
+                        file: str) -> CRS:
+    if working_crs is not None:
+        target = CRS.from_user_input(working_crs)
+        if not target.is_projected:
+            raise CRSError(f"the working CRS {target.name} is not projected; choose a metric "
+                           "CRS such as EPSG:4547.", file=file)
+        return target
+    for name in ("grid_large", "grid_medium", "grid_small", *LAYERS):
+        layer = layers.get(name)
+        if isinstance(layer, gpd.GeoDataFrame) and layer.geometry.notna().any():
+            return metric_crs_for_frame(layer)
+    raise DataError("no layer has any geometry, so the district cannot be placed.", file=file)
+
+
+def _to_crs(layer: Layer, target: CRS) -> Layer:
+    if not isinstance(layer, gpd.GeoDataFrame) or layer.crs is None or layer.crs == target:
+        return layer
+    return layer.to_crs(target)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def _for_file(layer: Layer) -> Layer:
+    """Prepare a layer for GeoPackage: datetimes in UTC, geometry-less layers as tables."""
+    out = layer.copy()
+    for column in out.columns:
+        dtype = out[column].dtype
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert("UTC")
+    if isinstance(out, gpd.GeoDataFrame) and out.geometry.isna().all() and len(out):
+        out = pd.DataFrame(out.drop(columns=out.geometry.name))
+    return out
+
+
+def write_layers(path: str | os.PathLike[str], layers: dict[str, Layer], *,
+                 backup: bool = True) -> None:
+    """Write `layers` (file layer name -> frame) into `path` atomically.
+
+    Layers of an existing file that are not in `layers` are kept. On any
+    failure the original file is left byte-for-byte unchanged and `SaveError`
+    is raised.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise SaveError(f"{target} is a folder; give a .gpkg file name.")
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+    try:
+        if target.exists():
+            shutil.copy2(target, tmp)
+        for name, layer in layers.items():
+            _write_one(tmp, name, layer)
+        written = {str(n) for n, _ in pyogrio.list_layers(tmp)}
+        missing = set(layers) - written
+        if missing:
+            raise SaveError(f"layers {sorted(missing)} were not written")
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        if target.exists() and backup:
+            shutil.copy2(target, target.with_name(target.name + ".bak"))
+        os.replace(tmp, target)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, SaveError):
+            raise
+        raise SaveError(f"could not save {target} ({exc}); the original file is unchanged.") from exc
+
+
+def _write_one(path: Path, name: str, layer: Layer) -> None:
+    frame = _for_file(layer)
+    options = {"OVERWRITE": "YES"} if path.exists() else {}
+    pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", layer_options=options)
+
+
+def write_district(district: District, path: str | os.PathLike[str] | None = None, *,
+                   layers: Iterable[str] | None = None, backup: bool = True) -> None:
+    """Save a district's layers (all, or those named) atomically to `path`.
+
+    Layers are written under the names they had in the source file, so a QGIS
+    project pointing at them keeps working.
+    """
+    target = path if path is not None else district.path
+    if target is None:
+        raise SaveError("the district has no file; give a path to save it to.")
+    names = list(layers) if layers is not None else list(district.layers)
+    out = {district.source_names.get(n, n): district[n] for n in names}
+    write_layers(target, out, backup=backup)

@@ -1,0 +1,207 @@
+"""Schema conformance of one layer: names, types, enums and geometry types.
+
+`conform_layer` takes a frame as read from a file and returns a typed copy in
+the schema's field names together with every `Problem` found. It never raises
+and never drops a feature; the caller decides what is fatal.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.errors import Problem
+from gridmap.schema import CHOICE_LABELS_ZH, TIMEZONE, Field, LayerSpec
+
+_TRUE = {"1", "true", "yes", "y", "t", "是", "对", "√"}
+_FALSE = {"0", "false", "no", "n", "f", "否", "不是", "×", ""}
+_LABEL_TO_CHOICE = {zh: code for code, zh in CHOICE_LABELS_ZH.items()}
+
+
+def _examples(values: pd.Series, n: int = 3) -> str:
+    shown = [repr(v) for v in pd.unique(values.astype(str))[:n]]
+    return ", ".join(shown)
+
+
+def rename_aliases(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename columns known as aliases to the schema's names; return the frame and the renames."""
+    alias_map = spec.alias_map()
+    present = set(frame.columns)
+    renames: dict[str, str] = {}
+    for column in frame.columns:
+        target = alias_map.get(str(column).strip().lower())
+        if target is None or target == column or target in present or target in renames.values():
+            continue
+        renames[column] = target
+    return frame.rename(columns=renames), renames
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(values.dtype) and values.map(type).isin((str,)).sum() + int(
+        values.isna().sum()) == len(values):
+        text = values.astype(object).where(values.notna(), None)
+        text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+        return text.where(text != "", None).astype(object)
+
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        text = str(v).strip()
+        return text or None
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def _coerce(values: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
+    """Return the coerced column and a boolean mask of values that could not be read."""
+    missing = values.isna() | (values.astype(str).str.strip() == "")
+    if field.kind in ("id", "text"):
+        out = _as_text(values)
+        if field.choices:
+            out = out.map(lambda v: _LABEL_TO_CHOICE.get(v, v) if v is not None else None)
+            bad = out.notna() & ~out.isin(field.choices)
+            return out, bad
+        return out, pd.Series(False, index=values.index)
+    if field.kind in ("int", "float"):
+        num = pd.to_numeric(values.where(~missing), errors="coerce")
+        bad = num.isna() & ~missing
+        if field.kind == "int":
+            bad |= num.notna() & (num % 1 != 0)
+            num = num.where(~bad).round().astype("Int64")
+        return num, bad
+    if field.kind == "bool":
+        text = values.where(~missing).astype(str).str.strip().str.lower()
+        out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        out[text.isin(_TRUE)] = True
+        out[text.isin(_FALSE - {""}) & ~missing] = False
+        bad = out.isna() & ~missing
+        return out, bad
+    # datetime: naive values are Asia/Shanghai local time; aware ones are converted.
+    return _to_local_datetime(values, missing)
+
+
+def _localize(parsed: pd.Series) -> pd.Series:
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return parsed.dt.tz_convert(TIMEZONE)
+    return parsed.dt.tz_localize(TIMEZONE)
+
+
+def _to_local_datetime(values: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return _localize(values), pd.Series(False, index=values.index)
+    text = values.where(~missing)
+    try:
+        parsed = _localize(pd.to_datetime(text, errors="coerce", format="ISO8601"))
+    except (ValueError, TypeError, AttributeError):
+        # Mixed offsets or odd formats: parse one by one.
+        stamps = []
+        for v in text:
+            try:
+                ts = pd.Timestamp(v) if v is not None and not pd.isna(v) else pd.NaT
+            except (ValueError, TypeError):
+                ts = pd.NaT
+            if pd.isna(ts):
+                stamps.append(pd.NaT)
+            else:
+                stamps.append(ts.tz_localize(TIMEZONE) if ts.tzinfo is None
+                              else ts.tz_convert(TIMEZONE))
+        parsed = pd.Series(stamps, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
+    bad = parsed.isna() & ~missing
+    return parsed, bad
+
+
+def _check_id_values(frame: pd.DataFrame, field: Field, where: dict) -> list[Problem]:
+    column = frame[field.name]
+    if pd.api.types.is_numeric_dtype(column.dtype) and not column.isna().all():
+        return [Problem(
+            "error",
+            f"ids are stored as numbers ({column.dtype}), not text; codes such as "
+            "410106001001 lose leading zeros and precision as numbers.",
+            field=field.name, count=int(column.notna().sum()),
+            fix=f"store {field.name!r} as a text column (QGIS: Processing > Refactor fields, "
+                "type String) or pass coerce_ids=True to convert them.",
+            **where,
+        )]
+    return []
+
+
+def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    if not isinstance(frame, gpd.GeoDataFrame):
+        if not spec.geometry_optional:
+            problems.append(Problem(
+                "error", f"the layer has no geometry; expected {' or '.join(spec.geometry or ())}.",
+                fix="save it as a spatial layer, not an attribute table.", **where))
+        return problems
+    geoms = frame.geometry
+    present = geoms.notna() & ~geoms.is_empty
+    types = geoms[present].geom_type
+    wrong = types[~types.isin(spec.geometry or ())]
+    if len(wrong):
+        found = ", ".join(f"{t} ({n})" for t, n in wrong.value_counts().items())
+        problems.append(Problem(
+            "error", f"wrong geometry type: found {found}; expected "
+            f"{' or '.join(spec.geometry or ())}.", count=len(wrong),
+            fix="convert the features (QGIS: Polygons to lines / Lines to polygons, or "
+                "Centroids for point layers) or move them to the right layer.", **where))
+    if not spec.geometry_optional and (~present).any():
+        problems.append(Problem(
+            "warning", "features without geometry are kept but cannot be placed on the map.",
+            count=int((~present).sum()), **where))
+    polygonal = present & geoms.geom_type.isin(("Polygon", "MultiPolygon"))
+    invalid = polygonal & ~shapely.is_valid(geoms.values)
+    if invalid.any():
+        ids = frame.loc[invalid, spec.id_field].astype(str).tolist()[:5]
+        problems.append(Problem(
+            "warning", f"invalid geometries (kept; the coverage check repairs and reports them), "
+            f"e.g. {', '.join(ids)}.", count=int(invalid.sum()), **where))
+    return problems
+
+
+def conform_layer(
+    frame: pd.DataFrame, spec: LayerSpec, *, file: str | None = None, coerce_ids: bool = False
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return `frame` renamed and typed to `spec`, with every problem found.
+
+    Columns that the schema does not know are kept unchanged.
+    """
+    where = {"file": file, "layer": spec.name}
+    frame, _ = rename_aliases(frame, spec)
+    frame = frame.copy()
+    problems: list[Problem] = []
+    for field in spec.fields:
+        if field.name not in frame.columns:
+            if field.required:
+                accepted = ", ".join((field.name, *field.aliases[:4]))
+                problems.append(Problem(
+                    "error", f"required field {field.name!r} ({field.zh}) is missing.",
+                    field=field.name, fix=f"add a column named one of: {accepted}.", **where))
+            continue
+        if field.kind == "id" and not coerce_ids:
+            id_problems = _check_id_values(frame, field, where)
+            if id_problems:
+                problems += id_problems
+                continue
+        coerced, bad = _coerce(frame[field.name], field)
+        if bad.any():
+            expected = (f"one of {', '.join(field.choices)}" if field.choices
+                        else {"int": "whole numbers", "float": "numbers", "bool": "yes/no values",
+                              "datetime": "dates such as 2025-06-01 08:30"}.get(field.kind, "text"))
+            problems.append(Problem(
+                "error", f"{int(bad.sum())} values cannot be read as {expected}, e.g. "
+                f"{_examples(frame.loc[bad, field.name])}.", field=field.name,
+                count=int(bad.sum()), fix="correct or clear these values.", **where))
+        frame[field.name] = coerced
+    if spec.id_field in frame.columns:
+        blank = frame[spec.id_field].isna()
+        if blank.any() and not any(p.field == spec.id_field for p in problems):
+            problems.append(Problem(
+                "error", f"{int(blank.sum())} features have no {spec.id_field}.",
+                field=spec.id_field, count=int(blank.sum()),
+                fix=f"give every feature a {spec.id_field}.", **where))
+    problems += _check_geometry(frame, spec, where)
+    return frame, problems
