@@ -71,7 +71,8 @@ class District:
                 "features": len(layer),
                 "title_zh": spec.zh if spec else "",
                 "geometry": sorted(layer.geom_type.dropna().unique().tolist())
-                if isinstance(layer, gpd.GeoDataFrame) else [],
+                if isinstance(layer, gpd.GeoDataFrame)
+                else [],
             }
             if name in self.source_crs:
                 entry["source_crs"] = self.source_crs[name]

@@ -13,8 +13,9 @@ from gridmap.cli import app, progress
 @app.command()
 def info(
     file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
-    crs: str | None = typer.Option(None, help="CRS to assume for layers without one, "
-                                   "e.g. EPSG:4490."),
+    crs: str | None = typer.Option(
+        None, help="CRS to assume for layers without one, e.g. EPSG:4490."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Show layers, feature counts, CRS, extent and the problems found at load."""
@@ -34,8 +35,9 @@ def info(
     for name, entry in summary["layers"].items():
         geometry = "/".join(entry["geometry"]) or "table"
         source = entry.get("source_crs", "")
-        typer.echo(f"  {name:<17} {entry['title_zh']:<14} {entry['features']:>8}  "
-                   f"{geometry}  {source}")
+        typer.echo(
+            f"  {name:<17} {entry['title_zh']:<14} {entry['features']:>8}  {geometry}  {source}"
+        )
     if summary["extra_layers"]:
         typer.echo(f"Other layers (kept untouched): {', '.join(summary['extra_layers'])}")
     problems = district.problems

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -34,7 +35,9 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 Progress = Callable[[str], None]
 
 
-def _error(message: str, file: str, *, fix: str | None = None, layer: str | None = None) -> DataError:
+def _error(
+    message: str, file: str, *, fix: str | None = None, layer: str | None = None
+) -> DataError:
     return DataError([Problem("error", message, file=file, layer=layer, fix=fix)])
 
 
@@ -42,29 +45,45 @@ def _open_listing(path: Path) -> list[tuple[str, str | None]]:
     """Check that `path` is a readable GeoPackage and list its layers."""
     file = str(path)
     if not path.exists():
-        raise _error("file not found.", file, fix="check the path, or create the sample "
-                     "district with `gridmap demo`.")
+        raise _error(
+            "file not found.",
+            file,
+            fix="check the path, or create the sample district with `gridmap demo`.",
+        )
     if path.is_dir():
         raise _error("is a folder, not a GeoPackage file.", file)
     if path.stat().st_size == 0:
-        raise _error("the file is empty (0 bytes).", file,
-                     fix="restore it from its backup (.bak) or export it again from QGIS.")
+        raise _error(
+            "the file is empty (0 bytes).",
+            file,
+            fix="restore it from its backup (.bak) or export it again from QGIS.",
+        )
     with path.open("rb") as fh:
         header = fh.read(len(_SQLITE_MAGIC))
     if header != _SQLITE_MAGIC:
         raise _error(
-            "is not a GeoPackage (a GeoPackage is an SQLite database; this file is not).", file,
+            "is not a GeoPackage (a GeoPackage is an SQLite database; this file is not).",
+            file,
             fix="save the data as GeoPackage (.gpkg), e.g. in QGIS with Export > Save Features "
-                "As > GeoPackage; Shapefile, GeoJSON and KML go through `gridmap import`.")
+            "As > GeoPackage; Shapefile, GeoJSON and KML go through `gridmap import`.",
+        )
     try:
-        listing = pyogrio.list_layers(path)
-        driver = pyogrio.read_info(path, layer=0)["driver"] if len(listing) else "GPKG"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's own words; ours follow
+            listing = pyogrio.list_layers(path)
+            driver = pyogrio.read_info(path, layer=0)["driver"] if len(listing) else "GPKG"
     except (DataSourceError, DataLayerError) as exc:
-        raise _error(f"cannot be read as a GeoPackage ({exc}); the file may be corrupt.", file,
-                     fix="restore it from its backup (.bak) or export it again.") from exc
+        raise _error(
+            f"cannot be read as a GeoPackage ({exc}); the file may be corrupt.",
+            file,
+            fix="restore it from its backup (.bak) or export it again.",
+        ) from exc
     if driver != "GPKG":
-        raise _error(f"is an SQLite database but not a GeoPackage (GDAL sees {driver}).", file,
-                     fix="export the layers to a GeoPackage (.gpkg).")
+        raise _error(
+            f"is an SQLite database but not a GeoPackage (GDAL sees {driver}).",
+            file,
+            fix="export the layers to a GeoPackage (.gpkg).",
+        )
     return [(str(name), geom) for name, geom in listing]
 
 
@@ -83,33 +102,60 @@ def _match_layers(names: Iterable[str]) -> tuple[dict[str, str], list[str], list
             other = found[canonical] if keep == name else name
             found[canonical] = keep
             extra.append(other)
-            problems.append(Problem(
-                "warning", f"layers {keep!r} and {other!r} both look like {canonical!r}; "
-                f"using {keep!r}, keeping {other!r} untouched.", layer=canonical))
+            problems.append(
+                Problem(
+                    "warning",
+                    f"layers {keep!r} and {other!r} both look like {canonical!r}; "
+                    f"using {keep!r}, keeping {other!r} untouched.",
+                    layer=canonical,
+                )
+            )
         else:
             found[canonical] = name
     return found, extra, problems
 
 
-def _layer_crs(path: Path, layer: str, *, fallback: CRS | None) -> tuple[CRS | None, Problem | None]:
+def _layer_crs(
+    path: Path, layer: str, *, fallback: CRS | None
+) -> tuple[CRS | None, Problem | None]:
     file = str(path)
-    info = pyogrio.read_info(path, layer=layer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        info = pyogrio.read_info(path, layer=layer)
     if info.get("geometry_type") is None:
         return None, None
+    unparsed = [str(w.message) for w in caught if "Unable to parse srs" in str(w.message)]
+    if unparsed:
+        return None, Problem(
+            "error",
+            f"the CRS cannot be read by PROJ (GDAL: {unparsed[0]}).",
+            file=file,
+            layer=layer,
+            fix="reassign a standard CRS such as EPSG:4490 (CGCS2000) or EPSG:4547 "
+            "in QGIS (Layer CRS > Set layer CRS) and save again.",
+        )
     text = info.get("crs")
     if not text:
         if fallback is not None:
             return fallback, None
         return None, Problem(
-            "error", "the layer has no coordinate reference system.", file=file, layer=layer,
+            "error",
+            "the layer has no coordinate reference system.",
+            file=file,
+            layer=layer,
             fix="set the layer's CRS in QGIS (Layer CRS > Set layer CRS) or pass the CRS "
-                "explicitly (gridmap info FILE --crs EPSG:4547; read_district(path, crs=...)).")
+            "explicitly (gridmap info FILE --crs EPSG:4547; read_district(path, crs=...)).",
+        )
     try:
         return CRS.from_user_input(text), None
     except ProjCRSError as exc:
         return None, Problem(
-            "error", f"the CRS cannot be read by PROJ ({exc}).", file=file, layer=layer,
-            fix="reassign a standard CRS such as EPSG:4490 (CGCS2000) or EPSG:4547.")
+            "error",
+            f"the CRS cannot be read by PROJ ({exc}).",
+            file=file,
+            layer=layer,
+            fix="reassign a standard CRS such as EPSG:4490 (CGCS2000) or EPSG:4547.",
+        )
 
 
 def _read_layer(path: Path, layer: str, crs: CRS | None) -> Layer:
@@ -154,49 +200,71 @@ def read_district(
     found, extra, problems = _match_layers(name for name, _ in listing)
     for name, spec in LAYERS.items():
         if spec.required and name not in found:
-            problems.append(Problem(
-                "error", f"required layer {name!r} ({spec.zh}) is missing.", file=file, layer=name,
-                fix=f"add it (accepted names: {', '.join((name, *spec.aliases[:3]))}); "
-                    f"the file has: {', '.join(n for n, _ in listing) or 'no layers'}."))
+            problems.append(
+                Problem(
+                    "error",
+                    f"required layer {name!r} ({spec.zh}) is missing.",
+                    file=file,
+                    layer=name,
+                    fix=f"add it (accepted names: {', '.join((name, *spec.aliases[:3]))}); "
+                    f"the file has: {', '.join(n for n, _ in listing) or 'no layers'}.",
+                )
+            )
     layers: dict[str, Layer] = {}
     source_crs: dict[str, str] = {}
+    crs_problems: list[Problem] = []
     for name, source in found.items():
         if progress:
             progress(f"reading {name}")
         layer_crs, crs_problem = _layer_crs(path, source, fallback=fallback)
         if crs_problem is not None:
-            problems.append(Problem(**{**crs_problem.__dict__, "layer": name}))
+            crs_problems.append(Problem(**{**crs_problem.__dict__, "layer": name}))
             continue
         try:
             raw = _read_layer(path, source, layer_crs)
         except (DataSourceError, DataLayerError, ValueError) as exc:
-            problems.append(Problem("error", f"the layer cannot be read ({exc}).", file=file,
-                                    layer=name, fix="restore the file or export it again."))
+            problems.append(
+                Problem(
+                    "error",
+                    f"the layer cannot be read ({exc}).",
+                    file=file,
+                    layer=name,
+                    fix="restore the file or export it again.",
+                )
+            )
             continue
-        typed, found_problems = validate_layer(raw, LAYERS[name], file=file,
-                                               coerce_ids=coerce_ids)
-        problems += [p if p.file else Problem(**{**p.__dict__, "file": file})
-                     for p in found_problems]
+        typed, found_problems = validate_layer(raw, LAYERS[name], file=file, coerce_ids=coerce_ids)
+        problems += [
+            p if p.file else Problem(**{**p.__dict__, "file": file}) for p in found_problems
+        ]
         layers[name] = typed
         if layer_crs is not None:
             source_crs[name] = layer_crs.to_string()
     errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise (CRSError if all("CRS" in p.message for p in errors) else DataError)(errors)
+    if errors or crs_problems:
+        raise (DataError if errors else CRSError)(crs_problems + errors)
     target = _choose_working_crs(layers, working_crs, file)
     layers = {name: _to_crs(layer, target) for name, layer in layers.items()}
-    return District(layers=layers, crs=target, path=file, problems=tuple(problems),
-                    extra_layers=tuple(extra), source_crs=source_crs,
-                    source_names={k: v for k, v in found.items() if k in layers})
+    return District(
+        layers=layers,
+        crs=target,
+        path=file,
+        problems=tuple(problems),
+        extra_layers=tuple(extra),
+        source_crs=source_crs,
+        source_names={k: v for k, v in found.items() if k in layers},
+    )
 
 
-def _choose_working_crs(layers: dict[str, Layer], working_crs: str | CRS | None,
-                        file: str) -> CRS:
+def _choose_working_crs(layers: dict[str, Layer], working_crs: str | CRS | None, file: str) -> CRS:
     if working_crs is not None:
         target = CRS.from_user_input(working_crs)
         if not target.is_projected:
-            raise CRSError(f"the working CRS {target.name} is not projected; choose a metric "
-                           "CRS such as EPSG:4547.", file=file)
+            raise CRSError(
+                f"the working CRS {target.name} is not projected; choose a metric "
+                "CRS such as EPSG:4547.",
+                file=file,
+            )
         return target
     for name in ("grid_large", "grid_medium", "grid_small", *LAYERS):
         layer = layers.get(name)
@@ -227,8 +295,9 @@ def _for_file(layer: Layer) -> Layer:
     return out
 
 
-def write_layers(path: str | os.PathLike[str], layers: dict[str, Layer], *,
-                 backup: bool = True) -> None:
+def write_layers(
+    path: str | os.PathLike[str], layers: dict[str, Layer], *, backup: bool = True
+) -> None:
     """Write `layers` (file layer name -> frame) into `path` atomically.
 
     Layers of an existing file that are not in `layers` are kept. On any
@@ -257,7 +326,9 @@ def write_layers(path: str | os.PathLike[str], layers: dict[str, Layer], *,
         tmp.unlink(missing_ok=True)
         if isinstance(exc, SaveError):
             raise
-        raise SaveError(f"could not save {target} ({exc}); the original file is unchanged.") from exc
+        raise SaveError(
+            f"could not save {target} ({exc}); the original file is unchanged."
+        ) from exc
 
 
 def _write_one(path: Path, name: str, layer: Layer) -> None:
@@ -266,8 +337,13 @@ def _write_one(path: Path, name: str, layer: Layer) -> None:
     pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", layer_options=options)
 
 
-def write_district(district: District, path: str | os.PathLike[str] | None = None, *,
-                   layers: Iterable[str] | None = None, backup: bool = True) -> None:
+def write_district(
+    district: District,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    layers: Iterable[str] | None = None,
+    backup: bool = True,
+) -> None:
     """Save a district's layers (all, or those named) atomically to `path`.
 
     Layers are written under the names they had in the source file, so a QGIS

@@ -40,7 +40,8 @@ def rename_aliases(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, 
 
 def _as_text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_string_dtype(values.dtype) and values.map(type).isin((str,)).sum() + int(
-        values.isna().sum()) == len(values):
+        values.isna().sum()
+    ) == len(values):
         text = values.astype(object).where(values.notna(), None)
         text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
         return text.where(text != "", None).astype(object)
@@ -107,8 +108,9 @@ def _to_local_datetime(values: pd.Series, missing: pd.Series) -> tuple[pd.Series
             if pd.isna(ts):
                 stamps.append(pd.NaT)
             else:
-                stamps.append(ts.tz_localize(TIMEZONE) if ts.tzinfo is None
-                              else ts.tz_convert(TIMEZONE))
+                stamps.append(
+                    ts.tz_localize(TIMEZONE) if ts.tzinfo is None else ts.tz_convert(TIMEZONE)
+                )
         parsed = pd.Series(stamps, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
     bad = parsed.isna() & ~missing
     return parsed, bad
@@ -117,15 +119,18 @@ def _to_local_datetime(values: pd.Series, missing: pd.Series) -> tuple[pd.Series
 def _check_id_values(frame: pd.DataFrame, field: Field, where: dict) -> list[Problem]:
     column = frame[field.name]
     if pd.api.types.is_numeric_dtype(column.dtype) and not column.isna().all():
-        return [Problem(
-            "error",
-            f"ids are stored as numbers ({column.dtype}), not text; codes such as "
-            "410106001001 lose leading zeros and precision as numbers.",
-            field=field.name, count=int(column.notna().sum()),
-            fix=f"store {field.name!r} as a text column (QGIS: Processing > Refactor fields, "
+        return [
+            Problem(
+                "error",
+                f"ids are stored as numbers ({column.dtype}), not text; codes such as "
+                "410106001001 lose leading zeros and precision as numbers.",
+                field=field.name,
+                count=int(column.notna().sum()),
+                fix=f"store {field.name!r} as a text column (QGIS: Processing > Refactor fields, "
                 "type String) or pass coerce_ids=True to convert them.",
-            **where,
-        )]
+                **where,
+            )
+        ]
     return []
 
 
@@ -133,9 +138,14 @@ def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[P
     problems: list[Problem] = []
     if not isinstance(frame, gpd.GeoDataFrame):
         if not spec.geometry_optional:
-            problems.append(Problem(
-                "error", f"the layer has no geometry; expected {' or '.join(spec.geometry or ())}.",
-                fix="save it as a spatial layer, not an attribute table.", **where))
+            problems.append(
+                Problem(
+                    "error",
+                    f"the layer has no geometry; expected {' or '.join(spec.geometry or ())}.",
+                    fix="save it as a spatial layer, not an attribute table.",
+                    **where,
+                )
+            )
         return problems
     geoms = frame.geometry
     present = geoms.notna() & ~geoms.is_empty
@@ -143,22 +153,38 @@ def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[P
     wrong = types[~types.isin(spec.geometry or ())]
     if len(wrong):
         found = ", ".join(f"{t} ({n})" for t, n in wrong.value_counts().items())
-        problems.append(Problem(
-            "error", f"wrong geometry type: found {found}; expected "
-            f"{' or '.join(spec.geometry or ())}.", count=len(wrong),
-            fix="convert the features (QGIS: Polygons to lines / Lines to polygons, or "
-                "Centroids for point layers) or move them to the right layer.", **where))
+        problems.append(
+            Problem(
+                "error",
+                f"wrong geometry type: found {found}; expected {' or '.join(spec.geometry or ())}.",
+                count=len(wrong),
+                fix="convert the features (QGIS: Polygons to lines / Lines to polygons, or "
+                "Centroids for point layers) or move them to the right layer.",
+                **where,
+            )
+        )
     if not spec.geometry_optional and (~present).any():
-        problems.append(Problem(
-            "warning", "features without geometry are kept but cannot be placed on the map.",
-            count=int((~present).sum()), **where))
+        problems.append(
+            Problem(
+                "warning",
+                "features without geometry are kept but cannot be placed on the map.",
+                count=int((~present).sum()),
+                **where,
+            )
+        )
     polygonal = present & geoms.geom_type.isin(("Polygon", "MultiPolygon"))
     invalid = polygonal & ~shapely.is_valid(geoms.values)
     if invalid.any():
         ids = frame.loc[invalid, spec.id_field].astype(str).tolist()[:5]
-        problems.append(Problem(
-            "warning", f"invalid geometries (kept; the coverage check repairs and reports them), "
-            f"e.g. {', '.join(ids)}.", count=int(invalid.sum()), **where))
+        problems.append(
+            Problem(
+                "warning",
+                f"invalid geometries (kept; the coverage check repairs and reports them), "
+                f"e.g. {', '.join(ids)}.",
+                count=int(invalid.sum()),
+                **where,
+            )
+        )
     return problems
 
 
@@ -177,9 +203,15 @@ def conform_layer(
         if field.name not in frame.columns:
             if field.required:
                 accepted = ", ".join((field.name, *field.aliases[:4]))
-                problems.append(Problem(
-                    "error", f"required field {field.name!r} ({field.zh}) is missing.",
-                    field=field.name, fix=f"add a column named one of: {accepted}.", **where))
+                problems.append(
+                    Problem(
+                        "error",
+                        f"required field {field.name!r} ({field.zh}) is missing.",
+                        field=field.name,
+                        fix=f"add a column named one of: {accepted}.",
+                        **where,
+                    )
+                )
             continue
         if field.kind == "id" and not coerce_ids:
             id_problems = _check_id_values(frame, field, where)
@@ -188,20 +220,40 @@ def conform_layer(
                 continue
         coerced, bad = _coerce(frame[field.name], field)
         if bad.any():
-            expected = (f"one of {', '.join(field.choices)}" if field.choices
-                        else {"int": "whole numbers", "float": "numbers", "bool": "yes/no values",
-                              "datetime": "dates such as 2025-06-01 08:30"}.get(field.kind, "text"))
-            problems.append(Problem(
-                "error", f"{int(bad.sum())} values cannot be read as {expected}, e.g. "
-                f"{_examples(frame.loc[bad, field.name])}.", field=field.name,
-                count=int(bad.sum()), fix="correct or clear these values.", **where))
+            expected = (
+                f"one of {', '.join(field.choices)}"
+                if field.choices
+                else {
+                    "int": "whole numbers",
+                    "float": "numbers",
+                    "bool": "yes/no values",
+                    "datetime": "dates such as 2025-06-01 08:30",
+                }.get(field.kind, "text")
+            )
+            problems.append(
+                Problem(
+                    "error",
+                    f"{int(bad.sum())} values cannot be read as {expected}, e.g. "
+                    f"{_examples(frame.loc[bad, field.name])}.",
+                    field=field.name,
+                    count=int(bad.sum()),
+                    fix="correct or clear these values.",
+                    **where,
+                )
+            )
         frame[field.name] = coerced
     if spec.id_field in frame.columns:
         blank = frame[spec.id_field].isna()
         if blank.any() and not any(p.field == spec.id_field for p in problems):
-            problems.append(Problem(
-                "error", f"{int(blank.sum())} features have no {spec.id_field}.",
-                field=spec.id_field, count=int(blank.sum()),
-                fix=f"give every feature a {spec.id_field}.", **where))
+            problems.append(
+                Problem(
+                    "error",
+                    f"{int(blank.sum())} features have no {spec.id_field}.",
+                    field=spec.id_field,
+                    count=int(blank.sum()),
+                    fix=f"give every feature a {spec.id_field}.",
+                    **where,
+                )
+            )
     problems += _check_geometry(frame, spec, where)
     return frame, problems

@@ -13,17 +13,30 @@ def validate_buildings(frame: pd.DataFrame) -> list[Problem]:
         if field in frame.columns:
             negative = frame[field].fillna(0) < 0
             if negative.any():
-                problems.append(Problem(
-                    "error", f"{int(negative.sum())} buildings have a negative {field}.",
-                    field=field, count=int(negative.sum()), fix="correct the values."))
+                problems.append(
+                    Problem(
+                        "error",
+                        f"{int(negative.sum())} buildings have a negative {field}.",
+                        field=field,
+                        count=int(negative.sum()),
+                        fix="correct the values.",
+                    )
+                )
     return problems
 
 
 def validate_households(frame: pd.DataFrame) -> list[Problem]:
     if "members" in frame.columns and (frame["members"].fillna(0) < 0).any():
         n = int((frame["members"].fillna(0) < 0).sum())
-        return [Problem("error", f"{n} households have a negative member count.",
-                        field="members", count=n, fix="correct the values.")]
+        return [
+            Problem(
+                "error",
+                f"{n} households have a negative member count.",
+                field="members",
+                count=n,
+                fix="correct the values.",
+            )
+        ]
     return []
 
 

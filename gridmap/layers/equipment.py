@@ -7,8 +7,16 @@ import pandas as pd
 from gridmap.errors import Problem
 
 #: Inventory count fields of an equipment point, in the plan's order.
-INVENTORY_FIELDS = ("extinguishers", "gas_masks", "water_guns", "hoses", "wrenches",
-                    "boxes", "mist_units", "signage")
+INVENTORY_FIELDS = (
+    "extinguishers",
+    "gas_masks",
+    "water_guns",
+    "hoses",
+    "wrenches",
+    "boxes",
+    "mist_units",
+    "signage",
+)
 
 
 def validate(frame: pd.DataFrame) -> list[Problem]:
@@ -17,7 +25,13 @@ def validate(frame: pd.DataFrame) -> list[Problem]:
         if field in frame.columns:
             negative = frame[field].fillna(0) < 0
             if negative.any():
-                problems.append(Problem(
-                    "error", f"{int(negative.sum())} points have a negative count.",
-                    field=field, count=int(negative.sum()), fix="correct the inventory."))
+                problems.append(
+                    Problem(
+                        "error",
+                        f"{int(negative.sum())} points have a negative count.",
+                        field=field,
+                        count=int(negative.sum()),
+                        fix="correct the inventory.",
+                    )
+                )
     return problems

@@ -12,9 +12,15 @@ def validate_inspections(frame: pd.DataFrame, *, now: pd.Timestamp | None = None
     now = now if now is not None else pd.Timestamp.now(tz=TIMEZONE)
     future = frame["inspected_at"] > now
     if future.any():
-        return [Problem("warning", f"{int(future.sum())} inspections are dated in the future.",
-                        field="inspected_at", count=int(future.sum()),
-                        fix="check the clock of the device that recorded them.")]
+        return [
+            Problem(
+                "warning",
+                f"{int(future.sum())} inspections are dated in the future.",
+                field="inspected_at",
+                count=int(future.sum()),
+                fix="check the clock of the device that recorded them.",
+            )
+        ]
     return []
 
 
@@ -23,13 +29,23 @@ def validate_hazards(frame: pd.DataFrame) -> list[Problem]:
     if "rectified_at" in frame.columns:
         missing = (frame["status"] == "rectified") & frame["rectified_at"].isna()
         if missing.any():
-            problems.append(Problem(
-                "warning", f"{int(missing.sum())} rectified hazards have no rectification date.",
-                field="rectified_at", count=int(missing.sum())))
+            problems.append(
+                Problem(
+                    "warning",
+                    f"{int(missing.sum())} rectified hazards have no rectification date.",
+                    field="rectified_at",
+                    count=int(missing.sum()),
+                )
+            )
     if "deadline" in frame.columns:
         early = frame["deadline"] < frame["found_at"]
         if early.any():
-            problems.append(Problem(
-                "warning", f"{int(early.sum())} hazards have a deadline before they were found.",
-                field="deadline", count=int(early.sum())))
+            problems.append(
+                Problem(
+                    "warning",
+                    f"{int(early.sum())} hazards have a deadline before they were found.",
+                    field="deadline",
+                    count=int(early.sum()),
+                )
+            )
     return problems

@@ -1,0 +1,3 @@
+from gridmap.cli import run
+
+run()
