@@ -25,7 +25,8 @@ class District:
     `problems` holds the warnings found at load; `extra_layers` names layers of
     the file that GridMap does not manage and keeps untouched when saving;
     `source_names` maps a layer to its name in the file (an alias such as
-    大网格), under which it is saved again.
+    大网格), under which it is saved again; `fingerprint` identifies the file's
+    content at load, so a save can tell whether someone else saved meanwhile.
     """
 
     layers: Mapping[str, Layer]
@@ -35,6 +36,7 @@ class District:
     extra_layers: tuple[str, ...] = ()
     source_crs: Mapping[str, str] = field(default_factory=dict)
     source_names: Mapping[str, str] = field(default_factory=dict)
+    fingerprint: str | None = None
 
     def __getitem__(self, name: str) -> Layer:
         if name not in self.layers:

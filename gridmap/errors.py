@@ -73,3 +73,11 @@ class CRSError(DataError):
 
 class SaveError(GridmapError):
     """A district could not be written; the original file is untouched."""
+
+
+class ConflictError(SaveError):
+    """The file changed on disk since it was loaded; saving would overwrite someone's work."""
+
+    def __init__(self, message: str, *, changes: dict[str, dict[str, list[str]]] | None = None):
+        self.changes = changes or {}
+        super().__init__(message)

@@ -1,8 +1,25 @@
-"""Everything that touches disk: GeoPackage stores, and (later) ledgers and imports.
+"""Everything that touches disk: GeoPackage stores, the edit log, ledgers and imports.
 
 Nothing outside `gridmap.io` opens a file.
 """
 
-from gridmap.io.gpkg import read_district, write_district, write_layers
+from gridmap.io.editlog import (
+    check_unchanged,
+    export_version,
+    read_edit_log,
+    save_edit,
+    undo,
+)
+from gridmap.io.gpkg import file_fingerprint, read_district, write_district, write_layers
 
-__all__ = ["read_district", "write_district", "write_layers"]
+__all__ = [
+    "check_unchanged",
+    "export_version",
+    "file_fingerprint",
+    "read_district",
+    "read_edit_log",
+    "save_edit",
+    "undo",
+    "write_district",
+    "write_layers",
+]

@@ -11,6 +11,7 @@ manage (QGIS styles, the user's own layers) are carried over untouched.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
@@ -33,6 +34,15 @@ from gridmap.schema import LAYERS, layer_alias_map
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 Progress = Callable[[str], None]
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of the file's bytes: it changes whenever anyone saves the file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _error(
@@ -197,6 +207,7 @@ def read_district(
     file = str(path)
     fallback = CRS.from_user_input(crs) if crs is not None else None
     listing = _open_listing(path)
+    digest = file_fingerprint(path)
     found, extra, problems = _match_layers(name for name, _ in listing)
     for name, spec in LAYERS.items():
         if spec.required and name not in found:
@@ -253,6 +264,7 @@ def read_district(
         extra_layers=tuple(extra),
         source_crs=source_crs,
         source_names={k: v for k, v in found.items() if k in layers},
+        fingerprint=digest,
     )
 
 
