@@ -28,6 +28,7 @@ def progress(message: str) -> None:
 
 def _register() -> None:
     from gridmap.cli import basic  # noqa: F401  (commands register on import)
+    from gridmap.cli import inspections  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

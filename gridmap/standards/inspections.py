@@ -58,6 +58,21 @@ PERIOD_LABELS: dict[str, tuple[str, str]] = {
     "half_yearly": ("每半年", "half-yearly"),
 }
 
+#: Labels of the inspector roles as inspectors (the schema's labels name the grid kinds).
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "patrol": ("巡防队员", "patrol team"),
+    "community": ("社区/村工作人员", "community staff"),
+    "safety_office": ("安监办", "safety office"),
+    "police": ("派出所", "police station"),
+    "unit": ("单位自查", "unit self-inspection"),
+}
+#: Labels of the compliance statuses.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "on_schedule": ("按期", "on schedule"),
+    "late": ("未按期", "late"),
+    "never": ("未巡查", "never"),
+}
+
 
 @dataclass(frozen=True)
 class InspectionRequirement:

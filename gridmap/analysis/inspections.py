@@ -1,0 +1,563 @@
+"""Inspection schedule compliance (定期检查制度): which grid was inspected by whom, how often.
+
+Time. Every date and time is compared in Asia/Shanghai (`gridmap.schema.TIMEZONE`):
+an aware timestamp is converted (``2025-05-31T16:30Z`` is 1 June 00:30 in
+Shanghai and counts for 1 June), a naive one is read as Shanghai wall time, as
+the loader does. A range ``start .. end`` of dates is the half-open interval
+[start 00:00, end + 1 day 00:00) in Shanghai, so an inspection at exactly
+00:00 belongs to the day it starts. Periods are calendar days, ISO weeks
+(Monday to Sunday), calendar months and half years (January-June, July-December).
+
+Placing an inspection. Its ``target_id`` is looked up in the grids (small,
+medium, large), then the social units, buildings and households, first match
+wins; a unit, building or household stands in the small grid holding it. An
+inspection whose target names no place inside a grid is placed by its point
+(the first small grid in layer order containing it, else the medium or
+large grid). When the target is a medium or large grid, the point fills in the
+levels below if it lies inside that grid.
+
+Compliance. For each requirement of the table and each grid of its level,
+``required`` is the number of periods overlapping the range times the
+inspections needed per period; ``done`` counts the inspections that meet it,
+at most ``times`` per period (three patrols on Monday do not make up for an
+empty Tuesday), counting only inspections inside the range: a period cut by
+the range edge is required and only its part inside the range counts.
+``longest_gap_days`` is the longest run of calendar days between consecutive
+inspection dates, counting from ``start`` and up to ``end + 1``: daily
+inspections give 1, an inspection on the first day only gives the range's
+length, none at all gives the range's length. ``status`` is ``on_schedule``
+(done == required), ``never`` (no inspection counted) or ``late`` (some
+periods missed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.district import District
+from gridmap.layers.grids import lineage
+from gridmap.schema import LAYERS, TIMEZONE
+from gridmap.standards.inspections import DEFAULT_FREQUENCIES, InspectionRequirement
+
+#: Columns of `compliance`'s result (and of the CLI's JSON records).
+COMPLIANCE_COLUMNS = (
+    "grid_id",
+    "level",
+    "role",
+    "required",
+    "done",
+    "longest_gap_days",
+    "status",
+)
+STATUSES = ("on_schedule", "late", "never")
+#: Columns of `assign_inspections`'s result.
+ASSIGNMENT_COLUMNS = ("small_id", "medium_id", "large_id", "target_kind", "unit_id")
+_LEVEL_COLUMN = {"grid_small": "small_id", "grid_medium": "medium_id", "grid_large": "large_id"}
+_EPOCH_MONDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day -3 is Monday 1969-12-29
+
+
+# ---------------------------------------------------------------------------
+# Time
+
+
+def as_date(value: object) -> dt.date:
+    """A calendar date from a date, datetime, Timestamp or ISO text (aware values in Shanghai).
+
+    >>> as_date("2025-06-01"), as_date(pd.Timestamp("2025-05-31T16:30Z"))
+    (datetime.date(2025, 6, 1), datetime.date(2025, 6, 1))
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"cannot read {value!r} as a date; write it as 2025-06-01") from exc
+    if pd.isna(stamp):
+        raise ValueError(f"cannot read {value!r} as a date; write it as 2025-06-01")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(TIMEZONE)
+    return stamp.date()
+
+
+def date_bounds(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The range [start 00:00, end + 1 day 00:00) in Asia/Shanghai.
+
+    >>> a, b = date_bounds("2025-06-01", "2025-06-30")
+    >>> str(a), str(b)
+    ('2025-06-01 00:00:00+08:00', '2025-07-01 00:00:00+08:00')
+    """
+    first, last = as_date(start), as_date(end)
+    if last < first:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    begin = pd.Timestamp(first).tz_localize(TIMEZONE)
+    return begin, pd.Timestamp(last + dt.timedelta(days=1)).tz_localize(TIMEZONE)
+
+
+def local_times(values: pd.Series) -> pd.Series:
+    """Timestamps as aware Asia/Shanghai times (naive ones are Shanghai wall time)."""
+    times = pd.to_datetime(values, format="ISO8601") if values.dtype == object else values
+    if not isinstance(times.dtype, pd.DatetimeTZDtype):
+        return times.dt.tz_localize(TIMEZONE)
+    return times.dt.tz_convert(TIMEZONE)
+
+
+def day_numbers(values: pd.Series) -> np.ndarray:
+    """Shanghai calendar day of each timestamp as days since 1970-01-01 (NaT: minimum int)."""
+    wall = local_times(values).dt.tz_localize(None)
+    return wall.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01 of a date."""
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
+    """Number of the day / ISO week / month / half year holding each day number.
+
+    >>> period_numbers(np.array([day_number(dt.date(2025, 6, 1)),
+    ...                          day_number(dt.date(2025, 6, 2))]), "weekly").tolist()
+    [2891, 2892]
+    """
+    days = np.asarray(days, dtype=np.int64)
+    if period == "daily":
+        return days
+    if period == "weekly":
+        return np.floor_divide(days + _EPOCH_MONDAY_SHIFT, 7)
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    if period == "monthly":
+        return months
+    if period == "half_yearly":
+        return np.floor_divide(months, 6)
+    raise ValueError(f"unknown period {period!r}")
+
+
+# ---------------------------------------------------------------------------
+# Placing inspections in grids
+
+
+def text_ids(values: Iterable[object]) -> np.ndarray:
+    """Ids as an object array of stripped text, None where blank or missing."""
+    series = pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype=object)
+    blank = series.isna()
+    text = series.where(blank, series.astype(str).str.strip())
+    return text.where(~blank & (text != ""), None).to_numpy(dtype=object)
+
+
+def first_hit(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+    """Position of the first polygon (layer order) intersecting each point; -1 where none."""
+    points = np.asarray(points, dtype=object)
+    polygons = np.asarray(polygons, dtype=object)
+    out = np.full(len(points), -1, dtype=np.int64)
+    if len(points) == 0 or len(polygons) == 0:
+        return out
+    usable = ~(pd.isna(polygons) | shapely.is_empty(polygons))
+    tree = shapely.STRtree(np.where(usable, polygons, None))
+    has = ~(pd.isna(points) | shapely.is_empty(points))
+    pts, polys = tree.query(np.where(has, points, None), predicate="intersects")
+    if len(pts):
+        order = np.lexsort((polys, pts))
+        pts, polys = pts[order], polys[order]
+        first = np.r_[True, pts[1:] != pts[:-1]]
+        out[pts[first]] = polys[first]
+    return out
+
+
+def _pick(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    out = np.full(len(positions), None, dtype=object)
+    hit = positions >= 0
+    out[hit] = np.asarray(values, dtype=object)[positions[hit]]
+    return out
+
+
+def _grid_tables(district: District) -> dict[str, np.ndarray]:
+    """Ids of every grid level and the lineage (small, medium, large) of each small grid."""
+    lin = lineage(district.layers)
+    medium = district["grid_medium"]
+    large_ids = text_ids(district["grid_large"]["grid_id"])
+    medium_ids = text_ids(medium["grid_id"])
+    medium_large = text_ids(medium["parent_id"])
+    medium_large = np.where(pd.Index(large_ids).get_indexer(medium_large) >= 0, medium_large, None)
+    return {
+        "small": text_ids(lin["small_id"]),
+        "small_medium": text_ids(lin["medium_id"]),
+        "small_large": text_ids(lin["large_id"]),
+        "medium": medium_ids,
+        "medium_large": medium_large,
+        "large": large_ids,
+    }
+
+
+def _lineage_of_small(tables: dict[str, np.ndarray], small_pos: np.ndarray) -> np.ndarray:
+    """(n, 3) object array small, medium, large for small-grid positions (-1: none)."""
+    return np.column_stack(
+        [_pick(tables[k], small_pos) for k in ("small", "small_medium", "small_large")]
+    )
+
+
+def locate_points(
+    district: District, points: np.ndarray, *, tables: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """(n, 3) object array: small, medium, large grid holding each point (None where none)."""
+    tables = _grid_tables(district) if tables is None else tables
+    out = _lineage_of_small(tables, first_hit(points, district["grid_small"].geometry.values))
+    outside = pd.isna(out[:, 0]) & ~pd.isna(np.asarray(points, dtype=object))
+    if outside.any():
+        pos = first_hit(
+            np.asarray(points, dtype=object)[outside], district["grid_medium"].geometry.values
+        )
+        medium = _pick(tables["medium"], pos)
+        large = _pick(tables["medium_large"], pos)
+        no_large = pd.isna(large)
+        if no_large.any():
+            sub = np.asarray(points, dtype=object)[outside][no_large]
+            large[no_large] = _pick(
+                tables["large"], first_hit(sub, district["grid_large"].geometry)
+            )
+        out[outside, 1], out[outside, 2] = medium, large
+    return out
+
+
+def place_table(district: District) -> pd.DataFrame:
+    """Every id an inspection or hazard may target, with its kind and grids.
+
+    Columns: ``id``, ``kind`` (a layer name), ``small_id``, ``medium_id``,
+    ``large_id``; in lookup order (grids small, medium, large, then units,
+    buildings, households), so the first row of an id wins.
+    """
+    tables = _grid_tables(district)
+    parts: list[pd.DataFrame] = []
+
+    def add(ids: np.ndarray, kind: str, grids: np.ndarray) -> None:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": ids,
+                    "kind": kind,
+                    "small_id": grids[:, 0],
+                    "medium_id": grids[:, 1],
+                    "large_id": grids[:, 2],
+                },
+                dtype=object,
+            )
+        )
+
+    n_small = len(tables["small"])
+    add(tables["small"], "grid_small", _lineage_of_small(tables, np.arange(n_small)))
+    none_m = np.full(len(tables["medium"]), None, dtype=object)
+    add(
+        tables["medium"],
+        "grid_medium",
+        np.column_stack([none_m, tables["medium"], tables["medium_large"]]),
+    )
+    none_l = np.full(len(tables["large"]), None, dtype=object)
+    add(tables["large"], "grid_large", np.column_stack([none_l, none_l, tables["large"]]))
+    units = district.get("units")
+    if isinstance(units, gpd.GeoDataFrame) and len(units):
+        add(
+            text_ids(units["unit_id"]),
+            "units",
+            locate_points(district, units.geometry.values, tables=tables),
+        )
+    buildings = district.get("buildings")
+    building_grids = None
+    if isinstance(buildings, gpd.GeoDataFrame) and len(buildings):
+        geoms = buildings.geometry.values
+        placed = ~(pd.isna(geoms) | shapely.is_empty(geoms))
+        points = np.full(len(geoms), None, dtype=object)
+        points[placed] = shapely.point_on_surface(geoms[placed])
+        building_grids = locate_points(district, points, tables=tables)
+        add(text_ids(buildings["building_id"]), "buildings", building_grids)
+    households = district.get("households")
+    if households is not None and len(households):
+        grids = np.full((len(households), 3), None, dtype=object)
+        if building_grids is not None:
+            pos = pd.Index(text_ids(buildings["building_id"])).get_indexer(
+                text_ids(households["building_id"])
+            )
+            grids = np.column_stack([_pick(building_grids[:, k], pos) for k in range(3)])
+        if isinstance(households, gpd.GeoDataFrame):
+            unplaced = pd.isna(grids[:, 0])
+            if unplaced.any():
+                grids[unplaced] = locate_points(
+                    district, households.geometry.values[unplaced], tables=tables
+                )
+        add(text_ids(households["household_id"]), "households", grids)
+    table = pd.concat(parts, ignore_index=True)
+    return table[table["id"].notna()].drop_duplicates("id").reset_index(drop=True)
+
+
+def assign_records(
+    district: District,
+    target_ids: pd.Series,
+    points: np.ndarray,
+    *,
+    places: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Grids of records with a target id and a point (inspections, hazards).
+
+    Returns, on `target_ids`' index, ``small_id``, ``medium_id``, ``large_id``,
+    ``target_kind`` (layer the target id was found in, None if not found or
+    outside every grid) and ``unit_id`` (the target when it is a unit).
+    """
+    places = place_table(district) if places is None else places
+    pos = pd.Index(places["id"]).get_indexer(text_ids(target_ids))
+    target = np.column_stack(
+        [
+            _pick(places[c].to_numpy(dtype=object), pos)
+            for c in ("small_id", "medium_id", "large_id")
+        ]
+    )
+    kind = _pick(places["kind"].to_numpy(dtype=object), pos)
+    resolved = ~pd.isna(kind) & ~pd.isna(target).all(axis=1)
+    point = locate_points(district, np.asarray(points, dtype=object))
+    t_small, t_medium, t_large = target.T
+    p_small, p_medium, p_large = point.T
+    large = np.where(resolved, t_large, p_large)
+    fill_medium = pd.isna(t_medium) & ~pd.isna(t_large) & (p_large == t_large)
+    medium = np.where(resolved, np.where(fill_medium, p_medium, t_medium), p_medium)
+    fill_small = pd.isna(t_small) & ~pd.isna(medium) & (p_medium == medium)
+    small = np.where(resolved, np.where(fill_small, p_small, t_small), p_small)
+    kind = np.where(resolved, kind, None)
+    unit = np.where(kind == "units", text_ids(target_ids), None)
+    small, medium, large = (np.where(pd.isna(a), None, a) for a in (small, medium, large))
+    return pd.DataFrame(
+        {
+            "small_id": small,
+            "medium_id": medium,
+            "large_id": large,
+            "target_kind": kind,
+            "unit_id": unit,
+        },
+        index=target_ids.index,
+        dtype=object,
+    )
+
+
+def event_layer(district: District, name: str) -> gpd.GeoDataFrame:
+    """Layer ``inspections`` or ``hazards``; an empty one with the schema's fields if absent."""
+    frame = district.get(name)
+    if frame is not None:
+        return frame
+    fields = LAYERS[name].fields
+    columns = {
+        f.name: pd.Series(
+            [], dtype=f"datetime64[ms, {TIMEZONE}]" if f.kind == "datetime" else object
+        )
+        for f in fields
+    }
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=district.crs), crs=district.crs)
+
+
+def assign_inspections(district: District, *, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Grids of every inspection (see the module docstring), on the layer's index."""
+    frame = event_layer(district, "inspections")
+    targets = (
+        frame["target_id"]
+        if "target_id" in frame.columns
+        else pd.Series(None, index=frame.index, dtype=object)
+    )
+    points = (
+        frame.geometry.values
+        if isinstance(frame, gpd.GeoDataFrame)
+        else np.full(len(frame), None, dtype=object)
+    )
+    return assign_records(district, targets, points, places=places)
+
+
+# ---------------------------------------------------------------------------
+# Compliance
+
+
+def check_table(table: Iterable[InspectionRequirement]) -> tuple[InspectionRequirement, ...]:
+    """Return `table` as a tuple; a role may appear once per level (records stay unambiguous)."""
+    rows = tuple(table)
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if (row.role, row.level) in seen:
+            raise ValueError(
+                f"the frequency table has two requirements for role {row.role!r} at "
+                f"{row.level!r}; keep one per role and level."
+            )
+        seen.add((row.role, row.level))
+    return rows
+
+
+def grid_ids(district: District, level: str) -> np.ndarray:
+    """The distinct, non-blank grid ids of one level, in layer order."""
+    ids = pd.unique(text_ids(district[level]["grid_id"]))
+    return np.asarray([i for i in ids if i is not None], dtype=object)
+
+
+def select_inspections(
+    district: District,
+    *,
+    start: object | None = None,
+    end: object | None = None,
+    roles: Iterable[str] | None = None,
+    results: Iterable[str] | None = None,
+) -> np.ndarray:
+    """Boolean mask of the inspections in a date range, of some roles and results."""
+    frame = event_layer(district, "inspections")
+    mask = np.ones(len(frame), dtype=bool)
+    if start is not None or end is not None:
+        days = day_numbers(frame["inspected_at"])
+        lo = day_number(as_date(start)) if start is not None else np.iinfo(np.int64).min + 1
+        hi = day_number(as_date(end)) if end is not None else np.iinfo(np.int64).max
+        mask &= (days >= lo) & (days <= hi)
+    if roles is not None:
+        mask &= np.isin(text_ids(frame["inspector_role"]), list(roles))
+    if results is not None and "result" in frame.columns:
+        mask &= np.isin(text_ids(frame["result"]), list(results))
+    return mask
+
+
+def _longest_gaps(codes: np.ndarray, days: np.ndarray, n_grids: int, n_days: int) -> np.ndarray:
+    """Longest run of days between inspection dates per grid, from day 0 up to `n_days`."""
+    gaps = np.full(n_grids, n_days, dtype=np.int64)
+    keys = np.unique(codes * n_days + days)
+    if len(keys) == 0:
+        return gaps
+    grid, day = np.divmod(keys, n_days)
+    first = np.r_[True, grid[1:] != grid[:-1]]
+    last = np.r_[grid[1:] != grid[:-1], True]
+    before = np.where(first, day, day - np.r_[0, day[:-1]])
+    after = np.where(last, n_days - day, 0)
+    starts = np.flatnonzero(first)
+    gaps[grid[starts]] = np.maximum.reduceat(np.maximum(before, after), starts)
+    return gaps
+
+
+def _one_requirement(
+    req: InspectionRequirement,
+    ids: np.ndarray,
+    counted: np.ndarray,
+    days: np.ndarray,
+    assignment: pd.DataFrame,
+    first: int,
+    last: int,
+) -> pd.DataFrame:
+    mask = counted.copy()
+    kinds = assignment["target_kind"].to_numpy(dtype=object)
+    if req.scope == "units":
+        mask &= kinds == "units"
+    elif req.scope == "grid":
+        mask &= kinds == req.level
+    codes = pd.Index(ids).get_indexer(assignment[_LEVEL_COLUMN[req.level]].to_numpy(dtype=object))
+    mask &= codes >= 0
+    codes, day = codes[mask].astype(np.int64), days[mask] - first
+    p0 = int(period_numbers(np.array([first]), req.period)[0])
+    n_periods = int(period_numbers(np.array([last]), req.period)[0]) - p0 + 1
+    per = period_numbers(day + first, req.period) - p0
+    keys, counts = np.unique(codes * n_periods + per, return_counts=True)
+    done = np.bincount(
+        keys // n_periods, weights=np.minimum(counts, req.times), minlength=len(ids)
+    ).astype(np.int64)
+    required = n_periods * int(req.times)
+    status = np.select([done >= required, done == 0], ["on_schedule", "never"], "late")
+    return pd.DataFrame(
+        {
+            "grid_id": ids,
+            "level": req.level,
+            "role": req.role,
+            "required": np.full(len(ids), required, dtype=np.int64),
+            "done": done,
+            "longest_gap_days": _longest_gaps(codes, day, len(ids), last - first + 1),
+            "status": status.astype(object),
+        }
+    )
+
+
+def compliance(
+    district: District,
+    *,
+    start: object,
+    end: object,
+    table: Iterable[InspectionRequirement] = DEFAULT_FREQUENCIES,
+    assignment: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Schedule compliance of every grid with every requirement, for dates `start` .. `end`.
+
+    Parameters
+    ----------
+    district
+        Needs the three grid layers and ``inspections`` (units for unit-scoped rules).
+    start, end
+        First and last day of the range (dates or ISO text), both included.
+    table
+        The frequency table (`gridmap.standards.inspections.DEFAULT_FREQUENCIES`).
+    assignment
+        `assign_inspections(district)`, when already computed.
+
+    Returns
+    -------
+    DataFrame
+        One row per requirement and grid of its level, with the columns of
+        `COMPLIANCE_COLUMNS`, ordered large, medium, small grids, then by
+        grid id and the table's order (see the module docstring for meanings).
+    """
+    rows = check_table(table)
+    first, last = day_number(as_date(start)), day_number(as_date(end))
+    if last < first:
+        raise ValueError(f"the range ends ({as_date(end)}) before it starts ({as_date(start)})")
+    frame = event_layer(district, "inspections")
+    assignment = assign_inspections(district) if assignment is None else assignment
+    days = day_numbers(frame["inspected_at"])
+    in_range = (days >= first) & (days <= last)
+    roles = text_ids(frame["inspector_role"])
+    parts = []
+    for order, req in enumerate(rows):  # a handful of table rows, never records
+        part = _one_requirement(
+            req,
+            grid_ids(district, req.level),
+            in_range & (roles == req.role),
+            days,
+            assignment,
+            first,
+            last,
+        )
+        parts.append(part.assign(_order=order))
+    if not parts:
+        return pd.DataFrame({c: [] for c in COMPLIANCE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    out["_level"] = out["level"].map({"grid_large": 0, "grid_medium": 1, "grid_small": 2})
+    out = out.sort_values(["_level", "grid_id", "_order"], kind="stable")
+    return out[list(COMPLIANCE_COLUMNS)].reset_index(drop=True)
+
+
+def compliance_records(result: pd.DataFrame) -> list[dict[str, object]]:
+    """`compliance`'s rows as plain JSON-ready dicts with exactly `COMPLIANCE_COLUMNS`."""
+    out = result[list(COMPLIANCE_COLUMNS)].astype(object)
+    return [
+        {k: (int(v) if isinstance(v, np.integer) else v) for k, v in row.items()}
+        for row in out.to_dict("records")
+    ]
+
+
+def compliance_summary(result: pd.DataFrame) -> pd.DataFrame:
+    """Grids per status for each role and level (every status present)."""
+    counts = result.groupby(["level", "role", "status"]).size().unstack("status", fill_value=0)
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0)
+    counts["grids"] = counts.sum(axis=1)
+    return counts.reset_index()
+
+
+def worst_status(result: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Per grid of `level`: the worst status over its requirements (never > late > on_schedule).
+
+    Columns ``grid_id``, ``status``, ``required``, ``done`` (summed) and ``rate``
+    (done / required).
+    """
+    rows = result[result["level"] == level]
+    rank = rows["status"].map({"on_schedule": 0, "late": 1, "never": 2})
+    worst = rank.groupby(rows["grid_id"]).max()
+    sums = rows.groupby("grid_id")[["required", "done"]].sum()
+    out = sums.assign(status=worst.map(dict(enumerate(("on_schedule", "late", "never")))))
+    out["rate"] = out["done"] / out["required"].where(out["required"] > 0)
+    return out.reset_index()[["grid_id", "status", "required", "done", "rate"]]

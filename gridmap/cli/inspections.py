@@ -1,0 +1,173 @@
+"""`gridmap inspections` (schedule compliance) and `gridmap hazards` (the hazard ledger)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from gridmap.cli import app, progress
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write it as 2025-06-01.", param_hint=option
+        ) from None
+
+
+def compliance_lines(result, summary, *, start: dt.date, end: dt.date, counted: int) -> list[str]:
+    """The printed summary: grids per status for each requirement."""
+    from gridmap.standards.inspections import ROLE_LABELS
+
+    lines = [f"Inspection compliance {start} .. {end} ({counted} inspections in the range)"]
+    lines.append(
+        f"  {'role':<14}{'level':<12}{'grids':>6}{'on_schedule':>13}{'late':>6}"
+        f"{'never':>7}  巡查人员"
+    )
+    for row in summary.itertuples(index=False):
+        lines.append(
+            f"  {row.role:<14}{row.level:<12}{row.grids:>6}{row.on_schedule:>13}"
+            f"{row.late:>6}{row.never:>7}  {ROLE_LABELS.get(row.role, ('',))[0]}"
+        )
+    behind = result[result["status"] != "on_schedule"]
+    lines.append(f"Requirements not met: {len(behind)} of {len(result)}")
+    worst = behind.sort_values(["longest_gap_days", "grid_id"], ascending=[False, True]).head(5)
+    for row in worst.itertuples(index=False):
+        lines.append(
+            f"  {row.grid_id:<16}{row.role:<14}{row.done:>5}/{row.required:<5} longest gap "
+            f"{row.longest_gap_days} days  {row.status}"
+        )
+    return lines
+
+
+@app.command()
+def inspections(
+    file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
+    date_from: str = typer.Option(..., "--from", help="First day of the range (2025-01-01)."),
+    date_to: str = typer.Option(..., "--to", help="Last day of the range, included."),
+    json_out: Path | None = typer.Option(
+        None,
+        "--json",
+        help="Write the records (grid_id, level, role, required, done, "
+        "longest_gap_days, status) as JSON here.",
+    ),
+    xlsx_out: Path | None = typer.Option(None, "--xlsx", help="Write the ledger workbook here."),
+    crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+) -> None:
+    """Schedule compliance per grid and role (定期检查制度) for a date range, in Asia/Shanghai."""
+    from gridmap.analysis.inspections import (
+        assign_inspections,
+        compliance,
+        compliance_records,
+        compliance_summary,
+        select_inspections,
+    )
+    from gridmap.io import read_district
+    from gridmap.io.ledger_inspections import (
+        compliance_summary_zh,
+        compliance_table_zh,
+        write_compliance_xlsx,
+        write_records_json,
+    )
+    from gridmap.standards.inspections import DEFAULT_FREQUENCIES
+
+    start, end = _date(date_from, "--from"), _date(date_to, "--to")
+    if end < start:
+        raise typer.BadParameter(
+            f"the range ends ({end}) before it starts ({start}).", param_hint="--to"
+        )
+    district = read_district(file, crs=crs, progress=progress)
+    progress("placing inspections in grids")
+    assignment = assign_inspections(district)
+    progress("computing compliance")
+    result = compliance(district, start=start, end=end, assignment=assignment)
+    summary = compliance_summary(result)
+    if json_out is not None:
+        progress(f"writing {json_out}")
+        write_records_json(json_out, compliance_records(result))
+    if xlsx_out is not None:
+        progress(f"writing {xlsx_out}")
+        names = _grid_names(district)
+        periods = {(r.role, r.level): r.period for r in DEFAULT_FREQUENCIES}
+        summary_zh = compliance_summary_zh(summary, periods=periods)
+        write_compliance_xlsx(
+            xlsx_out,
+            compliance_table_zh(result, names=names, periods=periods),
+            start=start,
+            end=end,
+            summary_zh=summary_zh,
+        )
+    counted = int(select_inspections(district, start=start, end=end).sum())
+    typer.echo("\n".join(compliance_lines(result, summary, start=start, end=end, counted=counted)))
+
+
+def _grid_names(district):
+    import pandas as pd
+
+    parts = [
+        district[level][["grid_id", "name"]]
+        for level in ("grid_large", "grid_medium", "grid_small")
+        if "name" in district[level].columns
+    ]
+    if not parts:
+        return pd.Series(dtype=object)
+    table = pd.concat(parts, ignore_index=True).drop_duplicates("grid_id")
+    return table.set_index("grid_id")["name"]
+
+
+@app.command()
+def hazards(
+    file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Day to report the state at (default: today in Asia/Shanghai)."
+    ),
+    xlsx_out: Path | None = typer.Option(
+        None, "--xlsx", help="Write the hazard ledger (隐患台帐, one sheet per community) here."
+    ),
+    crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+) -> None:
+    """The hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
+    import pandas as pd
+
+    from gridmap.analysis.hazards import (
+        ESCALATION_LABELS,
+        HAZARD_STATES,
+        STATE_LABELS,
+        escalations_due,
+        hazard_ledger,
+        hazard_states,
+    )
+    from gridmap.io import read_district
+    from gridmap.io.ledger_inspections import write_hazard_ledger_xlsx
+    from gridmap.schema import TIMEZONE
+
+    day = _date(as_of, "--as-of") or pd.Timestamp.now(tz=TIMEZONE).date()
+    district = read_district(file, crs=crs, progress=progress)
+    states = hazard_states(district, as_of=day)
+    if xlsx_out is not None:
+        progress(f"writing {xlsx_out}")
+        write_hazard_ledger_xlsx(xlsx_out, hazard_ledger(states, district), as_of=day)
+    counts = states["state"].value_counts()
+    lines = [f"Hazards as of {day}: {len(states)}"]
+    for state in HAZARD_STATES:
+        lines.append(f"  {state:<13}{int(counts.get(state, 0)):>6}  {STATE_LABELS[state][0]}")
+    lines.append(
+        f"  {'overdue now':<13}{int(states['overdue'].sum()):>6}  逾期未整改（含已移交/督办）"
+    )
+    due = escalations_due(states)
+    lines.append(f"Escalations due: {len(due)} ({int(due['new_today'].sum())} new today)")
+    for row in due.head(10).itertuples(index=False):
+        label = ESCALATION_LABELS[row.escalation][0]
+        lines.append(
+            f"  {row.hazard_id:<14}{row.escalation:<10} since {row.due_since}  {label}"
+            f"  {row.medium_id or ''}"
+        )
+    if len(due) > 10:
+        lines.append(f"  ... {len(due) - 10} more (see --xlsx)")
+    typer.echo("\n".join(lines))
