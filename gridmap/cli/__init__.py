@@ -28,6 +28,7 @@ def progress(message: str) -> None:
 
 def _register() -> None:
     from gridmap.cli import basic  # noqa: F401  (commands register on import)
+    from gridmap.cli import check  # noqa: F401
     from gridmap.cli import inspections  # noqa: F401
 
 
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; a `GridmapError` becomes one readable message and exit status 2."""
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # click returns typer.Exit's code here
     except GridmapError as exc:
         typer.echo(f"gridmap: error: {exc}", err=True)
         return 2
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         if show is not None:
             show()
         return int(getattr(exc, "exit_code", 2))
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

@@ -38,13 +38,20 @@ def rename_aliases(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, 
     return frame.rename(columns=renames), renames
 
 
+def _none_for_blank(values: pd.Series) -> pd.Series:
+    """Object column of the stripped texts, None where missing or blank."""
+    arr = values.astype(object).to_numpy(dtype=object, copy=True)
+    arr[pd.isna(arr) | (arr == "")] = None
+    return pd.Series(arr, index=values.index, dtype=object)
+
+
 def _as_text(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(values.dtype) and values.map(type).isin((str,)).sum() + int(
-        values.isna().sum()
-    ) == len(values):
-        text = values.astype(object).where(values.notna(), None)
-        text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-        return text.where(text != "", None).astype(object)
+    # Fast path (vectorised): a string column, or an object column holding only text.
+    if isinstance(values.dtype, pd.StringDtype) or (
+        pd.api.types.is_string_dtype(values.dtype)
+        and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+    ):
+        return _none_for_blank(values.str.strip() if len(values) else values)
 
     def one(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
@@ -59,14 +66,15 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def _coerce(values: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     """Return the coerced column and a boolean mask of values that could not be read."""
-    missing = values.isna() | (values.astype(str).str.strip() == "")
     if field.kind in ("id", "text"):
         out = _as_text(values)
         if field.choices:
-            out = out.map(lambda v: _LABEL_TO_CHOICE.get(v, v) if v is not None else None)
+            labelled = out.map(_LABEL_TO_CHOICE)
+            out = _none_for_blank(labelled.where(labelled.notna(), out))
             bad = out.notna() & ~out.isin(field.choices)
             return out, bad
         return out, pd.Series(False, index=values.index)
+    missing = values.isna() | (values.astype(str).str.strip() == "")
     if field.kind in ("int", "float"):
         num = pd.to_numeric(values.where(~missing), errors="coerce")
         bad = num.isna() & ~missing

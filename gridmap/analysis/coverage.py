@@ -1,0 +1,438 @@
+"""The coverage audit: 横向到边、纵向到底; 镇不漏村、村不漏楼、楼不漏户; 逐级分包.
+
+`check_coverage` runs every check of `CHECKS` over a `District` and returns a
+`CoverageReport`: the findings as a GeoDataFrame in the district's working
+CRS, a summary of counts, and which grid holds each building, unit and
+household. Invalid polygons are repaired (make_valid, polygonal parts kept)
+for all further checks and reported once as ``invalid_geometry``.
+
+Each finding says which large and medium grid it belongs to where that is
+known: from the declared hierarchy (parent_id) and, where that is broken or
+the finding lies outside every small grid, from where the finding lies.
+
+>>> import pyproj, shapely, geopandas as gpd
+>>> from gridmap.district import District
+>>> def layer(**columns):
+...     geometry = columns.pop("geometry")
+...     return gpd.GeoDataFrame(columns, geometry=geometry, crs=4547)
+>>> district = District(layers={
+...     "grid_large": layer(grid_id=["L1"], leader=["张伟"], geometry=[shapely.box(0, 0, 10, 10)]),
+...     "grid_medium": layer(grid_id=["M1"], parent_id=["L1"], leader=["王芳"],
+...                          geometry=[shapely.box(0, 0, 10, 10)]),
+...     "grid_small": layer(grid_id=["S1"], parent_id=["M1"], leader=[None],
+...                         geometry=[shapely.box(0, 0, 10, 6)])}, crs=pyproj.CRS(4547))
+>>> report = check_coverage(district)
+>>> for f in report.findings.itertuples():
+...     print(f.check, f.layer, f.ids, f.area_m2, f.large_id, f.medium_id)
+no_leader grid_small ['S1'] nan L1 M1
+gap grid_medium ['M1'] 40.0 L1 M1
+>>> report.summary["errors"], report.summary["ok"]
+(2, False)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from gridmap.analysis import findings as fnd
+from gridmap.analysis import membership as mem
+from gridmap.analysis import topology
+from gridmap.analysis.findings import CHECKS, FINDING_COLUMNS, CheckInfo, LayerData, batch, obj
+from gridmap.crs import require_metric
+from gridmap.district import District
+from gridmap.errors import CRSError
+from gridmap.schema import LAYERS
+
+__all__ = ["CHECKS", "CheckInfo", "CoverageReport", "check_coverage"]
+
+_REPAIRED = (*fnd.GRIDS, "buildings")
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """What `check_coverage` found.
+
+    Attributes
+    ----------
+    findings
+        GeoDataFrame in the district's working CRS with the columns check,
+        severity, layer, ids (list of str), area_m2 (NaN where not an area
+        check), large_id, medium_id, message and geometry (None where the
+        finding has no place), ordered by check, layer and ids.
+    summary
+        Counts per check (every check present), ``errors``, ``warnings``,
+        ``ok`` (no error findings) and ``per_large`` (findings per large grid).
+    membership, unit_membership, household_membership
+        One row per building / unit / household with the small, medium and
+        large grid holding it (None where missed or where the hierarchy is broken).
+    grids
+        Every grid row: level, grid_id, parent_id, name, leader (for labels).
+    message_zh
+        The findings' messages in Chinese, on the findings' index.
+    """
+
+    findings: gpd.GeoDataFrame
+    summary: dict[str, Any]
+    membership: pd.DataFrame
+    unit_membership: pd.DataFrame
+    household_membership: pd.DataFrame
+    grids: pd.DataFrame
+    message_zh: pd.Series
+    min_area: float
+    crs: CRS = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no error findings (warnings allowed)."""
+        return bool(self.summary["ok"])
+
+    def of(self, check: str) -> gpd.GeoDataFrame:
+        """The findings of one check."""
+        if check not in CHECKS:
+            raise KeyError(f"unknown check {check!r}; checks are: {', '.join(CHECKS)}")
+        return self.findings[self.findings["check"] == check]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The report as the issue's JSON document (geometry as GeoJSON in EPSG:4326)."""
+        from gridmap.analysis.report import json_document
+
+        return json_document(self)
+
+
+def _check_crs(district: District) -> None:
+    require_metric(gpd.GeoSeries([], crs=district.crs), "the district")
+    for name, layer in district.layers.items():
+        crs = getattr(layer, "crs", None)
+        if isinstance(layer, gpd.GeoDataFrame) and crs is not None and crs != district.crs:
+            raise CRSError(
+                f"layer {name!r} is in {crs.name} but the district works in "
+                f"{district.crs.name}; reproject the layer (layer.to_crs(district.crs)) first."
+            )
+
+
+def _prepare(district: District) -> dict[str, LayerData]:
+    """Text ids and (repaired) geometry arrays of every schema layer present."""
+    out: dict[str, LayerData] = {}
+    for name, spec in LAYERS.items():
+        frame = district.get(name)
+        if frame is None:
+            if name not in fnd.GRIDS:
+                continue
+            frame = gpd.GeoDataFrame({spec.id_field: [], "geometry": []}, crs=district.crs)
+        ids = (
+            mem.text_ids(frame[spec.id_field])
+            if spec.id_field in frame.columns
+            else np.full(len(frame), None, dtype=object)
+        )
+        original = geoms = repair = None
+        if isinstance(frame, gpd.GeoDataFrame):
+            original = topology.as_geometry_array(frame.geometry.values)
+            geoms = original
+            if name in _REPAIRED:
+                repair = topology.repair_polygons(original)
+                geoms = repair.geoms
+        none = np.full(len(frame), None, dtype=object)
+        flags = topology.coverage_flags(geoms) if name in fnd.GRIDS else None
+        out[name] = LayerData(name, frame, ids, geoms, original, repair, none, none.copy(), flags)
+    return out
+
+
+def _with_lineage(
+    data: LayerData, hierarchy: mem.Hierarchy, membership: Mapping[str, pd.DataFrame]
+) -> LayerData:
+    large, medium = fnd.row_lineage(data.name, data.ids, hierarchy, membership)
+    return replace(data, large=large, medium=medium)
+
+
+def _geoms_or_none(data: LayerData | None, n: int) -> np.ndarray:
+    if data is None or data.geoms is None:
+        return np.full(n, None, dtype=object)
+    return data.geoms
+
+
+def _people_findings(
+    layers: Mapping[str, LayerData], tables: Mapping[str, pd.DataFrame], *, min_area: float
+) -> list[pd.DataFrame]:
+    """building_missed, building_split, household_missed, building_no_households, unit_missed."""
+    out: list[pd.DataFrame] = []
+    small = layers["grid_small"]
+    if "buildings" in layers:
+        b = layers["buildings"]
+        geoms = _geoms_or_none(b, len(b.ids))
+        rows = np.flatnonzero(pd.isna(tables["buildings"]["small_id"].to_numpy()))
+        placed = topology.present(geoms[rows])
+        out.append(
+            batch(
+                "building_missed",
+                "buildings",
+                b.ids[rows],
+                geometry=geoms[rows],
+                message=obj(
+                    np.where(
+                        placed,
+                        "its representative point lies in no small grid",
+                        "it has no geometry, so it lies in no small grid",
+                    )
+                ),
+                message_zh=obj(
+                    np.where(placed, "楼栋不在任何小网格内", "楼栋无图形，无法落入小网格")
+                ),
+            )
+        )
+        parts = mem.split_buildings(
+            geoms,
+            small.geoms,
+            min_area=min_area,
+            small_ids=small.ids,
+            member=tables["building_small"],
+            small_flags=small.flags,
+        )
+        text = (
+            obj(small.ids[parts["grid"].to_numpy()]).fillna("?")
+            + " "
+            + fnd.fmt_area(parts["area"].to_numpy())
+        )
+        joined = text.groupby(parts["building"].to_numpy()).agg("、".join)
+        rows = joined.index.to_numpy(dtype=np.int64)
+        grids = obj(joined.to_numpy())
+        out.append(
+            batch(
+                "building_split",
+                "buildings",
+                b.ids[rows],
+                large=b.large[rows],
+                medium=b.medium[rows],
+                geometry=geoms[rows],
+                message="lies in several small grids (m²): " + grids,
+                message_zh="楼栋跨越多个小网格（平方米）：" + grids,
+            )
+        )
+    if "households" in layers:
+        out.append(_household_missed(layers, tables))
+        if "buildings" in layers:
+            out.append(_no_households(layers))
+    if "units" in layers:
+        u = layers["units"]
+        rows = np.flatnonzero(pd.isna(tables["units"]["small_id"].to_numpy()))
+        out.append(
+            batch(
+                "unit_missed",
+                "units",
+                u.ids[rows],
+                geometry=_geoms_or_none(u, len(u.ids))[rows],
+                message="the unit's point lies in no small grid",
+                message_zh="单位不在任何小网格内",
+            )
+        )
+    return out
+
+
+def _household_missed(
+    layers: Mapping[str, LayerData], tables: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    h = layers["households"]
+    reason = tables["household_reason"]
+    rows = np.flatnonzero(pd.notna(reason))
+    named = obj(h.column("building_id")[rows]).fillna("")
+    why = np.asarray(reason[rows], dtype=object)
+    message = obj(
+        np.select(
+            [why == "blank", why == "unknown"],
+            ["building_id is blank", "its building_id '" + named + "' names no building"],
+            "its building " + named + " lies in no small grid",
+        )
+    )
+    message_zh = obj(
+        np.select(
+            [why == "blank", why == "unknown"],
+            ["未填写所属楼栋编号", "所属楼栋编号 " + named + " 不存在"],
+            "所属楼栋 " + named + " 未入格（漏楼）",
+        )
+    )
+    geometry = _geoms_or_none(h, len(h.ids))[rows].copy()
+    b = layers.get("buildings")
+    if b is not None and b.geoms is not None:
+        pos = mem._lookup(named.to_numpy(dtype=object), b.ids)
+        fill = ~topology.present(geometry) & (pos >= 0)
+        geometry[fill] = mem.representative_points(b.geoms[pos[fill]])
+    return batch(
+        "household_missed",
+        "households",
+        h.ids[rows],
+        large=h.large[rows],
+        medium=h.medium[rows],
+        geometry=geometry,
+        message=message,
+        message_zh=message_zh,
+    )
+
+
+def _no_households(layers: Mapping[str, LayerData]) -> pd.DataFrame:
+    b, h = layers["buildings"], layers["households"]
+    named = pd.Series(h.column("building_id"), dtype=object).dropna().unique()
+    residential = b.column("use") == "residential"
+    lonely = residential & ~pd.Series(b.ids, dtype=object).isin(named).to_numpy()
+    rows = np.flatnonzero(lonely)
+    return batch(
+        "building_no_households",
+        "buildings",
+        b.ids[rows],
+        large=b.large[rows],
+        medium=b.medium[rows],
+        geometry=_geoms_or_none(b, len(b.ids))[rows],
+        message="a residential building that no household names (households missed?)",
+        message_zh="住宅楼栋无住户登记（可能漏户）",
+    )
+
+
+def _locate_missing(frame: pd.DataFrame, hierarchy: mem.Hierarchy) -> pd.DataFrame:
+    """Fill unknown large/medium ids from where the finding lies."""
+    large_missing = frame["large_id"].isna() & (frame["layer"] != "grid_large")
+    medium_missing = frame["medium_id"].isna() & ~frame["layer"].isin(("grid_large", "grid_medium"))
+    geoms = frame["geometry"].to_numpy(dtype=object)
+    todo = (large_missing | medium_missing).to_numpy() & topology.present(geoms)
+    if not todo.any():
+        return frame
+    where = geoms[todo]
+    invalid = ~shapely.is_valid(where)
+    where[invalid] = shapely.make_valid(where[invalid])
+    medium, large = hierarchy.locate(mem.representative_points(where))
+    frame = frame.copy()
+    rows = frame.index[todo]
+    fill_medium = medium_missing.to_numpy()[todo]
+    frame.loc[rows[fill_medium], "medium_id"] = medium[fill_medium]
+    fill_large = large_missing.to_numpy()[todo]
+    frame.loc[rows[fill_large], "large_id"] = large[fill_large]
+    return frame
+
+
+def _summary(findings: pd.DataFrame, large_ids: np.ndarray) -> dict[str, Any]:
+    counts = findings["check"].value_counts()
+    out: dict[str, Any] = {name: int(counts.get(name, 0)) for name in CHECKS}
+    errors = int((findings["severity"] == "error").sum())
+    out["errors"] = errors
+    out["warnings"] = int((findings["severity"] == "warning").sum())
+    out["ok"] = errors == 0
+    per_large = {str(i): 0 for i in pd.unique(pd.Series(large_ids, dtype=object).dropna())}
+    for large_id, n in findings["large_id"].dropna().value_counts().items():
+        per_large[str(large_id)] = int(n)
+    out["per_large"] = per_large
+    return out
+
+
+def _grid_table(layers: Mapping[str, LayerData]) -> pd.DataFrame:
+    parts = [
+        pd.DataFrame(
+            {
+                "level": level,
+                "grid_id": obj(d.ids),
+                "parent_id": obj(d.column("parent_id")),
+                "name": obj(d.column("name")),
+                "leader": obj(d.column("leader")),
+            }
+        )
+        for level, d in ((lv, layers[lv]) for lv in fnd.GRIDS)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageReport:
+    """Run every coverage and topology check of `CHECKS` over `district`.
+
+    Parameters
+    ----------
+    district
+        The layers, in a metric working CRS (as `gridmap.io.read_district` gives).
+    min_area
+        Square metres below which gap, overlap and outside_parent findings
+        (and a building's part in a grid, for building_split) are slivers and
+        not reported.
+
+    Raises
+    ------
+    CRSError
+        If the district's CRS is not metric or a layer is in another CRS.
+    """
+    if not (isinstance(min_area, int | float) and math.isfinite(min_area) and min_area >= 0):
+        raise ValueError(f"min_area must be a finite number >= 0 (square metres), not {min_area!r}")
+    _check_crs(district)
+    layers = _prepare(district)
+    geoms = {lv: layers[lv].geoms for lv in fnd.GRIDS}
+    parents = {lv: layers[lv].column("parent_id") for lv in fnd.GRIDS}
+    hierarchy = mem.Hierarchy.build({lv: layers[lv].ids for lv in fnd.GRIDS}, parents, geoms)
+    small_geoms = layers["grid_small"].geoms
+    tables = _membership_tables(layers, small_geoms, hierarchy)
+    layers = {name: _with_lineage(d, hierarchy, tables) for name, d in layers.items()}
+    batches = [fnd.invalid_geometry(layers[name]) for name in _REPAIRED if name in layers]
+    batches += [fnd.duplicate_id(d) for d in layers.values()]
+    batches += fnd.grid_findings(layers, min_area=min_area)
+    batches += _people_findings(layers, tables, min_area=min_area)
+    frame = pd.concat([b for b in batches if len(b)] or batches[:1], ignore_index=True)
+    frame = _locate_missing(frame, hierarchy)
+    frame = _ordered(frame)
+    message_zh = frame.pop("message_zh")
+    findings = gpd.GeoDataFrame(frame[list(FINDING_COLUMNS)], geometry="geometry", crs=district.crs)
+    return CoverageReport(
+        findings=findings,
+        summary=_summary(findings, layers["grid_large"].ids),
+        membership=tables["buildings"],
+        unit_membership=tables["units"],
+        household_membership=tables["households"],
+        grids=_grid_table(layers),
+        message_zh=message_zh,
+        min_area=float(min_area),
+        crs=district.crs,
+    )
+
+
+def _membership_tables(
+    layers: Mapping[str, LayerData], small_geoms: np.ndarray, hierarchy: mem.Hierarchy
+) -> dict[str, Any]:
+    def empty(first: str, n: int = 0) -> pd.DataFrame:
+        return pd.DataFrame(
+            {c: obj([None] * n) for c in (first, "small_id", "medium_id", "large_id")}
+        )
+
+    tables: dict[str, Any] = {}
+    b = layers.get("buildings")
+    if b is None:
+        tables["buildings"], tables["building_small"] = empty("building_id"), np.array([], int)
+    else:
+        tables["buildings"], tables["building_small"] = mem.building_membership(
+            obj(b.ids), _geoms_or_none(b, len(b.ids)), small_geoms, hierarchy
+        )
+    u = layers.get("units")
+    tables["units"] = (
+        empty("unit_id")
+        if u is None
+        else mem.unit_membership(obj(u.ids), _geoms_or_none(u, len(u.ids)), small_geoms, hierarchy)
+    )
+    h = layers.get("households")
+    if h is None:
+        table = empty("household_id")
+        table.insert(1, "building_id", obj([]))
+        tables["households"], tables["household_reason"] = table, np.array([], dtype=object)
+    else:
+        tables["households"], tables["household_reason"] = mem.household_membership(
+            obj(h.ids), obj(h.column("building_id")), tables["buildings"]
+        )
+    return tables
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    """Order findings by check, then layer (schema order), then ids."""
+    check_rank = frame["check"].map({c: i for i, c in enumerate(CHECKS)})
+    layer_rank = frame["layer"].map({c: i for i, c in enumerate(LAYERS)})
+    first_id = frame["ids"].map(lambda v: "\x00".join(x or "" for x in v))
+    key = pd.DataFrame({"c": check_rank, "l": layer_rank, "i": first_id})
+    order = key.sort_values(["c", "l", "i"], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)

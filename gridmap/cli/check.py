@@ -1,0 +1,82 @@
+"""`gridmap check`: the coverage audit (镇不漏村、村不漏楼、楼不漏户) from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from gridmap.cli import app, progress
+
+if TYPE_CHECKING:
+    from gridmap.analysis.coverage import CoverageReport
+
+
+def summary_lines(report: CoverageReport, *, file: str = "") -> list[str]:
+    """The short human summary: counts per check, then findings per large grid with names."""
+    from gridmap.analysis.coverage import CHECKS
+
+    summary = report.summary
+    lines = [f"Coverage check {file}".rstrip() + f" (min_area {report.min_area:g} m²)"]
+    for check, info in CHECKS.items():
+        flag = (
+            ""
+            if summary[check] == 0
+            else ("  <- error" if info.severity == "error" else "  <- warning")
+        )
+        lines.append(f"  {check:<23}{summary[check]:>8}  {info.zh}{flag}")
+    verdict = "OK" if summary["ok"] else "NOT OK"
+    lines.append(f"Errors: {summary['errors']}, warnings: {summary['warnings']} -> {verdict}")
+    grids = report.grids
+    names = grids[grids["level"] == "grid_large"].drop_duplicates("grid_id").set_index("grid_id")
+    if summary["per_large"]:
+        lines.append("Findings per large grid (大网格):")
+        for large_id, count in summary["per_large"].items():
+            name = names["name"].get(large_id)
+            lines.append(f"  {large_id:<23}{count:>8}  {name or ''}")
+    placed = sum(summary["per_large"].values())
+    total = summary["errors"] + summary["warnings"]
+    if total > placed:
+        lines.append(f"  {'(none)':<23}{total - placed:>8}  不在任何大网格 / in no large grid")
+    return lines
+
+
+@app.command()
+def check(
+    file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON here."),
+    xlsx_out: Path | None = typer.Option(
+        None, "--xlsx", help="Write the ledger (台帐) workbook here."
+    ),
+    min_area: float = typer.Option(
+        1.0,
+        "--min-area",
+        min=0.0,
+        help="Gaps, overlaps and parts outside a parent smaller "
+        "than this (m²) are slivers and not reported.",
+    ),
+    crs: str | None = typer.Option(
+        None, help="CRS to assume for layers without one, e.g. EPSG:4490."
+    ),
+) -> None:
+    """Check coverage and topology; exit 0 if no errors, 1 if errors, 2 if unreadable."""
+    from gridmap.analysis.coverage import check_coverage
+    from gridmap.analysis.report import ledger_sheets
+    from gridmap.io import read_district
+    from gridmap.io.ledger import write_json, write_ledger
+
+    district = read_district(file, crs=crs, progress=progress)
+    progress("checking coverage")
+    report = check_coverage(district, min_area=min_area)
+    if json_out is not None:
+        progress(f"writing {json_out}")
+        write_json(json_out, report.to_json_dict())
+    if xlsx_out is not None:
+        progress(f"writing {xlsx_out}")
+        today = dt.date.today().isoformat()
+        write_ledger(xlsx_out, ledger_sheets(report, district=file.name, checked_at=today))
+    typer.echo("\n".join(summary_lines(report, file=str(file))))
+    if not report.ok:
+        raise typer.Exit(1)
