@@ -38,13 +38,14 @@ def test_inspections_json_has_exactly_the_record_keys(
     assert len(records) == 14
     assert all(list(r) == list(COMPLIANCE_COLUMNS) for r in records)
     s1 = next(r for r in records if r["grid_id"] == "S1")
-    # conftest: one community inspection of S1 at 2025-06-01 00:00 (the first of 6 ISO weeks).
+    # conftest: one community inspection of S1 at 2025-06-01 00:00, a Sunday whose ISO week
+    # is cut off by the range: 4 whole weeks required, none done, inspected so not "never".
     assert s1 == {
         "grid_id": "S1",
         "level": "grid_small",
         "role": "community",
-        "required": 6,
-        "done": 1,
+        "required": 4,
+        "done": 0,
         "longest_gap_days": 30,
         "status": "late",
     }

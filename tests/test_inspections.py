@@ -38,10 +38,14 @@ def test_columns_and_one_row_per_requirement_and_grid() -> None:
 def test_zone_with_no_inspections_at_all_is_never() -> None:
     result = compliance(district_with(), start="2025-06-01", end="2025-06-30")
     s4 = row(result, "S4", "community")
-    # June 2025 touches 6 ISO weeks: 26 May-1 Jun, 2-8, 9-15, 16-22, 23-29, 30 Jun-6 Jul.
-    assert (s4["required"], s4["done"], s4["status"]) == (6, 0, "never")
+    # June 2025 holds 4 whole ISO weeks (2-8, 9-15, 16-22, 23-29); 1 and 30 June are cut off.
+    assert (s4["required"], s4["done"], s4["status"]) == (4, 0, "never")
     assert s4["longest_gap_days"] == 30  # the whole range
-    assert set(result["status"]) == {"never"}
+    due = result["required"] > 0
+    assert set(result.loc[due, "status"]) == {"never"}
+    # No whole half year lies in June: the supervision rule asks nothing of it.
+    assert set(result.loc[~due, "role"]) == {"safety_office"}
+    assert set(result.loc[~due, "status"]) == {"on_schedule"}
 
 
 @pytest.mark.parametrize(
@@ -144,14 +148,26 @@ def test_longest_gap_counts_from_the_start_and_up_to_the_day_after_the_end() -> 
     assert s1["longest_gap_days"] == 5
 
 
-def test_partial_months_at_the_range_edges_are_required() -> None:
-    district = district_with([inspection("2025-06-20 10:00", "safety_office", "S3")])
+def test_only_whole_periods_inside_the_range_are_required() -> None:
+    district = district_with(
+        [
+            inspection("2025-06-20 10:00", "safety_office", "S3"),
+            inspection("2025-07-05 10:00", "safety_office", "S3"),
+        ]
+    )
+    m2 = row(compliance(district, start="2025-06-01", end="2025-07-14"), "M2", "safety_office")
+    assert (m2["required"], m2["done"], m2["status"]) == (1, 1, "on_schedule")  # June only
+    # No whole month between 15 June and 14 July: nothing is due.
     m2 = row(compliance(district, start="2025-06-15", end="2025-07-14"), "M2", "safety_office")
-    assert (m2["required"], m2["done"], m2["status"]) == (2, 1, "late")
-    # The inspection before the range does not count for June's part of it.
-    early = district_with([inspection("2025-06-10 10:00", "safety_office", "S3")])
-    m2 = row(compliance(early, start="2025-06-15", end="2025-07-14"), "M2", "safety_office")
-    assert m2["done"] == 0 and m2["status"] == "never"
+    assert (m2["required"], m2["done"], m2["status"]) == (0, 0, "on_schedule")
+
+
+def test_a_visit_on_a_cut_off_weekend_is_inspected_but_not_counted() -> None:
+    # Saturday 1 November 2025 .. Friday 14 November: one whole ISO week (3-9 November).
+    district = district_with([inspection("2025-11-01 10:00", "community", "S1")])
+    s1 = row(compliance(district, start="2025-11-01", end="2025-11-14"), "S1", "community")
+    assert (s1["required"], s1["done"], s1["status"]) == (1, 0, "late")
+    assert s1["longest_gap_days"] == 14
 
 
 def test_police_spot_checks_count_only_when_they_target_a_unit() -> None:

@@ -17,17 +17,19 @@ large grid). When the target is a medium or large grid, the point fills in the
 levels below if it lies inside that grid.
 
 Compliance. For each requirement of the table and each grid of its level,
-``required`` is the number of periods overlapping the range times the
-inspections needed per period; ``done`` counts the inspections that meet it,
-at most ``times`` per period (three patrols on Monday do not make up for an
-empty Tuesday), counting only inspections inside the range: a period cut by
-the range edge is required and only its part inside the range counts.
+``required`` is the number of whole periods inside the range times the
+inspections needed per period. A period cut by an edge of the range is not
+required, and inspections in it do not count toward ``done`` (a year from
+Saturday 1 November does not ask for a weekly visit on that weekend); a
+range shorter than one period requires nothing of that rule. ``done`` counts
+the inspections that meet the requirement, at most ``times`` per period
+(three patrols on Monday do not make up for an empty Tuesday).
 ``longest_gap_days`` is the longest run of calendar days between consecutive
-inspection dates, counting from ``start`` and up to ``end + 1``: daily
-inspections give 1, an inspection on the first day only gives the range's
-length, none at all gives the range's length. ``status`` is ``on_schedule``
-(done == required), ``never`` (no inspection counted) or ``late`` (some
-periods missed).
+inspection dates in the range, counting from ``start`` and up to ``end + 1``:
+daily inspections give 1; an inspection on the first day only, or none at
+all, gives the range's length. ``status`` is ``on_schedule`` (done ==
+required), ``never`` (no inspection of this role in the grid in the whole
+range) or ``late`` (inspected, but some required periods missed).
 """
 
 from __future__ import annotations
@@ -136,6 +138,22 @@ def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
     if period == "half_yearly":
         return np.floor_divide(months, 6)
     raise ValueError(f"unknown period {period!r}")
+
+
+def whole_periods(first: int, last: int, period: str) -> tuple[int, int]:
+    """First whole period inside days `first` .. `last` (day numbers) and how many there are.
+
+    >>> whole_periods(day_number(dt.date(2025, 11, 1)), day_number(dt.date(2026, 10, 31)),
+    ...               "monthly")[1]
+    12
+    >>> whole_periods(day_number(dt.date(2025, 11, 1)), day_number(dt.date(2026, 10, 31)),
+    ...               "weekly")[1]
+    51
+    """
+    edges = period_numbers(np.array([first - 1, first, last, last + 1]), period)
+    p_first = int(edges[1]) + int(edges[0] == edges[1])
+    p_last = int(edges[2]) - int(edges[2] == edges[3])
+    return p_first, max(p_last - p_first + 1, 0)
 
 
 # ---------------------------------------------------------------------------
@@ -452,15 +470,16 @@ def _one_requirement(
     codes = pd.Index(ids).get_indexer(assignment[_LEVEL_COLUMN[req.level]].to_numpy(dtype=object))
     mask &= codes >= 0
     codes, day = codes[mask].astype(np.int64), days[mask] - first
-    p0 = int(period_numbers(np.array([first]), req.period)[0])
-    n_periods = int(period_numbers(np.array([last]), req.period)[0]) - p0 + 1
+    p0, n_periods = whole_periods(first, last, req.period)
     per = period_numbers(day + first, req.period) - p0
-    keys, counts = np.unique(codes * n_periods + per, return_counts=True)
+    whole = (per >= 0) & (per < n_periods)
+    keys, counts = np.unique(codes[whole] * n_periods + per[whole], return_counts=True)
     done = np.bincount(
-        keys // n_periods, weights=np.minimum(counts, req.times), minlength=len(ids)
+        keys // max(n_periods, 1), weights=np.minimum(counts, req.times), minlength=len(ids)
     ).astype(np.int64)
     required = n_periods * int(req.times)
-    status = np.select([done >= required, done == 0], ["on_schedule", "never"], "late")
+    seen = np.bincount(codes, minlength=len(ids)) > 0
+    status = np.select([done >= required, ~seen], ["on_schedule", "never"], "late")
     return pd.DataFrame(
         {
             "grid_id": ids,
