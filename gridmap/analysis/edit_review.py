@@ -1,0 +1,167 @@
+"""What an edit would do, before it is saved: new findings and who changes zone.
+
+`review_edit` runs the coverage checks on the district before and after a
+boundary edit and reports the findings the edit would add (a gap, an
+overlap, a grid leaving its parent, an invalid geometry ...), which
+buildings, households, units and equipment points would change small grid
+(from -> to), and how the load per zone changes. This is what a leader
+approves; an edit that adds error findings is blocked unless the planner
+accepts it with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from gridmap.analysis.coverage import CoverageReport, check_coverage
+from gridmap.analysis.membership import first_hit
+from gridmap.district import District
+from gridmap.edits import Edit, apply_edit
+
+#: Checks a boundary edit can add findings to.
+EDIT_CHECKS = (
+    "invalid_geometry",
+    "duplicate_id",
+    "no_leader",
+    "bad_parent",
+    "outside_parent",
+    "gap",
+    "overlap",
+    "building_missed",
+    "building_split",
+    "household_missed",
+    "unit_missed",
+)
+
+
+@dataclass(frozen=True)
+class EditReview:
+    """The effect of an edit, for the planner and the approving leader.
+
+    Attributes
+    ----------
+    after
+        The district as it would be after the edit.
+    new_findings
+        Findings present after the edit but not before (GeoDataFrame, working CRS).
+    moves
+        One row per object that changes small grid: kind (building, household,
+        unit, equipment_point), id, from_small, to_small.
+    load
+        Per affected small grid: households and units before and after.
+    """
+
+    after: District
+    report_after: CoverageReport
+    new_findings: gpd.GeoDataFrame
+    moves: pd.DataFrame
+    load: pd.DataFrame
+
+    @property
+    def blocking(self) -> bool:
+        """True when the edit adds error findings: saving needs an explicit reason."""
+        return bool((self.new_findings["severity"] == "error").any())
+
+
+def _keys(findings: pd.DataFrame) -> pd.Series:
+    return findings["check"] + "|" + findings["ids"].map(lambda ids: ",".join(map(str, ids)))
+
+
+def _changed(before: pd.DataFrame, after: pd.DataFrame, key: str, kind: str) -> pd.DataFrame:
+    merged = before[[key, "small_id"]].merge(
+        after[[key, "small_id"]], on=key, how="outer", suffixes=("_before", "_after")
+    )
+    moved = merged[merged["small_id_before"].fillna("") != merged["small_id_after"].fillna("")]
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "id": moved[key].astype(str),
+            "from_small": moved["small_id_before"],
+            "to_small": moved["small_id_after"],
+        }
+    )
+
+
+def _equipment_small(district: District) -> pd.DataFrame:
+    points = district.get("equipment_points")
+    if not isinstance(points, gpd.GeoDataFrame) or points.empty:
+        return pd.DataFrame({"point_id": [], "small_id": []}, dtype=object)
+    small = district["grid_small"]
+    hit = first_hit(points.geometry.values, small.geometry.values)
+    ids = small["grid_id"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "point_id": points["point_id"].astype(str).to_numpy(),
+            "small_id": [ids[i] if i >= 0 else None for i in hit],
+        }
+    )
+
+
+def _load(report: CoverageReport, zones: list[str]) -> pd.DataFrame:
+    households = report.household_membership["small_id"].value_counts()
+    units = report.unit_membership["small_id"].value_counts()
+    return pd.DataFrame(
+        {
+            "households": households.reindex(zones, fill_value=0).to_numpy(),
+            "units": units.reindex(zones, fill_value=0).to_numpy(),
+        },
+        index=zones,
+    )
+
+
+def review_edit(
+    district: District,
+    edit: Edit | list[Edit],
+    *,
+    min_area: float = 1.0,
+    before: CoverageReport | None = None,
+) -> EditReview:
+    """Check an edit before saving it; `before` may pass the current report to save time."""
+    edits = [edit] if isinstance(edit, Edit) else list(edit)
+    after = district
+    for one in edits:
+        after = after.with_layers(**{one.layer: apply_edit(after[one.layer], one)})
+    report_before = before if before is not None else check_coverage(district, min_area=min_area)
+    report_after = check_coverage(after, min_area=min_area)
+    old = set(_keys(report_before.findings))
+    fresh = report_after.findings[~_keys(report_after.findings).isin(old)]
+    fresh = fresh[fresh["check"].isin(EDIT_CHECKS)].reset_index(drop=True)
+    moves = pd.concat(
+        [
+            _changed(report_before.membership, report_after.membership, "building_id", "building"),
+            _changed(
+                report_before.household_membership,
+                report_after.household_membership,
+                "household_id",
+                "household",
+            ),
+            _changed(
+                report_before.unit_membership, report_after.unit_membership, "unit_id", "unit"
+            ),
+            _changed(
+                _equipment_small(district), _equipment_small(after), "point_id", "equipment_point"
+            ),
+        ],
+        ignore_index=True,
+    )
+    zones = sorted(
+        {*edits_small_ids(edits), *moves["from_small"].dropna(), *moves["to_small"].dropna()}
+    )
+    before_load, after_load = _load(report_before, zones), _load(report_after, zones)
+    load = before_load.add_suffix("_before").join(after_load.add_suffix("_after"))
+    load.index.name = "grid_id"
+    return EditReview(
+        after=after,
+        report_after=report_after,
+        new_findings=fresh,
+        moves=moves.reset_index(drop=True),
+        load=load.reset_index(),
+    )
+
+
+def edits_small_ids(edits: list[Edit]) -> list[str]:
+    """Small grid ids an edit touches directly (empty for other levels)."""
+    return [i for e in edits if e.layer == "grid_small" for i in e.affected_ids()]
