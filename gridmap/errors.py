@@ -71,6 +71,10 @@ class CRSError(DataError):
     """A coordinate reference system is missing, unreadable or unsuitable."""
 
 
+class ArchiveError(DataError):
+    """An uploaded archive is refused: too large, a zip bomb, unsafe paths or unexpected files."""
+
+
 class SaveError(GridmapError):
     """A district could not be written; the original file is untouched."""
 

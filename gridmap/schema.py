@@ -481,6 +481,28 @@ GRID_LEVELS = ("grid_large", "grid_medium", "grid_small")
 #: The parent level of each grid level that has one.
 PARENT_LEVEL = {"grid_medium": "grid_large", "grid_small": "grid_medium"}
 
+#: Columns of ledgers and CSV/Excel exports that hold coordinates (import; compared lower-cased).
+#: Whether they are degrees or metres is read from the values, not the name.
+COORDINATE_ALIASES: dict[str, tuple[str, ...]] = {
+    "lon": (
+        "lon", "lng", "long", "longitude", "经度", "东经", "x", "x坐标", "坐标x", "横坐标",
+        "point_x",
+    ),
+    "lat": ("lat", "latitude", "纬度", "北纬", "y", "y坐标", "坐标y", "纵坐标", "point_y"),
+}  # fmt: skip
+#: Columns that name (rather than code) a grid's parent, per level, e.g. a community's 街道
+#: (import; compared lower-cased).
+PARENT_NAME_ALIASES: dict[str, tuple[str, ...]] = {
+    "grid_medium": (
+        "parent_name", "上级网格名称", "所属街道", "街道名称", "所属镇街", "镇街名称", "所属乡镇",
+        "乡镇名称", "所属大网格",
+    ),
+    "grid_small": (
+        "parent_name", "上级网格名称", "所属社区", "社区名称", "所属村居", "村居名称", "所属村",
+        "所属中网格",
+    ),
+}  # fmt: skip
+
 
 def layer_alias_map() -> dict[str, str]:
     """Map every accepted layer name (lower-cased) to the canonical layer name."""

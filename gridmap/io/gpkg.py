@@ -181,6 +181,7 @@ def read_district(
     crs: str | CRS | None = None,
     working_crs: str | CRS | None = None,
     coerce_ids: bool = False,
+    partial: bool = False,
     progress: Progress | None = None,
 ) -> District:
     """Open a district GeoPackage, validate it and return its typed layers.
@@ -195,6 +196,9 @@ def read_district(
         Metric CRS to work in; by default chosen from the data (`gridmap.crs`).
     coerce_ids
         Convert numeric ids to text instead of reporting them as an error.
+    partial
+        Accept a file that lacks required layers (an import builds a district
+        level by level); the layers it has are still validated.
     progress
         Called with a short message as each layer is read.
 
@@ -210,7 +214,7 @@ def read_district(
     digest = file_fingerprint(path)
     found, extra, problems = _match_layers(name for name, _ in listing)
     for name, spec in LAYERS.items():
-        if spec.required and name not in found:
+        if spec.required and name not in found and not partial:
             problems.append(
                 Problem(
                     "error",
