@@ -1,0 +1,157 @@
+"""`gridmap export-pdf`: a print-ready map or a per-grid atlas as PDF (and PNG or zip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from gridmap.cli import app, progress
+
+
+def split_layers(values: list[str] | None) -> tuple[str, ...] | None:
+    """``--layers a,b --layers c`` -> ("a", "b", "c"); None when not given."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def district_name(district: object, file: Path) -> str:
+    """The single large grid's name, else the file's stem."""
+    large = district.get("grid_large")  # type: ignore[attr-defined]
+    if large is not None and len(large) == 1 and str(large["name"].iloc[0]).strip():
+        return str(large["name"].iloc[0])
+    return file.stem
+
+
+def level_of(district: object, grid_id: str) -> str:
+    """The level holding grid `grid_id` (small first, the most specific)."""
+    for level in ("grid_small", "grid_medium", "grid_large"):
+        frame = district.get(level)  # type: ignore[attr-defined]
+        if frame is not None and (frame["grid_id"].astype(str) == grid_id).any():
+            return level
+    raise typer.BadParameter(f"no grid has the id {grid_id!r}", param_hint="--grid")
+
+
+@app.command("export-pdf")
+def export_pdf(
+    file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
+    out: Path = typer.Option(..., "--out", "-o", help="PDF to write."),
+    grid: str | None = typer.Option(
+        None,
+        "--grid",
+        help="Grid id to map (default: the whole district); with --atlas, only sheets inside it.",
+    ),
+    level: str | None = typer.Option(
+        None,
+        "--level",
+        help="large, medium or small: the "
+        "level of --grid, or of the atlas sheets (default medium).",
+    ),
+    atlas: bool = typer.Option(False, "--atlas", help="Cover, contents and one sheet per grid."),
+    paper: str = typer.Option("A4", "--paper", help="A4 or A3."),
+    landscape: bool = typer.Option(False, "--landscape", help="Landscape instead of portrait."),
+    layers: list[str] | None = typer.Option(
+        None,
+        "--layers",
+        help="Overlays, comma separated: buildings, units, equipment, findings, inspections.",
+    ),
+    png: float | None = typer.Option(None, "--png", help="Also write PNG pages at this DPI."),
+    as_zip: bool = typer.Option(
+        False, "--zip", help="With --atlas, also write one PDF per grid into OUT.zip."
+    ),
+    title: str | None = typer.Option(None, "--title", help="Title instead of the default."),
+    name: str | None = typer.Option(None, "--name", help="District name shown on the pages."),
+    lang: str = typer.Option("zh", "--lang", help="zh or en."),
+    crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+) -> None:
+    """Export a print-ready map (or, with --atlas, a per-grid atlas) as PDF."""
+    from gridmap.analysis.coverage import check_coverage
+    from gridmap.io import read_district
+    from gridmap.io.pdf_out import write_bytes
+    from gridmap.render.pdf import DEFAULT_OVERLAYS, PageOptions, PrintData, resolve_level
+
+    if paper not in ("A4", "A3"):
+        raise typer.BadParameter("choose A4 or A3", param_hint="--paper")
+    try:
+        grid_level = resolve_level(level)
+        options = PageOptions(
+            paper=paper,
+            landscape=landscape,
+            lang=lang,
+            title=title,
+            layers=split_layers(layers) or DEFAULT_OVERLAYS,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    district = read_district(file, crs=crs, progress=progress)
+    progress("checking coverage")
+    report = check_coverage(district)
+    data = PrintData(
+        district,
+        report,
+        source=file.name,
+        made=dt.date.today(),
+        district_name=name or district_name(district, file),
+        hazards=_hazards(district) if atlas else None,
+    )
+    if atlas:
+        figures = _atlas(data, grid, grid_level or "grid_medium", options, out, as_zip)
+    else:
+        from gridmap.render.pdf import map_sheet, pdf_bytes
+
+        map_level = grid_level or (level_of(district, grid) if grid else None)
+        progress("laying out the map")
+        figures = [map_sheet(data, level=map_level, grid_id=grid, options=options)]
+        progress(f"writing {out}")
+        write_bytes(out, pdf_bytes(figures, title=title or out.stem))
+    if png:
+        from gridmap.render.pdf import png_bytes
+
+        for i, figure in enumerate(figures, 1):
+            target = (
+                out.with_suffix(".png")
+                if len(figures) == 1
+                else out.with_name(f"{out.stem}-{i:03d}.png")
+            )
+            write_bytes(target, png_bytes(figure, dpi=png))
+        progress(f"wrote {len(figures)} PNG page(s) at {png:g} dpi")
+    typer.echo(f"Wrote {out}: {len(figures)} page(s), {paper}{' landscape' if landscape else ''}")
+
+
+def _hazards(district: object) -> object:
+    if district.get("hazards") is None:  # type: ignore[attr-defined]
+        return None
+    from gridmap.analysis.hazards import hazard_states
+
+    return hazard_states(district, as_of=dt.date.today())  # type: ignore[arg-type]
+
+
+def _atlas(
+    data: object, grid: str | None, level: str, options: object, out: Path, as_zip: bool
+) -> list:
+    from gridmap.io.pdf_out import write_bytes, write_zip
+    from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
+
+    inside = None
+    if grid is not None:
+        from gridmap.analysis import scope
+
+        district = data.district  # type: ignore[attr-defined]
+        selection = scope.selection_for(district, level_of(district, grid), grid)
+        inside = scope.scope_ids(district, selection)[level]
+    book = atlas_sheets(
+        data,
+        level=level,
+        options=options,
+        progress=progress,  # type: ignore
+        only=inside,
+    )
+    progress(f"writing {out} ({len(book.figures)} pages)")
+    write_bytes(out, atlas_pdf(book, title=options.title or out.stem))  # type: ignore
+    if as_zip:
+        target = out.with_suffix(".zip")
+        progress(f"writing {target} ({len(book.entries)} PDFs)")
+        write_zip(target, atlas_files(book))
+    return book.figures

@@ -1,0 +1,90 @@
+"""Printed maps on disk: PDF, PNG and zip files written atomically, and the font cache.
+
+The render layer (`gridmap.render.pdf`, `gridmap.render.atlas`) returns bytes;
+this module only writes them. A file is written beside its target under a
+temporary name and renamed over it, so a reader never sees half a PDF and an
+existing file is left unchanged when writing fails.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from gridmap.errors import SaveError
+
+
+def _atomic_bytes(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write `data` (a PDF or PNG from the render layer) to `path` atomically.
+
+    Raises `SaveError` naming the file (an existing file is left unchanged).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise SaveError(f"{target} is a folder; give a file name such as {target / 'map.pdf'}.")
+    if not target.parent.is_dir():
+        raise SaveError(f"cannot write {target}: the folder {target.parent} does not exist.")
+    try:
+        _atomic_bytes(target, data)
+    except OSError as exc:
+        raise SaveError(
+            f"could not write {target} ({exc.strerror or exc}); an existing file is unchanged."
+        ) from exc
+    return target
+
+
+def zip_bytes(members: Mapping[str, bytes]) -> bytes:
+    """One zip archive (in memory) of named files, e.g. one PDF per grid."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def write_zip(path: str | os.PathLike[str], members: Mapping[str, bytes]) -> Path:
+    """Write named files into one zip archive at `path`, atomically."""
+    return write_bytes(path, zip_bytes(members))
+
+
+def font_cache_dir() -> Path:
+    """Where converted font subsets are kept between runs (per user, in the temp folder)."""
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"gridmap-fonts-{uid}"
+
+
+def font_cache(name: str, make: Callable[[], bytes]) -> Path:
+    """The cached file `name`, made by `make()` and stored atomically when absent.
+
+    Names are content addresses (they include a hash of what the file holds),
+    so a file once written never needs to change.
+    """
+    folder = font_cache_dir()
+    target = folder / name
+    if target.is_file() and target.stat().st_size > 0:
+        return target
+    data = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _atomic_bytes(target, data)
+    except OSError as exc:
+        raise SaveError(
+            f"could not store the font subset in {folder} ({exc}); set TMPDIR to a writable folder."
+        ) from exc
+    return target

@@ -1,0 +1,435 @@
+"""Print-ready maps: one sheet of the district or of one grid on A4 or A3, as PDF or PNG.
+
+`map_sheet` lays out a page: title and subtitle, the map (grid levels styled as
+in the app and the chosen overlays), legend, scale bar in metres, north arrow
+(turned by the meridian convergence, so it points at true north), overview
+inset and a footer with the CRS, source and attribution. It returns a
+matplotlib figure; `pdf_bytes` and `png_bytes` turn figures into bytes and
+`gridmap.io.pdf_out` writes them. The map is drawn from the data alone, so it
+prints offline. The per-grid atlas is in `gridmap.render.atlas`.
+
+>>> from gridmap.render.pdf import OVERLAYS
+>>> OVERLAYS
+('buildings', 'units', 'equipment', 'findings', 'inspections')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from pyproj import CRS, Transformer
+
+from gridmap.crs import WEB_CRS
+from gridmap.district import District
+from gridmap.i18n import layer_label
+from gridmap.layers.grids import CHILD_LEVEL
+from gridmap.render import pdf_map as pm
+from gridmap.render.pdf_fonts import embed_truetype, page_style
+from gridmap.render.pdf_layout import LegendEntry, Rect, Sheet
+from gridmap.render.style import ERROR_COLOUR, INK, MUTED, RULE, text
+from gridmap.schema import GRID_LEVELS
+
+OVERLAYS = ("buildings", "units", "equipment", "findings", "inspections")
+DEFAULT_OVERLAYS = ("buildings", "equipment", "findings")
+LEVELS = {"large": "grid_large", "medium": "grid_medium", "small": "grid_small"}
+_HEX_SIZES = (25.0, 50.0, 100.0, 150.0, 200.0, 250.0, 500.0, 1000.0)
+
+
+@dataclass(frozen=True)
+class PrintData:
+    """What a printed map shows: the district, its coverage report and where they come from.
+
+    `report` is `gridmap.analysis.coverage.check_coverage(district)`; `hazards`
+    (optional) is `gridmap.analysis.hazards.hazard_states(...)`, for the atlas.
+    """
+
+    district: District
+    report: Any
+    source: str = ""
+    district_name: str = ""
+    made: dt.date = field(default_factory=dt.date.today)
+    hazards: pd.DataFrame | None = None
+
+    @functools.cached_property
+    def outline(self) -> Any:
+        """The district's area: the union of its large grids (of any grid level if none)."""
+        return focus_of(self.district, None, None).geometry
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """Paper, orientation, overlays and language of a sheet."""
+
+    paper: str = "A4"
+    landscape: bool = False
+    layers: tuple[str, ...] = DEFAULT_OVERLAYS
+    lang: str = "zh"
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.layers if name not in OVERLAYS]
+        if unknown:
+            raise ValueError(
+                f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(OVERLAYS)}"
+            )
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The grid a sheet shows (level None: the whole district)."""
+
+    level: str | None
+    grid_id: str | None
+    name: str
+    geometry: Any
+    row: dict[str, Any]
+
+
+def resolve_level(level: str | None) -> str | None:
+    """'medium' or 'grid_medium' -> 'grid_medium'; None stays None."""
+    if level is None or level in GRID_LEVELS:
+        return level
+    if level in LEVELS:
+        return LEVELS[level]
+    raise ValueError(f"unknown level {level!r}; choose large, medium or small")
+
+
+def _clean(value: object) -> str:
+    return (
+        ""
+        if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+        else str(value)
+    )
+
+
+def focus_of(district: District, level: str | None, grid_id: str | None) -> Focus:
+    """The geometry and attributes of the grid `grid_id` of `level` (or the whole district)."""
+    level = resolve_level(level)
+    if level is None or grid_id is None:
+        frames = [district[lv] for lv in GRID_LEVELS if lv in district and len(district[lv])]
+        if not frames:
+            raise ValueError("the district has no grid polygons to print")
+        outline = shapely.union_all(np.asarray(frames[0].geometry.values))
+        return Focus(None, None, "", outline, {})
+    frame = district[level]
+    rows = frame[frame["grid_id"].astype(str) == str(grid_id)]
+    if rows.empty:
+        known = ", ".join(frame["grid_id"].astype(str).head(8))
+        raise KeyError(f"no {level} grid with id {grid_id!r}; ids are e.g. {known}")
+    row = {k: _clean(v) for k, v in rows.iloc[0].drop(labels="geometry").items()}
+    geometry = shapely.union_all(np.asarray(rows.geometry.values))
+    return Focus(level, str(grid_id), row.get("name") or str(grid_id), geometry, row)
+
+
+def _grid_layers(district: District) -> dict[str, gpd.GeoDataFrame]:
+    return {lv: district[lv] for lv in GRID_LEVELS if lv in district}
+
+
+def hex_size(box: pm.Box) -> float:
+    """A round hexagon size giving about 28 cells across the map."""
+    target = (box[2] - box[0]) / 28
+    return min(_HEX_SIZES, key=lambda s: abs(math.log(s / target)))
+
+
+def inspection_cells(district: District, box: pm.Box) -> tuple[gpd.GeoDataFrame | None, float]:
+    """Inspection counts per hexagon in the box (`gridmap.analysis.inspection_maps`)."""
+    from gridmap.analysis.inspection_maps import hex_counts
+
+    frame = pm.in_box(district.get("inspections"), box)
+    size = hex_size(box)
+    if frame is None:
+        return None, size
+    points = frame.geometry[frame.geometry.geom_type == "Point"]
+    return (hex_counts(points, cell_size=size) if len(points) else None), size
+
+
+def draw_map(
+    ax: Axes, data: PrintData, focus: Focus, box: pm.Box, options: PageOptions
+) -> list[LegendEntry]:
+    """Grids, overlays, veil and labels of one map; returns the legend entries."""
+    district, lang = data.district, options.lang
+    pm.set_box(ax, box)
+    entries = pm.draw_grids(ax, _grid_layers(district), box, lang)
+    layers = set(options.layers)
+    if "inspections" in layers:
+        cells, size = inspection_cells(district, box)
+        entries += pm.draw_hexes(ax, cells, lang, size)
+    if "buildings" in layers:
+        entries += pm.draw_buildings(ax, district.get("buildings"), box, lang)
+    if "units" in layers:
+        entries += pm.draw_units(ax, district.get("units"), box, lang)
+    if "equipment" in layers:
+        entries += pm.draw_equipment(ax, district.get("equipment_points"), box, lang)
+    if "findings" in layers:
+        entries += pm.draw_findings(ax, data.report.findings, box, lang)
+    if focus.level is not None:
+        entries += pm.draw_veil(ax, box, focus.geometry, lang)
+    entries += pm.draw_district(ax, data.outline, lang)
+    pm.place_labels(ax, map_labels(district, focus, box, sheet_k=1.0))
+    return entries
+
+
+def map_labels(district: District, focus: Focus, box: pm.Box, *, sheet_k: float) -> list[pm.Label]:
+    """Labels by importance: the grids below the focus, then its neighbours (muted)."""
+    from gridmap.render.style import SIZES
+
+    out: list[pm.Label] = []
+    window = shapely.box(*box)
+    if focus.level is None:
+        large = district.get("grid_large")
+        if large is not None and len(large) <= 12:
+            for _, row in large.iterrows():
+                out.append(
+                    pm.Label(
+                        _clean(row.get("name")),
+                        row.geometry,
+                        SIZES["label_large"] * sheet_k,
+                        "#17224d",
+                        True,
+                        True,
+                    )
+                )
+        child = "grid_medium"
+        children = district.get(child)
+    else:
+        child = CHILD_LEVEL.get(focus.level)
+        frame = district.get(child) if child else None
+        children = None if frame is None else frame[frame["parent_id"].astype(str) == focus.grid_id]
+    if children is not None:
+        role = "label_medium" if child == "grid_medium" else "label_small"
+        for _, row in children.iterrows():
+            name = pm.short_name(row.get("name"), focus.name) or _clean(row.get("grid_id"))
+            out.append(pm.Label(name, row.geometry, SIZES[role] * sheet_k, INK))
+    if focus.level is not None:
+        same = pm.in_box(district.get(focus.level), box)
+        if same is not None:
+            for _, row in same.iterrows():
+                if _clean(row.get("grid_id")) != focus.grid_id:
+                    polygon = shapely.intersection(row.geometry, window)
+                    out.append(
+                        pm.Label(
+                            _clean(row.get("name")), polygon, SIZES["label_medium"] * sheet_k, MUTED
+                        )
+                    )
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _transformers(wkt: str) -> tuple[Transformer, Transformer]:
+    return (
+        Transformer.from_crs(wkt, WEB_CRS, always_xy=True),
+        Transformer.from_crs(WEB_CRS, wkt, always_xy=True),
+    )
+
+
+def true_north(crs: Any, x: float, y: float) -> float:
+    """Degrees clockwise from grid north (the map's up) to true north at (x, y).
+
+    >>> round(true_north("EPSG:4547", 433_000.0, 3_852_000.0), 2)  # west of 114E
+    0.42
+    """
+    forward, back = _transformers(CRS.from_user_input(crs).to_wkt())
+    lon, lat = forward.transform(x, y)
+    x2, y2 = back.transform(lon, lat + 0.01)
+    return math.degrees(math.atan2(x2 - x, y2 - y))
+
+
+def crs_text(district: District) -> str:
+    epsg = district.crs.to_epsg()
+    return f"{district.crs.name}" + (f" (EPSG:{epsg})" if epsg else "")
+
+
+def overview(sheet: Sheet, r: Rect, data: PrintData, box: pm.Box, focus: Focus, lang: str) -> None:
+    """The district outline with the sheet's extent as a red rectangle."""
+    y = sheet.heading(r.x, r.y, text("pdf.overview", lang), r.w)
+    inner = Rect(r.x, y, r.w, r.bottom - y)
+    ax = sheet.map_axes(inner, frame=RULE, lw=0.5)
+    district = data.district
+    large = district.get("grid_large")
+    if large is None or len(large) == 0:
+        return
+    whole = pm.fit_box(large.total_bounds, inner.w, inner.h, pad=0.04)
+    pm.set_box(ax, whole)
+    if "grid_medium" in district:
+        pm.add_polygons(
+            ax,
+            district["grid_medium"].geometry.values,
+            zorder=1,
+            facecolors="#eef0f4",
+            edgecolors="#b8bfcc",
+            linewidths=0.25,
+        )
+    pm.add_polygons(
+        ax, large.geometry.values, zorder=2, facecolors="none", edgecolors=INK, linewidths=0.6
+    )
+    if focus.level is not None:
+        pm.add_polygons(
+            ax, [focus.geometry], zorder=3, facecolors="#ffb366", edgecolors="none", alpha=0.9
+        )
+    pm.add_polygons(
+        ax,
+        [shapely.box(*box)],
+        zorder=4,
+        facecolors="none",
+        edgecolors=ERROR_COLOUR,
+        linewidths=1.0,
+    )
+
+
+def scale_and_north(
+    sheet: Sheet, r: Rect, ax_box: pm.Box, map_rect: Rect, data: PrintData, lang: str
+) -> None:
+    """Scale bar (left) and north arrow (right) inside `r`."""
+    metres_per_mm = (ax_box[2] - ax_box[0]) / map_rect.w
+    arrow = min(14.0 * sheet.k, r.h * 0.6)
+    sheet.scale_bar(r.x, r.y, r.w - arrow - 6, metres_per_mm, lang, text("pdf.scale", lang))
+    cx, cy = (ax_box[0] + ax_box[2]) / 2, (ax_box[1] + ax_box[3]) / 2
+    angle = true_north(data.district.crs, cx, cy)
+    sheet.north_arrow(
+        r.right - arrow / 2 - 1,
+        r.y + arrow / 2 + 4.5 * sheet.k,
+        arrow,
+        angle,
+        text("pdf.north", lang),
+    )
+
+
+def titles(data: PrintData, focus: Focus, options: PageOptions) -> tuple[str, str]:
+    lang = options.lang
+    place = focus.name if focus.level else (data.district_name or text("pdf.whole", lang))
+    title = options.title or text("pdf.map_title", lang, name=place)
+    parts = []
+    if focus.level is not None:
+        parts.append(f"{layer_label(focus.level, lang)} {focus.grid_id}")
+    parts.append(
+        text(
+            "pdf.subtitle",
+            lang,
+            district=data.district_name or "—",
+            date=data.made.isoformat(),
+            source=data.source or "—",
+        )
+    )
+    return title, " · ".join(parts)
+
+
+def footer(sheet: Sheet, data: PrintData, lang: str, page: str = "") -> float:
+    left = " · ".join(
+        [
+            text("pdf.crs", lang, crs=crs_text(data.district)),
+            text("pdf.source", lang, source=data.source or "—"),
+        ]
+    )
+    right = text("pdf.attribution", lang) + (f" · {page}" if page else "")
+    return sheet.footer(left, right)
+
+
+def map_sheet(
+    data: PrintData,
+    *,
+    level: str | None = None,
+    grid_id: str | None = None,
+    options: PageOptions | None = None,
+) -> Figure:
+    """One printed map of the district, or of grid `grid_id` of `level`, as a figure."""
+    options = options or PageOptions()
+    lang = options.lang
+    with page_style():
+        focus = focus_of(data.district, level, grid_id)
+        sheet = Sheet(options.paper, landscape=options.landscape)
+        top = sheet.header(*titles(data, focus, options))
+        bottom = footer(sheet, data, lang) - 3.0
+        m, k = sheet.margin, sheet.k
+        if options.landscape:
+            side = 72.0 * k
+            map_rect = Rect(m, top, sheet.width - 2 * m - side - 5, bottom - top)
+            panel = Rect(map_rect.right + 5, top, side, map_rect.h)
+        else:
+            panel_h = 48.0 * k
+            map_rect = Rect(m, top, sheet.width - 2 * m, bottom - top - panel_h - 4)
+            panel = Rect(m, map_rect.bottom + 4, map_rect.w, panel_h)
+        ax = sheet.map_axes(map_rect)
+        box = pm.fit_box(focus.geometry.bounds, map_rect.w, map_rect.h)
+        entries = draw_map(ax, data, focus, box, options)
+        _panel(sheet, panel, entries, data, focus, box, map_rect, options)
+    return sheet.fig
+
+
+def _panel(
+    sheet: Sheet,
+    panel: Rect,
+    entries: Sequence[LegendEntry],
+    data: PrintData,
+    focus: Focus,
+    box: pm.Box,
+    map_rect: Rect,
+    options: PageOptions,
+) -> None:
+    lang, k = options.lang, sheet.k
+    legend_title = text("map.legend.title", lang)
+    show_inset = focus.level is not None
+    if options.landscape:
+        y = panel.y
+        if show_inset:
+            overview(sheet, Rect(panel.x, y, panel.w, panel.w * 0.8), data, box, focus, lang)
+            y += panel.w * 0.8 + 4
+        scale_h = 22.0 * k
+        sheet.legend(Rect(panel.x, y, panel.w, panel.bottom - y - scale_h), entries, legend_title)
+        scale_and_north(
+            sheet,
+            Rect(panel.x, panel.bottom - scale_h, panel.w, scale_h),
+            box,
+            map_rect,
+            data,
+            lang,
+        )
+        return
+    col = 46.0 * k
+    columns = 2 if show_inset else 1
+    legend_w = panel.w - columns * (col + 5)
+    sheet.legend(Rect(panel.x, panel.y, legend_w, panel.h), entries, legend_title)
+    x = panel.x + legend_w + 5
+    if show_inset:
+        overview(sheet, Rect(x, panel.y, col, panel.h), data, box, focus, lang)
+        x += col + 5
+    scale_and_north(
+        sheet, Rect(x, panel.y + 6.2 * k, col, panel.h - 6.2 * k), box, map_rect, data, lang
+    )
+
+
+def pdf_bytes(
+    figures: Iterable[Figure], *, chars: str | None = None, title: str = "GridMap"
+) -> bytes:
+    """One PDF (a page per figure) with the CJK font embedded as TrueType."""
+    figures = list(figures)
+    buffer = io.BytesIO()
+    with page_style():
+        embed_truetype(figures, chars=chars)
+        metadata = {"Title": title, "Creator": "GridMap", "Producer": "GridMap (matplotlib)"}
+        with PdfPages(buffer, metadata=metadata) as pdf:
+            for figure in figures:
+                pdf.savefig(figure)
+    return buffer.getvalue()
+
+
+def png_bytes(figure: Figure, *, dpi: float = 150) -> bytes:
+    """The page as a PNG raster at `dpi` (a preview or an image for slides)."""
+    if not 10 <= dpi <= 1200:
+        raise ValueError(f"dpi must be between 10 and 1200, not {dpi}")
+    buffer = io.BytesIO()
+    with page_style():
+        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
