@@ -43,7 +43,7 @@ from gridmap.analysis.import_geometry import (
 from gridmap.analysis.parents import ParentBy, UnmatchedParent, match_parents
 from gridmap.crs import metric_crs_for_frame
 from gridmap.errors import DataError, Problem
-from gridmap.layers import rename_aliases, validate_layer
+from gridmap.layers import validate_layer
 from gridmap.schema import COORDINATE_ALIASES, LAYERS, PARENT_LEVEL, PARENT_NAME_ALIASES
 
 
@@ -344,7 +344,8 @@ def _source_layer(
     mapping = {s: t for s, t in options.mapping.items() if t not in COORD_TARGETS}
     frame, notes = apply_mapping(frame, mapping)
     report.notes += [f"{name}: {n}" for n in notes]
-    frame, renames = _rename_known(frame, layer)
+    frame, renames, notes = _rename_known(frame, layer)
+    report.notes += [f"{name}: {n}" for n in notes]
     for source, target in renames.items():
         report.mapping.setdefault(source, target)
     frame, notes, problems = convert_coordinates(
@@ -357,16 +358,48 @@ def _source_layer(
     return frame
 
 
-def _rename_known(frame: pd.DataFrame, layer: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def _alias_renames(frame: pd.DataFrame, layer: str) -> tuple[dict[str, str], list[str]]:
+    """Columns to rename by the schema's aliases; of two candidates the more specific wins.
+
+    A field's own name beats its first alias, which beats later ones: a
+    GeoJSON feature ``id`` (a row number) does not displace 网格编码.
+    """
+    spec = LAYERS[layer]
+    rank = {}
+    for f in spec.fields:
+        for i, alias in enumerate((f.name, *f.aliases)):
+            rank.setdefault(alias.strip().lower(), (f.name, i))
+    best: dict[str, tuple[int, str]] = {}
+    notes = []
+    for column in frame.columns:
+        found = rank.get(str(column).strip().lower())
+        if found is None:
+            continue
+        target, i = found
+        if target in best:
+            keep = min(best[target], (i, str(column)))
+            other = str(column) if keep[1] != str(column) else best[target][1]
+            notes.append(f"columns {keep[1]!r} and {other!r} both mean {target}: used {keep[1]!r}")
+            best[target] = keep
+        else:
+            best[target] = (i, str(column))
+    renames = {column: target for target, (_, column) in best.items() if column != target}
+    return renames, notes
+
+
+def _rename_known(frame: pd.DataFrame, layer: str) -> tuple[pd.DataFrame, dict[str, str], list]:
     """Rename columns the schema knows by an alias (网格名称 -> name, 所属街道 -> parent_name)."""
-    frame, renames = rename_aliases(frame, LAYERS[layer])
+    renames, notes = _alias_renames(frame, layer)
+    present = set(frame.columns)
+    renames = {s: t for s, t in renames.items() if t not in present}
+    frame = frame.rename(columns=renames)
     if "parent_name" not in frame.columns:
         aliases = {a.lower() for a in PARENT_NAME_ALIASES.get(layer, ())}
         found = [c for c in frame.columns if str(c).strip().lower() in aliases]
         if found:
             frame = frame.rename(columns={found[0]: "parent_name"})
             renames[found[0]] = "parent_name"
-    return frame, renames
+    return frame, renames, notes
 
 
 def _combine(frames: list[gpd.GeoDataFrame], files: list[str]) -> gpd.GeoDataFrame:

@@ -23,6 +23,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
@@ -171,12 +172,45 @@ def _read_shapefile(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame,
             notes.append(
                 f"no .cpg file; encoding detected as {encoding} (UTF-8, GBK, CP1252 tried)"
             )
-    frame = (
-        pyogrio.read_dataframe(path, encoding=encoding)
-        if encoding
-        else pyogrio.read_dataframe(path)
-    )
+    try:
+        frame = (
+            pyogrio.read_dataframe(path, encoding=encoding)
+            if encoding
+            else pyogrio.read_dataframe(path)
+        )
+    except UnicodeDecodeError:
+        frame, note = _read_cut_names(path, encoding or "UTF-8")
+        notes.append(note)
     return frame, notes
+
+
+def _read_cut_names(path: Path, encoding: str) -> tuple[gpd.GeoDataFrame, str]:
+    """Read a .dbf whose field names were cut mid-character by dBase's 10-byte limit."""
+    with tempfile.TemporaryDirectory(prefix="gridmap-shp-") as tmp:
+        for part in path.parent.glob(path.stem + ".*"):  # no .cpg: GDAL then reads latin-1
+            if part.suffix.lower() in (".shp", ".shx", ".prj"):
+                shutil.copy(part, Path(tmp) / part.name)
+            elif part.suffix.lower() == ".dbf":
+                data = bytearray(part.read_bytes())
+                data[29] = 0  # no language driver id either
+                (Path(tmp) / part.name).write_bytes(bytes(data))
+        raw = pyogrio.read_dataframe(Path(tmp) / path.name)
+
+    def fix(text: object) -> object:
+        if not isinstance(text, str):
+            return text
+        return text.encode("latin-1").decode(encoding, errors="ignore")
+
+    names = {c: fix(c) for c in raw.columns if c != "geometry"}
+    frame = raw.rename(columns=names)
+    for column in names.values():
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype):
+            frame[column] = frame[column].map(fix)
+    cut = [f"{v!r}" for k, v in names.items() if k.encode("latin-1") != v.encode(encoding)]
+    return frame, (
+        f"field names cut mid-character by the 10-byte dBase limit, read as {', '.join(cut)} "
+        "(map them with --map)"
+    )
 
 
 def _pick_layer(names: list[str], wanted: str | None, target: str | None, file: str) -> str:
