@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Polygon, Rectangle
+from matplotlib.text import Text
 
 from gridmap.render.style import INK, MM, MUTED, PANEL, RULE, SIZES, paper_size, type_scale
 
@@ -104,16 +105,12 @@ class Sheet:
         **kwargs: Any,
     ) -> Any:
         size = size or self.size(role)
-        # Only Regular ships with the font: titles are emboldened with a thin stroke of their
-        # colour (the text stays selectable); small text stays plain, which reads better.
-        effects = (
-            [pe.withStroke(linewidth=size * 0.045, foreground=color)]
-            if bold and size >= 12
-            else None
-        )
-        return self.ax.text(
-            x, y, value, fontsize=size, color=color, ha=ha, va=va, path_effects=effects, **kwargs
-        )
+        artist = self.ax.text(x, y, value, fontsize=size, color=color, ha=ha, va=va, **kwargs)
+        # Only Regular ships with the font: titles are emboldened by an outlined twin below
+        # them; small text stays plain, which reads better.
+        if bold and size >= 12:
+            add_halo(artist, width=size * 0.045, color=color)
+        return artist
 
     def rule(self, x1: float, x2: float, y: float, *, color: str = RULE, lw: float = 0.5) -> None:
         self.ax.plot([x1, x2], [y, y], color=color, lw=lw, solid_capstyle="butt")
@@ -356,6 +353,26 @@ class Sheet:
 
     def row_height(self, role: str = "small") -> float:
         return self.size(role) * PT_MM * 1.75
+
+
+def add_halo(artist: Text, *, width: float, color: str = "white") -> Text:
+    """Draw a stroked twin of `artist` just below it (a halo, or emboldening in its own colour).
+
+    The twin is drawn as outlines (a path effect); `artist` itself stays real
+    text, so the PDF's text remains selectable and searchable.
+    """
+    twin = artist.axes.text(
+        *artist.get_position(),
+        artist.get_text(),
+        fontsize=artist.get_fontsize(),
+        color=color,
+        ha=artist.get_ha(),
+        va=artist.get_va(),
+        zorder=artist.get_zorder() - 0.01,
+        clip_on=artist.get_clip_on(),
+        path_effects=[pe.Stroke(linewidth=width, foreground=color)],
+    )
+    return twin
 
 
 def nice_length(limit: float) -> float:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
-import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
 import shapely
@@ -23,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path
 
-from gridmap.render.pdf_layout import LegendEntry
+from gridmap.render.pdf_layout import LegendEntry, add_halo
 from gridmap.render.style import (
     BEYOND,
     EQUIPMENT_COLOUR,
@@ -501,12 +500,6 @@ def place_labels(ax: Axes, labels: Sequence[Label]) -> list[str]:
                 va="center",
                 zorder=Z["labels"],
                 clip_on=True,
-                path_effects=[pe.withStroke(linewidth=1.6, foreground="white")]
-                + (
-                    [pe.withStroke(linewidth=size * 0.04, foreground=label.color)]
-                    if label.bold
-                    else []
-                ),
             )
             extent = artist.get_window_extent(renderer).expanded(1.08, 1.15)
             (bx0, by0), (bx1, by1) = to_data.transform(
@@ -521,6 +514,11 @@ def place_labels(ax: Axes, labels: Sequence[Label]) -> list[str]:
                     label.may_spill and label.polygon.contains(footprint.centroid)
                 ):
                     artist.set_position((x + dx * w, y + dy * h))
+                    add_halo(artist, width=1.6)
+                    if label.bold:
+                        add_halo(artist, width=size * 0.04, color=label.color).set_zorder(
+                            Z["labels"] + 0.001
+                        )
                     placed.append(footprint)
                     ok = True
                     break
