@@ -104,7 +104,8 @@ def _candidates(
     ordered = sorted(keys)
     at = bisect.bisect_left(ordered, key)
     window = ordered[max(0, at - 3) : at + 3]
-    window.sort(key=lambda k: -_shared_prefix(k, key))
+    distance = (lambda k: abs(int(k) - int(key))) if key.isdigit() else (lambda k: 0)
+    window.sort(key=lambda k: (-_shared_prefix(k, key), distance(k) if k.isdigit() else 0))
     return tuple(labels[k] for k in window[:3])
 
 

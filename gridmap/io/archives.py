@@ -162,19 +162,25 @@ def extract_archive(
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             size = 0
-            with zf.open(info) as source, open(target, "wb") as out:
-                while block := source.read(_CHUNK):
-                    size += len(block)
-                    total += len(block)
-                    if size > info.file_size or total > limits.max_total_bytes:
-                        out.close()
-                        for done in (*written, target):
-                            done.unlink(missing_ok=True)
-                        raise ArchiveError(
-                            f"refused: {info.filename!r} inflates past its declared size or the "
-                            f"limit of {limits.max_total_bytes:,} bytes (zip bomb?).",
-                            file=str(path),
-                        )
-                    out.write(block)
+            try:
+                with zf.open(info) as source, open(target, "wb") as out:
+                    while block := source.read(_CHUNK):
+                        size += len(block)
+                        total += len(block)
+                        if size > info.file_size or total > limits.max_total_bytes:
+                            raise ArchiveError(
+                                f"refused: {info.filename!r} inflates past its declared size or "
+                                f"the limit of {limits.max_total_bytes:,} bytes (zip bomb?).",
+                                file=str(path),
+                            )
+                        out.write(block)
+            except (ArchiveError, zipfile.BadZipFile, OSError) as exc:
+                for done in (*written, target):
+                    done.unlink(missing_ok=True)
+                if isinstance(exc, ArchiveError):
+                    raise
+                raise ArchiveError(
+                    f"refused: {info.filename!r} is corrupt ({exc}).", file=str(path)
+                ) from exc
             written.append(target)
     return written
