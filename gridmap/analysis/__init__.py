@@ -10,5 +10,7 @@ never reproject silently, never read globals and never change their input.
   parts outside a parent, as vectorised shapely 2 operations.
 - `gridmap.analysis.membership`: which small grid holds each building, unit
   and household, and which buildings are split between grids.
+- `gridmap.analysis.findings` (grids) and `gridmap.analysis.occupancy`
+  (buildings, households, units): the checks, each building a batch of findings.
 - `gridmap.analysis.report`: the ledger (台帐) tables and the JSON document.
 """

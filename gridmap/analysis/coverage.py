@@ -46,7 +46,8 @@ from pyproj import CRS
 from gridmap.analysis import findings as fnd
 from gridmap.analysis import membership as mem
 from gridmap.analysis import topology
-from gridmap.analysis.findings import CHECKS, FINDING_COLUMNS, CheckInfo, LayerData, batch, obj
+from gridmap.analysis.findings import CHECKS, FINDING_COLUMNS, CheckInfo, LayerData, obj
+from gridmap.analysis.occupancy import membership_tables, occupancy_findings
 from gridmap.crs import require_metric
 from gridmap.district import District
 from gridmap.errors import CRSError
@@ -153,147 +154,6 @@ def _with_lineage(
     return replace(data, large=large, medium=medium)
 
 
-def _geoms_or_none(data: LayerData | None, n: int) -> np.ndarray:
-    if data is None or data.geoms is None:
-        return np.full(n, None, dtype=object)
-    return data.geoms
-
-
-def _people_findings(
-    layers: Mapping[str, LayerData], tables: Mapping[str, pd.DataFrame], *, min_area: float
-) -> list[pd.DataFrame]:
-    """building_missed, building_split, household_missed, building_no_households, unit_missed."""
-    out: list[pd.DataFrame] = []
-    small = layers["grid_small"]
-    if "buildings" in layers:
-        b = layers["buildings"]
-        geoms = _geoms_or_none(b, len(b.ids))
-        rows = np.flatnonzero(pd.isna(tables["buildings"]["small_id"].to_numpy()))
-        placed = topology.present(geoms[rows])
-        out.append(
-            batch(
-                "building_missed",
-                "buildings",
-                b.ids[rows],
-                geometry=geoms[rows],
-                message=obj(
-                    np.where(
-                        placed,
-                        "its representative point lies in no small grid",
-                        "it has no geometry, so it lies in no small grid",
-                    )
-                ),
-                message_zh=obj(
-                    np.where(placed, "楼栋不在任何小网格内", "楼栋无图形，无法落入小网格")
-                ),
-            )
-        )
-        parts = mem.split_buildings(
-            geoms,
-            small.geoms,
-            min_area=min_area,
-            small_ids=small.ids,
-            member=tables["building_small"],
-            small_flags=small.flags,
-        )
-        text = (
-            obj(small.ids[parts["grid"].to_numpy()]).fillna("?")
-            + " "
-            + fnd.fmt_area(parts["area"].to_numpy())
-        )
-        joined = text.groupby(parts["building"].to_numpy()).agg("、".join)
-        rows = joined.index.to_numpy(dtype=np.int64)
-        grids = obj(joined.to_numpy())
-        out.append(
-            batch(
-                "building_split",
-                "buildings",
-                b.ids[rows],
-                large=b.large[rows],
-                medium=b.medium[rows],
-                geometry=geoms[rows],
-                message="lies in several small grids (m²): " + grids,
-                message_zh="楼栋跨越多个小网格（平方米）：" + grids,
-            )
-        )
-    if "households" in layers:
-        out.append(_household_missed(layers, tables))
-        if "buildings" in layers:
-            out.append(_no_households(layers))
-    if "units" in layers:
-        u = layers["units"]
-        rows = np.flatnonzero(pd.isna(tables["units"]["small_id"].to_numpy()))
-        out.append(
-            batch(
-                "unit_missed",
-                "units",
-                u.ids[rows],
-                geometry=_geoms_or_none(u, len(u.ids))[rows],
-                message="the unit's point lies in no small grid",
-                message_zh="单位不在任何小网格内",
-            )
-        )
-    return out
-
-
-def _household_missed(
-    layers: Mapping[str, LayerData], tables: Mapping[str, pd.DataFrame]
-) -> pd.DataFrame:
-    h = layers["households"]
-    reason = tables["household_reason"]
-    rows = np.flatnonzero(pd.notna(reason))
-    named = obj(h.column("building_id")[rows]).fillna("")
-    why = np.asarray(reason[rows], dtype=object)
-    message = obj(
-        np.select(
-            [why == "blank", why == "unknown"],
-            ["building_id is blank", "its building_id '" + named + "' names no building"],
-            "its building " + named + " lies in no small grid",
-        )
-    )
-    message_zh = obj(
-        np.select(
-            [why == "blank", why == "unknown"],
-            ["未填写所属楼栋编号", "所属楼栋编号 " + named + " 不存在"],
-            "所属楼栋 " + named + " 未入格（漏楼）",
-        )
-    )
-    geometry = _geoms_or_none(h, len(h.ids))[rows].copy()
-    b = layers.get("buildings")
-    if b is not None and b.geoms is not None:
-        pos = mem._lookup(named.to_numpy(dtype=object), b.ids)
-        fill = ~topology.present(geometry) & (pos >= 0)
-        geometry[fill] = mem.representative_points(b.geoms[pos[fill]])
-    return batch(
-        "household_missed",
-        "households",
-        h.ids[rows],
-        large=h.large[rows],
-        medium=h.medium[rows],
-        geometry=geometry,
-        message=message,
-        message_zh=message_zh,
-    )
-
-
-def _no_households(layers: Mapping[str, LayerData]) -> pd.DataFrame:
-    b, h = layers["buildings"], layers["households"]
-    named = pd.Series(h.column("building_id"), dtype=object).dropna().unique()
-    residential = b.column("use") == "residential"
-    lonely = residential & ~pd.Series(b.ids, dtype=object).isin(named).to_numpy()
-    rows = np.flatnonzero(lonely)
-    return batch(
-        "building_no_households",
-        "buildings",
-        b.ids[rows],
-        large=b.large[rows],
-        medium=b.medium[rows],
-        geometry=_geoms_or_none(b, len(b.ids))[rows],
-        message="a residential building that no household names (households missed?)",
-        message_zh="住宅楼栋无住户登记（可能漏户）",
-    )
-
-
 def _locate_missing(frame: pd.DataFrame, hierarchy: mem.Hierarchy) -> pd.DataFrame:
     """Fill unknown large/medium ids from where the finding lies."""
     large_missing = frame["large_id"].isna() & (frame["layer"] != "grid_large")
@@ -370,12 +230,12 @@ def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageRepo
     parents = {lv: layers[lv].column("parent_id") for lv in fnd.GRIDS}
     hierarchy = mem.Hierarchy.build({lv: layers[lv].ids for lv in fnd.GRIDS}, parents, geoms)
     small_geoms = layers["grid_small"].geoms
-    tables = _membership_tables(layers, small_geoms, hierarchy)
+    tables = membership_tables(layers, small_geoms, hierarchy)
     layers = {name: _with_lineage(d, hierarchy, tables) for name, d in layers.items()}
     batches = [fnd.invalid_geometry(layers[name]) for name in _REPAIRED if name in layers]
     batches += [fnd.duplicate_id(d) for d in layers.values()]
     batches += fnd.grid_findings(layers, min_area=min_area)
-    batches += _people_findings(layers, tables, min_area=min_area)
+    batches += occupancy_findings(layers, tables, min_area=min_area)
     frame = pd.concat([b for b in batches if len(b)] or batches[:1], ignore_index=True)
     frame = _locate_missing(frame, hierarchy)
     frame = _ordered(frame)
@@ -392,40 +252,6 @@ def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageRepo
         min_area=float(min_area),
         crs=district.crs,
     )
-
-
-def _membership_tables(
-    layers: Mapping[str, LayerData], small_geoms: np.ndarray, hierarchy: mem.Hierarchy
-) -> dict[str, Any]:
-    def empty(first: str, n: int = 0) -> pd.DataFrame:
-        return pd.DataFrame(
-            {c: obj([None] * n) for c in (first, "small_id", "medium_id", "large_id")}
-        )
-
-    tables: dict[str, Any] = {}
-    b = layers.get("buildings")
-    if b is None:
-        tables["buildings"], tables["building_small"] = empty("building_id"), np.array([], int)
-    else:
-        tables["buildings"], tables["building_small"] = mem.building_membership(
-            obj(b.ids), _geoms_or_none(b, len(b.ids)), small_geoms, hierarchy
-        )
-    u = layers.get("units")
-    tables["units"] = (
-        empty("unit_id")
-        if u is None
-        else mem.unit_membership(obj(u.ids), _geoms_or_none(u, len(u.ids)), small_geoms, hierarchy)
-    )
-    h = layers.get("households")
-    if h is None:
-        table = empty("household_id")
-        table.insert(1, "building_id", obj([]))
-        tables["households"], tables["household_reason"] = table, np.array([], dtype=object)
-    else:
-        tables["households"], tables["household_reason"] = mem.household_membership(
-            obj(h.ids), obj(h.column("building_id")), tables["buildings"]
-        )
-    return tables
 
 
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:

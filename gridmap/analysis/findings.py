@@ -293,7 +293,7 @@ def gap(
 ) -> pd.DataFrame:
     """Parts of each parent row covered by no child (`parts` when already computed)."""
     if parts is None:  # duplicated parent ids: test every parent row on its own
-        parts = topology.uncovered_parts(parent.geoms, child.geoms)
+        parts = topology.uncovered_parts(parent.geoms, child.geoms, child.flags)
     rows = np.flatnonzero((parts.area >= min_area) & (parts.area > 0))
     area = parts.area[rows]
     label = parent.label(rows)

@@ -208,12 +208,13 @@ def unit_membership(
 
 def household_membership(
     household_ids: np.ndarray, named_buildings: np.ndarray, buildings: pd.DataFrame
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """One row per household with its building's grids, and why each is missed.
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """One row per household with its building's grids, why each is missed, its building row.
 
     `buildings` is `building_membership`'s table. The reason is ``'blank'``
     (no building_id), ``'unknown'`` (names no building), ``'building_missed'``
-    (names a building in no small grid) or None (not missed).
+    (names a building in no small grid) or None (not missed). The building row
+    is the position of the first building with that id (-1: none).
     """
     pos = _lookup(named_buildings, buildings["building_id"].to_numpy(dtype=object))
     out = pd.DataFrame(
@@ -225,7 +226,7 @@ def household_membership(
     reason[(pos >= 0) & pd.isna(out["small_id"].to_numpy())] = "building_missed"
     reason[pos < 0] = "unknown"
     reason[pd.isna(np.asarray(named_buildings, dtype=object))] = "blank"
-    return out, reason
+    return out, reason, pos
 
 
 def split_buildings(
