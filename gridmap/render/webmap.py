@@ -1,0 +1,388 @@
+"""The leaders' coverage map (一张图) as a folium map, from prepared `MapData`.
+
+Styles: large grids thick dark outlines, medium grids tinted fills (neighbours
+differ), small grids hairlines; grid names appear by zoom; a layer control
+toggles buildings, household density (a heat layer, never a marker per
+household), units by category (clustered), equipment points (inventory in
+the popup) and findings (gaps and overlaps hatched red, missed buildings and
+units as red markers). In choropleth mode small grids are coloured by the
+chosen indicator. Every JS/CSS file is served locally (`assets.localize`).
+
+>>> from gridmap.render.webdata import MapData
+>>> m = build_map(MapData(bounds=[[34.7, 113.2], [34.8, 113.3]], zoom=12))
+>>> html = m.get_root().render()
+>>> "cdn.jsdelivr" in html, "/app/static/vendor/leaflet@1.9.4/dist/leaflet.js" in html
+(False, True)
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from gridmap.i18n import DEFAULT_LANG, choice_label, field_label, layer_label, t
+from gridmap.render.assets import ASSETS, STATIC_URL, localize
+from gridmap.render.mapjs import CSS, RUNTIME_JS
+from gridmap.render.tiles import PROVIDERS, TileProvider
+from gridmap.render.webdata import CHORO_PALETTE, UNIT_COLOURS, MapData
+from gridmap.schema import EQUIPMENT_STATUSES, UNIT_CATEGORIES
+
+STYLES: dict[str, dict[str, Any]] = {
+    "grid_large": {"color": "#17224d", "weight": 3.5, "opacity": 0.95, "fill": False},
+    "grid_medium": {"color": "#4a5a7a", "weight": 1.6, "opacity": 0.9, "fillOpacity": 0.28},
+    "grid_small": {
+        "color": "#5d6d7e",
+        "weight": 0.7,
+        "opacity": 0.85,
+        "fillOpacity": 0.0,
+        "dashArray": "3 2",
+    },
+    "choropleth": {"color": "#5d6d7e", "weight": 0.7, "opacity": 0.9, "fillOpacity": 0.75},
+    "buildings": {"color": "#6e6e6e", "weight": 0.6, "fillColor": "#a6a6a6", "fillOpacity": 0.7},
+    "building_points": {"radius": 2.5, "color": "#6e6e6e", "weight": 1, "fillOpacity": 0.7},
+    "buildings_agg": {
+        "color": "#6e6e6e",
+        "weight": 0.5,
+        "fillColor": "#9e9e9e",
+        "fillOpacity": 0.55,
+        "rMin": 1.5,
+        "rMax": 7,
+    },
+    "equipment": {
+        "radius": 7,
+        "color": "#ffffff",
+        "weight": 2,
+        "fillColor": "#1e8449",
+        "fillOpacity": 1.0,
+    },
+    "finding.error": {"color": "#d62728", "weight": 1.5, "opacity": 1.0},
+    "finding.warning": {"color": "#e67e22", "weight": 1.5, "opacity": 1.0},
+    "missed.error": {
+        "radius": 6,
+        "color": "#7b0000",
+        "weight": 1.5,
+        "fillColor": "#ff1a1a",
+        "fillOpacity": 0.95,
+    },
+    "missed.warning": {
+        "radius": 5,
+        "color": "#7e4500",
+        "weight": 1,
+        "fillColor": "#f39c12",
+        "fillOpacity": 0.9,
+    },
+    "selection": {
+        "color": "#ff8c00",
+        "weight": 5,
+        "opacity": 0.95,
+        "fill": False,
+        "interactive": False,
+    },
+}
+
+
+_JINJA_OPENERS = re.compile(r"\{([{%#])")
+
+
+def _dumps(value: Any) -> str:
+    """JSON for an inline script: UTF-8 kept, ``</`` escaped.
+
+    branca renders each script once more as a Jinja template, so ``{{``, ``{%``
+    and ``{#`` (which encoded polylines can contain) are written with a JSON
+    escape; in compact JSON a ``{`` followed by them is always inside a string.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = _JINJA_OPENERS.sub(lambda m: f"{{\\u{ord(m.group(1)):04x}", text)
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+class _Runtime(MacroElement):
+    """The GM runtime (script) and the map's CSS (header)."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}<style>" + CSS + "</style>{% endmacro %}"
+        "{% macro script(this, kwargs) %}" + RUNTIME_JS + "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "GridmapRuntime"
+
+
+class _GMLayer(JSCSSMixin, Layer):
+    """A layer built in the browser by ``GM.<kind>(spec)`` from a JSON spec."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = GM.layer({{ this.spec_json }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        name: str,
+        *,
+        show: bool = True,
+        control: bool = True,
+        js: tuple[str, ...] = (),
+        css: tuple[str, ...] = (),
+    ):
+        super().__init__(name=name, overlay=True, control=control, show=show)
+        self._name = "GridmapLayer"
+        self.spec_json = _dumps(spec)
+        self.default_js = [(k, ASSETS[k].cdn_url) for k in js]
+        self.default_css = [(k, ASSETS[k].cdn_url) for k in css]
+
+
+class _MapCall(MacroElement):
+    """``GM.<function>(spec, map)`` for things bound to the map (labels, legend)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = GM.{{ this.function }}({{ this.spec_json }}, "
+        "{{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, function: str, spec: dict[str, Any]):
+        super().__init__()
+        self._name = "GridmapCall"
+        self.function = function
+        self.spec_json = _dumps(spec)
+
+
+class _LabelLayer(_GMLayer):
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = GM.labels({{ this.spec_json }}, "
+        "{{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+
+def _swatch(colour: str, *, dot: bool = False, border: str | None = None) -> str:
+    cls = "gm-sw gm-dot" if dot else "gm-sw"
+    edge = f";border-color:{border}" if border else ""
+    return f'<span class="{cls}" style="background:{colour}{edge}"></span>'
+
+
+def _labelled(spec: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Add the language's labels for the fields, choices and checks a spec shows."""
+    out = copy.copy(spec)
+    layer = spec.get("layer")
+    out["missing"] = t("panel.none", lang)
+    out["aggLabel"] = t("map.aggregated", lang, n="{n}")
+    if spec.get("fields"):
+        out["labels"] = [field_label(layer, f, lang) for f in spec["fields"]]
+    if spec.get("table"):
+        out["tableLabels"] = [field_label(layer, f, lang) for f in spec["table"]]
+    lookup = {}
+    for name in spec.get("choice", []):
+        values = {v for v in spec["p"].get(name, []) if v}
+        lookup[name] = {v: choice_label(v, lang) for v in values}
+    if lookup:
+        out["lookup"] = lookup
+    return out
+
+
+def _findings_spec(
+    spec: dict[str, Any], lang: str, checks: dict[str, tuple[str, str, str]]
+) -> dict[str, Any]:
+    parts = []
+    for part in spec["parts"]:
+        part = copy.copy(part)
+        severity = part.get("hatch") or part.get("severity", "error")
+        if part["kind"] == "polygons":
+            part["style"] = {
+                **STYLES[f"finding.{severity}"],
+                "className": "gm-hatch" if severity == "error" else "gm-hatch-warn",
+            }
+        else:
+            part["style"] = STYLES[f"missed.{severity}"]
+        if "check" in part["p"]:
+            part["p"] = {
+                **part["p"],
+                "check": [
+                    (checks[c][2] if lang == "en" else checks[c][1]) if c in checks else c
+                    for c in part["p"]["check"]
+                ],
+            }
+        parts.append(part)
+    return {**spec, "parts": parts}
+
+
+def _grid_spec(data: MapData, level: str, lang: str) -> dict[str, Any]:
+    spec = _labelled(data.layers[level], lang)
+    style_key = "choropleth" if (level == "grid_small" and data.choropleth is not None) else level
+    spec["style"] = STYLES[style_key]
+    return spec
+
+
+def _legend(data: MapData, lang: str, indicator_name: str | None) -> dict[str, Any]:
+    rows = [
+        {
+            "label": layer_label("grid_large", lang),
+            "css": "background:none;border:3px solid #17224d",
+        },
+        {
+            "label": layer_label("grid_medium", lang),
+            "css": "background:#bebada;border-color:#4a5a7a",
+        },
+        {
+            "label": layer_label("grid_small", lang),
+            "css": "background:none;border:1px dashed #5d6d7e",
+        },
+        {"label": t("map.legend.gap", lang), "cls": "gm-sw-hatch"},
+        {"label": t("map.legend.missed", lang), "cls": "gm-dot", "css": "background:#ff1a1a"},
+    ]
+    if data.choropleth is not None:
+        rows.append({"label": indicator_name or "", "css": "display:none"})
+        for entry in data.choropleth:
+            low, high = entry["low"], entry["high"]
+            text = f"{high:g}" if low == high else f"{low:g} – {high:g}"
+            rows.append({"label": text, "css": f"background:{entry['colour']}"})
+        rows.append({"label": t("map.no_data", lang), "css": "background:#bdbdbd"})
+    return {"title": t("map.legend.title", lang), "rows": rows}
+
+
+def _tile_layers(m: folium.Map, provider: TileProvider, key: str | None, lang: str) -> None:
+    for k, spec in enumerate(provider.layers(key=key)):
+        folium.TileLayer(
+            tiles=spec.url,
+            attr=spec.attribution,
+            name=t(provider.label_key, lang) + ("" if k == 0 else " +"),
+            subdomains=spec.subdomains or "abc",
+            max_zoom=spec.max_zoom,
+            overlay=spec.overlay,
+            control=False,
+        ).add_to(m)
+
+
+def _add_points_layers(m: folium.Map, data: MapData, lang: str) -> None:
+    for category in UNIT_CATEGORIES:
+        spec = data.layers.get(f"units.{category}")
+        if spec is None:
+            continue
+        colour = UNIT_COLOURS[category]
+        spec = _labelled(spec, lang)
+        aggregated = spec.get("aggregated", False)
+        spec["style"] = {
+            "radius": 5,
+            "color": "#ffffff",
+            "weight": 1,
+            "fillColor": colour,
+            "fillOpacity": 0.6 if aggregated else 0.95,
+            "rMin": 2,
+            "rMax": 9,
+        }
+        name = (
+            f"{_swatch(colour, dot=True)}{layer_label('units', lang)} · "
+            f"{choice_label(category, lang)} ({data.counts.get(f'units.{category}', 0)})"
+        )
+        _GMLayer(
+            spec,
+            name,
+            show=category == "key" and not aggregated,
+            js=("markercluster.js",) if spec.get("cluster") else (),
+            css=("markercluster.css", "markercluster.default.css") if spec.get("cluster") else (),
+        ).add_to(m)
+    spec = data.layers.get("equipment_points")
+    if spec is not None:
+        spec = _labelled(spec, lang)
+        spec["lookup"] = {"status": {s: choice_label(s, lang) for s in EQUIPMENT_STATUSES}}
+        spec["style"] = STYLES["equipment"]
+        name = (
+            f"{_swatch('#1e8449', dot=True)}{t('map.layers.equipment', lang)} "
+            f"({data.counts.get('equipment_points', 0)})"
+        )
+        _GMLayer(spec, name).add_to(m)
+
+
+def build_map(
+    data: MapData,
+    *,
+    lang: str = DEFAULT_LANG,
+    tiles: TileProvider | None = None,
+    tile_key: str | None = None,
+    asset_base: str | None = STATIC_URL,
+    checks: dict[str, tuple[str, str, str]] | None = None,
+    indicator_name: str | None = None,
+) -> folium.Map:
+    """Build the folium map of prepared `data` in `lang` over a basemap.
+
+    `asset_base` is the URL path where the vendored assets are served; None
+    uses the pinned public CDN copies (only when the assets are not installed).
+    `checks` is the coverage analysis' ``CHECKS`` table, for finding labels.
+    """
+    provider = tiles or PROVIDERS["none"]
+    (south, west), (north, east) = data.bounds
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=data.zoom,
+        tiles=None,
+        control_scale=True,
+        max_zoom=19,
+        maxZoom=19,
+    )
+    _tile_layers(m, provider, tile_key, lang)
+    _Runtime().add_to(m)
+    checks = checks or {}
+    for level in ("grid_medium", "grid_small", "grid_large"):
+        if level in data.layers:
+            name = layer_label(level, lang)
+            if level == "grid_small" and data.choropleth is not None:
+                name = t("map.layers.choropleth", lang, name=indicator_name or "")
+            _GMLayer(_grid_spec(data, level, lang), name).add_to(m)
+    if "buildings" in data.layers:
+        spec = copy.deepcopy(data.layers["buildings"])
+        aggregated = spec.get("aggregated", False)
+        for part in spec["parts"]:
+            part.update(_labelled(part, lang))
+            part["style"] = STYLES[
+                "buildings_agg"
+                if aggregated
+                else ("buildings" if part["kind"] == "polygons" else "building_points")
+            ]
+        key = "map.layers.buildings_agg" if aggregated else "map.layers.buildings"
+        _GMLayer(spec, f"{t(key, lang)} ({data.counts.get('buildings', 0)})").add_to(m)
+    if "households" in data.layers:
+        _GMLayer(
+            data.layers["households"],
+            f"{t('map.layers.households', lang)} ({data.counts.get('households', 0)})",
+            show=False,
+            js=("heat.js",),
+        ).add_to(m)
+    _add_points_layers(m, data, lang)
+    for severity, key in (("error", "map.layers.findings"), ("warning", "map.layers.warnings")):
+        spec = data.layers.get(f"findings.{severity}")
+        if spec is not None:
+            colour = "#d62728" if severity == "error" else "#e67e22"
+            name = f"{_swatch(colour)}{t(key, lang)} ({data.counts.get(f'findings.{severity}', 0)})"
+            _GMLayer(_findings_spec(spec, lang, checks), name, show=severity == "error").add_to(m)
+    if "selection" in data.layers:
+        spec = {**data.layers["selection"], "style": STYLES["selection"]}
+        _GMLayer(spec, t("map.layers.selection", lang), control=False).add_to(m)
+    if "labels" in data.layers:
+        _LabelLayer(data.layers["labels"], t("map.layers.labels", lang)).add_to(m)
+    _MapCall("legend", _legend(data, lang, indicator_name)).add_to(m)
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    _MapCall("fit", {"bounds": data.bounds}).add_to(m)
+    localize(m, asset_base)
+    return m
+
+
+def map_html(m: folium.Map) -> str:
+    """The map as one standalone HTML page (what the benchmark weighs)."""
+    return m.get_root().render()
+
+
+__all__ = ["CHORO_PALETTE", "STYLES", "build_map", "map_html"]

@@ -1,0 +1,124 @@
+"""The shared sidebar: language, data source and basemap, and the `Context` pages read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from gridmap.errors import GridmapError
+from gridmap.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
+from gridmap.io.uploads import store_upload
+from gridmap.render.tiles import DEFAULT_PROVIDER, PROVIDERS
+from gridmap_app import APP_ROOT, sample_path
+
+SOURCES = ("sample", "upload", "path")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the sidebar chose. `path` is None when no file is chosen yet (`note` says why)."""
+
+    lang: str
+    source: str
+    path: str | None
+    note: str | None
+    basemap: str
+    tile_key: str | None
+
+
+def _shown_path(path: str) -> str:
+    try:
+        return os.path.relpath(path, APP_ROOT) if path.startswith(str(APP_ROOT)) else path
+    except ValueError:
+        return path
+
+
+def _upload(lang: str) -> tuple[str | None, str | None]:
+    limit = st.get_option("server.maxUploadSize")
+    upload = st.file_uploader(
+        t("upload.label", lang), type=["gpkg"], key="upload", help=t("upload.help", lang, mb=limit)
+    )
+    st.caption(t("upload.help", lang, mb=limit))
+    if upload is None:
+        return None, t("upload.none", lang)
+    kept: dict[str, str] = st.session_state.setdefault("_uploads", {})
+    if upload.file_id not in kept:
+        try:
+            kept[upload.file_id] = str(store_upload(upload.getvalue(), upload.name))
+        except GridmapError as exc:
+            return None, str(exc)
+    return kept[upload.file_id], None
+
+
+def _by_path(lang: str) -> tuple[str | None, str | None]:
+    st.text_input(t("path.label", lang), key="path_input", placeholder="/data/district.gpkg")
+    if st.button(t("path.open", lang), key="path_open"):
+        st.session_state["opened_path"] = st.session_state.get("path_input", "").strip()
+    opened = st.session_state.get("opened_path")
+    if not opened:
+        return None, t("path.none", lang)
+    return os.path.expanduser(opened), None
+
+
+def _basemap(lang: str) -> tuple[str, str | None]:
+    st.subheader(t("sidebar.basemap", lang))
+    key = st.selectbox(
+        t("sidebar.basemap", lang),
+        list(PROVIDERS),
+        key="basemap",
+        format_func=lambda k: t(PROVIDERS[k].label_key, lang),
+        label_visibility="collapsed",
+    )
+    provider = PROVIDERS[key]
+    tile_key = None
+    if provider.needs_key:
+        tile_key = st.text_input(t("tiles.key", lang), key="tianditu_key", type="password")
+        if not tile_key:
+            st.warning(t("tiles.key_missing", lang))
+    if provider.online:
+        st.caption(t("tiles.online", lang))
+    if provider.datum == "gcj02":
+        st.info(t("tiles.gcj02_shift", lang))
+    return key, tile_key or None
+
+
+def render_sidebar() -> Context:
+    """Draw the shared sidebar and return what it chose."""
+    st.session_state.setdefault("lang", DEFAULT_LANG)
+    st.session_state.setdefault("source", "sample")
+    st.session_state.setdefault("basemap", DEFAULT_PROVIDER)
+    with st.sidebar:
+        lang = st.radio(
+            t("sidebar.language"), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get
+        )
+        st.subheader(t("sidebar.data", lang))
+        source = st.radio(
+            t("source.label", lang),
+            SOURCES,
+            key="source",
+            format_func=lambda k: t(f"source.{k}", lang),
+        )
+        if source == "upload":
+            path, note = _upload(lang)
+        elif source == "path":
+            path, note = _by_path(lang)
+        else:
+            sample = sample_path()
+            path, note = str(sample), None
+            if not sample.is_file():
+                path, note = None, t("sample.missing", lang, path=_shown_path(str(sample)))
+        if path:
+            st.caption(t("loaded", lang, name=_shown_path(path)))
+        basemap, tile_key = _basemap(lang)
+    return Context(lang, source, path, note, basemap, tile_key)
+
+
+def context() -> Context:
+    """The `Context` of the current run (set by app.py before the page runs)."""
+    ctx = st.session_state.get("_context")
+    if ctx is None:
+        ctx = render_sidebar()
+        st.session_state["_context"] = ctx
+    return ctx

@@ -1,0 +1,28 @@
+"""一张图: the leaders' coverage map with drill-down, KPIs and the side panel."""
+
+import streamlit as st
+
+from gridmap.i18n import t
+from gridmap.render.tiles import PROVIDERS
+from gridmap_app import coverage_panels as ui
+from gridmap_app import loading
+from gridmap_app.context import context
+
+ctx = context()
+lang = ctx.lang
+st.markdown(f"### {t('page.coverage_map', lang)} · {t('app.title', lang)}")
+if ctx.path is None:
+    st.info(ctx.note)
+    st.stop()
+source = loading.open_source(ctx.path, lang)
+if source is None:
+    st.stop()
+district = loading.district(source)
+ui.apply_map_click(district, gcj02=PROVIDERS[ctx.basemap].datum == "gcj02")
+selection, indicator = ui.selectors(district, lang)
+ui.kpi_header(loading.kpis(*source.key, selection.as_tuple()), lang)
+left, right = st.columns([3, 1.15], gap="medium")
+with left:
+    ui.coverage_map(source, ctx, selection, indicator)
+with right:
+    ui.side_panel(loading.profile(*source.key, selection.as_tuple()), lang, loading.report(source))

@@ -1,0 +1,94 @@
+"""Helpers for the app tests: paths, the sample district and a district with findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
+
+
+def make_broken_layers() -> dict[str, pd.DataFrame]:
+    """The tiny district with one of most coverage problems (see tests/conftest.py).
+
+    S2 stops at y=90 (a gap in M1 holding building B5 and unit U3); S3 reaches
+    x=210 (overlapping S4, outside M2); S4 has no leader; household H4 names an
+    unknown building.
+    """
+    from conftest import make_tiny_layers, pt, rect
+
+    layers = make_tiny_layers()
+    small = layers["grid_small"]
+    small.loc[small["grid_id"] == "S2", "geometry"] = rect(0, 50, 100, 90)
+    small.loc[small["grid_id"] == "S3", "geometry"] = rect(100, 0, 210, 100)
+    small.loc[small["grid_id"] == "S4", "leader"] = None
+    buildings = layers["buildings"]
+    layers["buildings"] = pd.concat(
+        [
+            buildings,
+            gpd.GeoDataFrame(
+                {
+                    "building_id": ["B5"],
+                    "use": ["residential"],
+                    "floors": [2],
+                    "households_expected": [2],
+                },
+                geometry=[rect(40, 92, 60, 98)],
+                crs=buildings.crs,
+            ),
+        ],
+        ignore_index=True,
+    )
+    units = layers["units"]
+    layers["units"] = pd.concat(
+        [
+            units,
+            gpd.GeoDataFrame(
+                {
+                    "unit_id": ["U3"],
+                    "name": ["朝阳小吃店"],
+                    "category": ["street_shop"],
+                    "building_id": ["B5"],
+                },
+                geometry=[pt(70, 95)],
+                crs=units.crs,
+            ),
+        ],
+        ignore_index=True,
+    )
+    households = layers["households"]
+    layers["households"] = pd.concat(
+        [
+            households,
+            gpd.GeoDataFrame(
+                {"household_id": ["H4"], "building_id": ["B9"], "members": [1]},
+                geometry=[pt(300, 50)],
+                crs=households.crs,
+            ),
+        ],
+        ignore_index=True,
+    )
+    return layers
+
+
+def ensure_sample(folder: Path) -> Path:
+    """The sample district: the bundled file, or one generated into `folder`.
+
+    When generated, ``GRIDMAP_SAMPLE`` points the app at it (the app reads it
+    on every run), so tests never write into the repository.
+    """
+    import os
+
+    if SAMPLE.is_file():
+        return SAMPLE
+    from gridmap.demo import build_demo_district
+    from gridmap.io import write_layers
+
+    path = folder / "shangjie_demo.gpkg"
+    if not path.is_file():
+        write_layers(path, build_demo_district())
+    os.environ["GRIDMAP_SAMPLE"] = str(path)
+    return path
