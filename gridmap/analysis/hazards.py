@@ -38,14 +38,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gridmap.analysis.inspections import (
-    as_date,
-    assign_records,
-    day_number,
-    day_numbers,
-    event_layer,
-    text_ids,
-)
+from gridmap.analysis.inspections import as_date, day_number, day_numbers
+from gridmap.analysis.placement import assign_records, event_layer, text_ids
 from gridmap.district import District
 
 HAZARD_STATES = ("open", "overdue", "transferred", "supervised", "rectified")

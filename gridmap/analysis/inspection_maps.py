@@ -29,13 +29,11 @@ from gridmap.analysis.inspections import (
     assign_inspections,
     day_number,
     day_numbers,
-    event_layer,
     grid_ids,
     period_numbers,
-    place_table,
     select_inspections,
-    text_ids,
 )
+from gridmap.analysis.placement import event_layer, lookup, place_table, text_ids
 from gridmap.crs import WEB_CRS, require_metric
 from gridmap.district import District
 from gridmap.schema import INSPECTOR_ROLES
@@ -238,7 +236,7 @@ class MissingInspections:
 
 
 def _count_by(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    pos = pd.Index(ids).get_indexer(keys)
+    pos = lookup(keys, ids)
     pos = pos[pos >= 0]
     return np.bincount(pos, minlength=len(ids)).astype(np.int64)
 
@@ -355,14 +353,14 @@ def tallies(
     if by != "inspector_role":
         raise ValueError(f"by must be 'inspector_role' or 'inspector', not {by!r}")
     ids = grid_ids(district, level)
-    roles = text_ids(frame["inspector_role"])[chosen]
-    table = pd.crosstab(
-        pd.Categorical(grid[chosen], categories=ids),
-        pd.Categorical(roles, categories=list(INSPECTOR_ROLES)),
-        dropna=False,
-    )
-    table = table.reindex(index=ids, columns=list(INSPECTOR_ROLES), fill_value=0)
-    out = pd.DataFrame(table.to_numpy(dtype=np.int64), columns=list(INSPECTOR_ROLES))
+    grid_pos = lookup(grid[chosen], ids)
+    role_pos = lookup(text_ids(frame["inspector_role"])[chosen], np.array(INSPECTOR_ROLES, object))
+    ok = (grid_pos >= 0) & (role_pos >= 0)
+    n_roles = len(INSPECTOR_ROLES)
+    counts = np.bincount(
+        grid_pos[ok] * n_roles + role_pos[ok], minlength=len(ids) * n_roles
+    ).reshape(len(ids), n_roles)
+    out = pd.DataFrame(counts.astype(np.int64), columns=list(INSPECTOR_ROLES))
     out.insert(0, "grid_id", ids)
     out["total"] = out[list(INSPECTOR_ROLES)].sum(axis=1)
     out["hazards"] = _count_by(ids, grid[chosen & hazard])

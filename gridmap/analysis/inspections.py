@@ -8,13 +8,8 @@ the loader does. A range ``start .. end`` of dates is the half-open interval
 00:00 belongs to the day it starts. Periods are calendar days, ISO weeks
 (Monday to Sunday), calendar months and half years (January-June, July-December).
 
-Placing an inspection. Its ``target_id`` is looked up in the grids (small,
-medium, large), then the social units, buildings and households, first match
-wins; a unit, building or household stands in the small grid holding it. An
-inspection whose target names no place inside a grid is placed by its point
-(the first small grid in layer order containing it, else the medium or
-large grid). When the target is a medium or large grid, the point fills in the
-levels below if it lies inside that grid.
+Placing an inspection: by its ``target_id`` (a grid, unit, building or
+household) and else by its point, see `gridmap.analysis.placement`.
 
 Compliance. For each requirement of the table and each grid of its level,
 ``required`` is the number of whole periods inside the range times the
@@ -40,11 +35,17 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
+from gridmap.analysis.placement import (
+    ASSIGNMENT_COLUMNS,
+    assign_records,
+    event_layer,
+    lookup,
+    place_table,
+    text_ids,
+)
 from gridmap.district import District
-from gridmap.layers.grids import lineage
-from gridmap.schema import LAYERS, TIMEZONE
+from gridmap.schema import TIMEZONE
 from gridmap.standards.inspections import DEFAULT_FREQUENCIES, InspectionRequirement
 
 #: Columns of `compliance`'s result (and of the CLI's JSON records).
@@ -58,8 +59,18 @@ COMPLIANCE_COLUMNS = (
     "status",
 )
 STATUSES = ("on_schedule", "late", "never")
-#: Columns of `assign_inspections`'s result.
-ASSIGNMENT_COLUMNS = ("small_id", "medium_id", "large_id", "target_kind", "unit_id")
+__all__ = [
+    "ASSIGNMENT_COLUMNS",
+    "COMPLIANCE_COLUMNS",
+    "STATUSES",
+    "assign_inspections",
+    "compliance",
+    "compliance_records",
+    "compliance_summary",
+    "place_table",
+    "select_inspections",
+    "worst_status",
+]
 _LEVEL_COLUMN = {"grid_small": "small_id", "grid_medium": "medium_id", "grid_large": "large_id"}
 _EPOCH_MONDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day -3 is Monday 1969-12-29
 
@@ -157,220 +168,7 @@ def whole_periods(first: int, last: int, period: str) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------
-# Placing inspections in grids
-
-
-def text_ids(values: Iterable[object]) -> np.ndarray:
-    """Ids as an object array of stripped text, None where blank or missing."""
-    series = pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype=object)
-    blank = series.isna()
-    text = series.where(blank, series.astype(str).str.strip())
-    return text.where(~blank & (text != ""), None).to_numpy(dtype=object)
-
-
-def first_hit(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Position of the first polygon (layer order) intersecting each point; -1 where none."""
-    points = np.asarray(points, dtype=object)
-    polygons = np.asarray(polygons, dtype=object)
-    out = np.full(len(points), -1, dtype=np.int64)
-    if len(points) == 0 or len(polygons) == 0:
-        return out
-    usable = ~(pd.isna(polygons) | shapely.is_empty(polygons))
-    tree = shapely.STRtree(np.where(usable, polygons, None))
-    has = ~(pd.isna(points) | shapely.is_empty(points))
-    pts, polys = tree.query(np.where(has, points, None), predicate="intersects")
-    if len(pts):
-        order = np.lexsort((polys, pts))
-        pts, polys = pts[order], polys[order]
-        first = np.r_[True, pts[1:] != pts[:-1]]
-        out[pts[first]] = polys[first]
-    return out
-
-
-def _pick(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    out = np.full(len(positions), None, dtype=object)
-    hit = positions >= 0
-    out[hit] = np.asarray(values, dtype=object)[positions[hit]]
-    return out
-
-
-def _grid_tables(district: District) -> dict[str, np.ndarray]:
-    """Ids of every grid level and the lineage (small, medium, large) of each small grid."""
-    lin = lineage(district.layers)
-    medium = district["grid_medium"]
-    large_ids = text_ids(district["grid_large"]["grid_id"])
-    medium_ids = text_ids(medium["grid_id"])
-    medium_large = text_ids(medium["parent_id"])
-    medium_large = np.where(pd.Index(large_ids).get_indexer(medium_large) >= 0, medium_large, None)
-    return {
-        "small": text_ids(lin["small_id"]),
-        "small_medium": text_ids(lin["medium_id"]),
-        "small_large": text_ids(lin["large_id"]),
-        "medium": medium_ids,
-        "medium_large": medium_large,
-        "large": large_ids,
-    }
-
-
-def _lineage_of_small(tables: dict[str, np.ndarray], small_pos: np.ndarray) -> np.ndarray:
-    """(n, 3) object array small, medium, large for small-grid positions (-1: none)."""
-    return np.column_stack(
-        [_pick(tables[k], small_pos) for k in ("small", "small_medium", "small_large")]
-    )
-
-
-def locate_points(
-    district: District, points: np.ndarray, *, tables: dict[str, np.ndarray] | None = None
-) -> np.ndarray:
-    """(n, 3) object array: small, medium, large grid holding each point (None where none)."""
-    tables = _grid_tables(district) if tables is None else tables
-    out = _lineage_of_small(tables, first_hit(points, district["grid_small"].geometry.values))
-    outside = pd.isna(out[:, 0]) & ~pd.isna(np.asarray(points, dtype=object))
-    if outside.any():
-        pos = first_hit(
-            np.asarray(points, dtype=object)[outside], district["grid_medium"].geometry.values
-        )
-        medium = _pick(tables["medium"], pos)
-        large = _pick(tables["medium_large"], pos)
-        no_large = pd.isna(large)
-        if no_large.any():
-            sub = np.asarray(points, dtype=object)[outside][no_large]
-            large[no_large] = _pick(
-                tables["large"], first_hit(sub, district["grid_large"].geometry)
-            )
-        out[outside, 1], out[outside, 2] = medium, large
-    return out
-
-
-def place_table(district: District) -> pd.DataFrame:
-    """Every id an inspection or hazard may target, with its kind and grids.
-
-    Columns: ``id``, ``kind`` (a layer name), ``small_id``, ``medium_id``,
-    ``large_id``; in lookup order (grids small, medium, large, then units,
-    buildings, households), so the first row of an id wins.
-    """
-    tables = _grid_tables(district)
-    parts: list[pd.DataFrame] = []
-
-    def add(ids: np.ndarray, kind: str, grids: np.ndarray) -> None:
-        parts.append(
-            pd.DataFrame(
-                {
-                    "id": ids,
-                    "kind": kind,
-                    "small_id": grids[:, 0],
-                    "medium_id": grids[:, 1],
-                    "large_id": grids[:, 2],
-                },
-                dtype=object,
-            )
-        )
-
-    n_small = len(tables["small"])
-    add(tables["small"], "grid_small", _lineage_of_small(tables, np.arange(n_small)))
-    none_m = np.full(len(tables["medium"]), None, dtype=object)
-    add(
-        tables["medium"],
-        "grid_medium",
-        np.column_stack([none_m, tables["medium"], tables["medium_large"]]),
-    )
-    none_l = np.full(len(tables["large"]), None, dtype=object)
-    add(tables["large"], "grid_large", np.column_stack([none_l, none_l, tables["large"]]))
-    units = district.get("units")
-    if isinstance(units, gpd.GeoDataFrame) and len(units):
-        add(
-            text_ids(units["unit_id"]),
-            "units",
-            locate_points(district, units.geometry.values, tables=tables),
-        )
-    buildings = district.get("buildings")
-    building_grids = None
-    if isinstance(buildings, gpd.GeoDataFrame) and len(buildings):
-        geoms = buildings.geometry.values
-        placed = ~(pd.isna(geoms) | shapely.is_empty(geoms))
-        points = np.full(len(geoms), None, dtype=object)
-        points[placed] = shapely.point_on_surface(geoms[placed])
-        building_grids = locate_points(district, points, tables=tables)
-        add(text_ids(buildings["building_id"]), "buildings", building_grids)
-    households = district.get("households")
-    if households is not None and len(households):
-        grids = np.full((len(households), 3), None, dtype=object)
-        if building_grids is not None:
-            pos = pd.Index(text_ids(buildings["building_id"])).get_indexer(
-                text_ids(households["building_id"])
-            )
-            grids = np.column_stack([_pick(building_grids[:, k], pos) for k in range(3)])
-        if isinstance(households, gpd.GeoDataFrame):
-            unplaced = pd.isna(grids[:, 0])
-            if unplaced.any():
-                grids[unplaced] = locate_points(
-                    district, households.geometry.values[unplaced], tables=tables
-                )
-        add(text_ids(households["household_id"]), "households", grids)
-    table = pd.concat(parts, ignore_index=True)
-    return table[table["id"].notna()].drop_duplicates("id").reset_index(drop=True)
-
-
-def assign_records(
-    district: District,
-    target_ids: pd.Series,
-    points: np.ndarray,
-    *,
-    places: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Grids of records with a target id and a point (inspections, hazards).
-
-    Returns, on `target_ids`' index, ``small_id``, ``medium_id``, ``large_id``,
-    ``target_kind`` (layer the target id was found in, None if not found or
-    outside every grid) and ``unit_id`` (the target when it is a unit).
-    """
-    places = place_table(district) if places is None else places
-    pos = pd.Index(places["id"]).get_indexer(text_ids(target_ids))
-    target = np.column_stack(
-        [
-            _pick(places[c].to_numpy(dtype=object), pos)
-            for c in ("small_id", "medium_id", "large_id")
-        ]
-    )
-    kind = _pick(places["kind"].to_numpy(dtype=object), pos)
-    resolved = ~pd.isna(kind) & ~pd.isna(target).all(axis=1)
-    point = locate_points(district, np.asarray(points, dtype=object))
-    t_small, t_medium, t_large = target.T
-    p_small, p_medium, p_large = point.T
-    large = np.where(resolved, t_large, p_large)
-    fill_medium = pd.isna(t_medium) & ~pd.isna(t_large) & (p_large == t_large)
-    medium = np.where(resolved, np.where(fill_medium, p_medium, t_medium), p_medium)
-    fill_small = pd.isna(t_small) & ~pd.isna(medium) & (p_medium == medium)
-    small = np.where(resolved, np.where(fill_small, p_small, t_small), p_small)
-    kind = np.where(resolved, kind, None)
-    unit = np.where(kind == "units", text_ids(target_ids), None)
-    small, medium, large = (np.where(pd.isna(a), None, a) for a in (small, medium, large))
-    return pd.DataFrame(
-        {
-            "small_id": small,
-            "medium_id": medium,
-            "large_id": large,
-            "target_kind": kind,
-            "unit_id": unit,
-        },
-        index=target_ids.index,
-        dtype=object,
-    )
-
-
-def event_layer(district: District, name: str) -> gpd.GeoDataFrame:
-    """Layer ``inspections`` or ``hazards``; an empty one with the schema's fields if absent."""
-    frame = district.get(name)
-    if frame is not None:
-        return frame
-    fields = LAYERS[name].fields
-    columns = {
-        f.name: pd.Series(
-            [], dtype=f"datetime64[ms, {TIMEZONE}]" if f.kind == "datetime" else object
-        )
-        for f in fields
-    }
-    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=district.crs), crs=district.crs)
+# Placing inspections in grids (gridmap.analysis.placement)
 
 
 def assign_inspections(district: District, *, places: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -457,18 +255,16 @@ def _one_requirement(
     ids: np.ndarray,
     counted: np.ndarray,
     days: np.ndarray,
-    assignment: pd.DataFrame,
+    codes: np.ndarray,
+    kinds: np.ndarray,
     first: int,
     last: int,
 ) -> pd.DataFrame:
-    mask = counted.copy()
-    kinds = assignment["target_kind"].to_numpy(dtype=object)
+    mask = counted & (codes >= 0)
     if req.scope == "units":
         mask &= kinds == "units"
     elif req.scope == "grid":
         mask &= kinds == req.level
-    codes = pd.Index(ids).get_indexer(assignment[_LEVEL_COLUMN[req.level]].to_numpy(dtype=object))
-    mask &= codes >= 0
     codes, day = codes[mask].astype(np.int64), days[mask] - first
     p0, n_periods = whole_periods(first, last, req.period)
     per = period_numbers(day + first, req.period) - p0
@@ -530,14 +326,21 @@ def compliance(
     days = day_numbers(frame["inspected_at"])
     in_range = (days >= first) & (days <= last)
     roles = text_ids(frame["inspector_role"])
+    kinds = assignment["target_kind"].to_numpy(dtype=object)
+    grids = {level: grid_ids(district, level) for level in {r.level for r in rows}}
+    codes = {
+        level: lookup(assignment[_LEVEL_COLUMN[level]].to_numpy(dtype=object), ids)
+        for level, ids in grids.items()
+    }
     parts = []
     for order, req in enumerate(rows):  # a handful of table rows, never records
         part = _one_requirement(
             req,
-            grid_ids(district, req.level),
+            grids[req.level],
             in_range & (roles == req.role),
             days,
-            assignment,
+            codes[req.level],
+            kinds,
             first,
             last,
         )
