@@ -50,7 +50,10 @@ def _tally(kind, reason: str, mask: np.ndarray, ids: pd.Series | None = None) ->
     n = int(np.count_nonzero(mask))
     if not n:
         return []
-    examples = tuple(str(v) for v in ids.to_numpy()[mask][:5]) if ids is not None else ()
+    shown = ids.to_numpy()[mask][:5] if ids is not None else ()
+    examples = tuple(
+        str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in shown
+    )
     return [Tally(kind, reason, n, examples)]
 
 

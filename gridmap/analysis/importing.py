@@ -157,8 +157,8 @@ class ImportReport:
         )
         out += [f"  repaired: {n} {reason}" for reason, n in self.repaired.items()]
         for reason, n in self.dropped.items():
-            shown = ", ".join(self.dropped_examples.get(reason, []))
-            out.append(f"  dropped: {n} {reason}" + (f" (e.g. {shown})" if shown else ""))
+            examples = ", ".join(self.dropped_examples.get(reason, []))
+            out.append(f"  dropped: {n} {reason}" + (f" (e.g. {examples})" if examples else ""))
         if self.mapping:
             out.append("  mapping: " + ", ".join(f"{s} -> {d}" for s, d in self.mapping.items()))
         out += [f"  note: {n}" for n in self.notes]

@@ -256,9 +256,11 @@ def _read_geojson(path: Path) -> tuple[gpd.GeoDataFrame, list[str]]:
     except json.JSONDecodeError as exc:
         raise _error(f"is not valid JSON ({exc}).", str(path)) from exc
     if isinstance(data, dict) and data.get("type") == "Feature":
+        notes.append("a single Feature (no FeatureCollection)")
         data = [data]
-    if isinstance(data, list):
+    elif isinstance(data, list):
         notes.append(f"a bare array of {len(data)} features (no FeatureCollection)")
+    if isinstance(data, list):
         try:
             frame = gpd.GeoDataFrame.from_features(data)
         except (TypeError, KeyError, AttributeError, ValueError) as exc:
