@@ -1,0 +1,175 @@
+"""`gridmap site` (where to put new equipment points) and `gridmap bom` (what to buy)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from gridmap.cli import app, progress
+
+
+class SiteModel(StrEnum):
+    mclp = "mclp"
+    lscp = "lscp"
+    pmedian = "pmedian"
+
+
+class SiteDemand(StrEnum):
+    households = "households"
+    units = "units"
+    both = "both"
+
+
+def _summary(result) -> list[str]:
+    t = result.totals
+    lines = [
+        f"Model {result.params['model']} ({result.params['distance']}, "
+        f"{result.params['radius_m']:g} m): {result.status}, gap {result.gap:.3%}, "
+        f"{result.time:.2f} s",
+        f"Demand {t['demand']:g}; covered before {t['covered_before']:g} "
+        f"({t['share_before']:.1%}), after {t['covered_after']:g} ({t['share']:.1%})",
+        f"Existing points kept: {t['existing_points']}; new points: {t['new_points']}",
+    ]
+    for row in result.sites.itertuples():
+        lines.append(
+            f"  {row.site_id:<14} {row.small_id or '-':<14} {row.medium_id or '-':<12}"
+            f" +{row.newly_covered:g}"
+        )
+    return lines
+
+
+@app.command()
+def site(
+    file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
+    model: SiteModel = typer.Option(SiteModel.mclp, "--model", help="mclp, lscp or pmedian."),
+    count: int | None = typer.Option(None, "--count", min=0, help="New points (mclp, pmedian)."),
+    radius: float = typer.Option(300.0, "--radius", min=0.0, help="Service distance, metres."),
+    minutes: float | None = typer.Option(
+        None, "--minutes", min=0.0, help="Service distance in walking minutes (overrides radius)."
+    ),
+    demand: SiteDemand = typer.Option(SiteDemand.households, "--demand"),
+    candidates: str = typer.Option(
+        "auto", "--candidates", help="A point layer of the file, or auto, buildings, lattice."
+    ),
+    keep_existing: bool = typer.Option(
+        True, "--keep-existing/--ignore-existing", help="Count existing and planned points."
+    ),
+    share: float = typer.Option(1.0, "--share", min=0.0, max=1.0, help="LSCP: share to cover."),
+    unsuitable: str | None = typer.Option(None, "--unsuitable", help="Polygon layer to avoid."),
+    roads: str = typer.Option("roads", "--roads", help="Line layer for walking distance."),
+    straight: bool = typer.Option(False, "--straight", help="Straight-line distance."),
+    min_per_grid: int = typer.Option(0, "--min-per-grid", min=0),
+    max_per_grid: int | None = typer.Option(None, "--max-per-grid", min=0),
+    capacity: float | None = typer.Option(None, "--capacity", min=0.0, help="Households/point."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
+    save: bool = typer.Option(False, "--save", help="Append the sites to equipment_points."),
+    user: str | None = typer.Option(None, "--user", help="Who saves (default: login name)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why, for the edit log."),
+    crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
+) -> None:
+    """Choose new equipment storage points (消防器材存放点) by maximal coverage or set cover."""
+    from gridmap.analysis.siting import site_equipment
+    from gridmap.io import read_district
+    from gridmap.io.extra_layers import read_extra_layers
+
+    if model.value in ("mclp", "pmedian") and count is None:
+        raise typer.BadParameter("--count is required for mclp and pmedian.", param_hint="--count")
+    district = read_district(file, crs=crs, progress=progress)
+    named = [x for x in (candidates, unsuitable) if x and x not in ("auto", "buildings", "lattice")]
+    work = read_extra_layers(district, required=named, optional=[] if straight else [roads])
+    progress(f"siting ({model.value})")
+    result = site_equipment(
+        work,
+        model=model.value,
+        count=count,
+        radius=radius,
+        minutes=minutes,
+        demand=demand.value,
+        candidates=candidates,
+        keep_existing=keep_existing,
+        share=share,
+        unsuitable=unsuitable,
+        roads=None if straight else roads,
+        min_per_grid=min_per_grid,
+        max_per_grid=max_per_grid,
+        capacity=capacity,
+        time_limit=time_limit,
+    )
+    document = result.to_json()
+    if save and len(result.sites):
+        document["saved"] = _save(district, result, user=user, reason=reason)
+    if json_out is not None:
+        from gridmap.io.ledger import write_json
+
+        write_json(json_out, document)
+    typer.echo("\n".join(_summary(result)))
+    if save:
+        typer.echo(f"Saved {len(document.get('saved', []))} planned points to {file}")
+
+
+def _save(district, result, *, user: str | None, reason: str | None) -> list[str]:
+    import geopandas as gpd
+
+    from gridmap.edits import Edit
+    from gridmap.io import save_edit
+
+    points = district.get("equipment_points")
+    taken = points["point_id"].astype(str).tolist() if points is not None else []
+    added = result.plan_rows(taken)
+    empty = (
+        points.iloc[0:0] if points is not None else gpd.GeoDataFrame(geometry=[], crs=district.crs)
+    )
+    params = result.params
+    edit = Edit(
+        layer="equipment_points",
+        operation="append",
+        removed=empty,
+        added=added,
+        user=user or getpass.getuser(),
+        reason=reason
+        or f"gridmap site {params['model']} r={params['radius_m']:g}m ({result.status})",
+    )
+    save_edit(district, edit)
+    return added["point_id"].tolist()
+
+
+@app.command()
+def bom(
+    file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
+    xlsx_out: Path | None = typer.Option(None, "--xlsx", help="Write the equipment ledger here."),
+    as_json: bool = typer.Option(False, "--json", help="Print totals and shortfalls as JSON."),
+    crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
+) -> None:
+    """Bill of materials for planned points and pilot communities, and inventory shortfalls."""
+    from gridmap.analysis.equipment import bill_of_materials, inventory_shortfalls
+    from gridmap.io import read_district
+
+    district = read_district(file, crs=crs, progress=progress)
+    materials = bill_of_materials(district)
+    shortfalls = inventory_shortfalls(district)
+    if xlsx_out is not None:
+        from gridmap.io.ledger_equipment import write_equipment_ledger
+
+        progress(f"writing {xlsx_out}")
+        write_equipment_ledger(xlsx_out, materials, shortfalls)
+    short = shortfalls[~shortfalls["complete"]]
+    if as_json:
+        document = {
+            "total": materials.total.to_dict(orient="records"),
+            "points_checked": len(shortfalls),
+            "points_short": len(short),
+            "shortfalls": short.drop(columns="geometry").to_dict(orient="records"),
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, default=str))
+        return
+    typer.echo("Bill of materials (物资汇总):")
+    for row in materials.total.itertuples(index=False):
+        typer.echo(f"  {row[0]}: {row[-1]} {row[2]}")
+    typer.echo(f"Existing points checked: {len(shortfalls)}; short of the standard: {len(short)}")
+    for row in short.itertuples():
+        typer.echo(f"  {row.point_id}: short {row.short_total}")
