@@ -32,6 +32,7 @@ def _register() -> None:
     from gridmap.cli import export  # noqa: F401
     from gridmap.cli import importing  # noqa: F401
     from gridmap.cli import inspections  # noqa: F401
+    from gridmap.cli import site  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
