@@ -95,7 +95,10 @@ def test_other_seed_builds_other_geometry(layers):
 
 
 def test_planted_defects_constant_matches_default_build(demo):
-    assert list(demo.defects) == PLANTED_DEFECTS
+    assert list(demo.defects) == PLANTED_DEFECTS, (
+        "gridmap/demo/planted.py is stale: regenerate it as the docstring of "
+        "gridmap.demo.defects.planted_source says"
+    )
     assert planted_defects() is PLANTED_DEFECTS
     assert planted_defects(DEFAULT_SEED) is PLANTED_DEFECTS
     assert {"gap", "overlap", "building_split", "household_missed", "no_leader"} <= {

@@ -6,6 +6,9 @@ Each planting function changes a layer on purpose and returns a
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -240,3 +243,68 @@ def household_defects(
             f"住宅楼 {empty_id} 应有 {expected[empty_id]} 户，但未登记任何住户。",
         ),
     ]
+
+
+# ---------------------------------------------------------------------------
+# Source of ``planted.py``
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _string_lines(text: str, indent: int) -> str:
+    """``text`` as implicitly concatenated literals, each line at most 100 columns wide."""
+    limit = 100 - indent - 3
+    tokens = re.findall(
+        r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|[\u3000-\u9fff\uff00-\uffef]|\s+", text
+    )
+    pieces, current = [], ""
+    for token in tokens:
+        if current and _width(current + token) > limit:
+            pieces.append(current)
+            current = ""
+        current += token
+    pieces.append(current)
+    return ("\n" + " " * indent).join(_quoted(p) for p in pieces)
+
+
+def planted_source(defects: Iterable[PlantedDefect]) -> str:
+    """Python source of ``planted.py`` for ``defects`` (then run ``ruff format`` on it).
+
+    Regenerate after changing the generator::
+
+        python -c "from gridmap.demo import build_demo; from gridmap.demo.defects import \\
+        planted_source; print(planted_source(build_demo().defects), end='')" \\
+        > gridmap/demo/planted.py && ruff format gridmap/demo/planted.py
+    """
+    out = [
+        '"""The defects planted in the sample district of the default seed (generated: do not'
+        " edit).",
+        "",
+        "Regenerate with `gridmap.demo.defects.planted_source` after any change to the generator;",
+        "``tests/test_demo.py`` checks that this list matches a fresh build of `DEFAULT_SEED`.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from gridmap.demo.defects import PlantedDefect",
+        "",
+        "PLANTED_DEFECTS: list[PlantedDefect] = [",
+    ]
+    for d in defects:
+        ids = ", ".join(_quoted(i) for i in d.ids) + ("," if len(d.ids) == 1 else "")
+        out += [
+            "    PlantedDefect(",
+            f"        {_quoted(d.check)},",
+            f"        {_quoted(d.layer)},",
+            f"        ({ids}),",
+            f"        {_string_lines(d.description_en, 8)},",
+            f"        {_string_lines(d.description_zh, 8)},",
+            "    ),",
+        ]
+    return "\n".join([*out, "]"]) + "\n"
