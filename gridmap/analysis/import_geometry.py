@@ -131,6 +131,25 @@ def declared_crs(from_coords: str | None) -> str | None:
     return NAMED_SYSTEMS.get(key, from_coords)
 
 
+def check_systems(*, crs: str | None, from_coords: str | None) -> list[Problem]:
+    """Problems with ``--crs`` and ``--from-coords`` themselves, before any data is read."""
+    problems = []
+    for text, what in ((crs, "--crs"), (declared_crs(from_coords), "--from-coords")):
+        if text is None:
+            continue
+        try:
+            CRS.from_user_input(text)
+        except ProjCRSError as exc:
+            problems.append(
+                Problem(
+                    "error",
+                    f"{what} {text!r} is not a CRS PROJ knows ({exc}).",
+                    fix="use gcj02, bd09, wgs84, cgcs2000 or an EPSG code such as EPSG:4547.",
+                )
+            )
+    return problems
+
+
 def convert_coordinates(
     frame: gpd.GeoDataFrame, *, crs: str | None = None, from_coords: str | None = None
 ) -> tuple[gpd.GeoDataFrame, list[str], list[Problem]]:

@@ -32,6 +32,7 @@ from pyproj import CRS
 from gridmap.analysis.import_geometry import (
     COORD_TARGETS,
     Tally,
+    check_systems,
     convert_coordinates,
     coordinate_columns,
     declared_crs,
@@ -584,6 +585,9 @@ def prepare_import(
     files = [t.file for t in sources]
     report = ImportReport(layer, files, mapping=dict(options.mapping))
     report.features_read = sum(len(t.frame) for t in sources)
+    report.problems += check_systems(crs=options.crs, from_coords=options.from_coords)
+    if not report.ok:
+        return None, report
     frames = [_source_layer(t, layer, options, report) for t in sources]
     if not report.ok or not frames:
         return None, report

@@ -527,3 +527,39 @@ def import_layer(
             return report
     report.written = True
     return report
+
+
+# ---------------------------------------------------------------------------
+# Uploads
+
+#: Companion files of a Shapefile: uploaded with it, never imported on their own.
+SIDECARS = frozenset(
+    {".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".qmd", ".qpj", ".fix"}
+)
+
+
+def store_sources(files: Sequence[tuple[str, bytes]], folder: str | os.PathLike[str]) -> list[Path]:
+    """Keep uploaded files together (a Shapefile's parts must share a folder); return the sources.
+
+    The files are written under ``folder/<sha256 of all of them>/`` by their
+    base names (never a path the upload names); the returned paths are the
+    files to import, without the Shapefile companions.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, data in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    target = Path(folder) / digest.hexdigest()[:16]
+    target.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for name, data in files:
+        base = Path(name.replace("\\", "/")).name.strip() or "upload"
+        path = target / base
+        if not path.is_file() or path.stat().st_size != len(data):
+            part = path.with_name(f".{base}.part")
+            part.write_bytes(data)
+            os.replace(part, path)
+        if path.suffix.lower() not in SIDECARS:
+            sources.append(path)
+    return sources
