@@ -1,0 +1,257 @@
+"""Folium maps of the Inspections page: heat, choropleths by zone, hazards by state.
+
+Inputs come aggregated from `gridmap.analysis` (hexagon heat rows, zone
+tables, hazard states); this module only styles them. Polygons are simplified
+in the metric CRS before they become GeoJSON, so a map of every small grid
+stays small. Every JS/CSS link is served locally (`gridmap.render.assets.localize`);
+with a GCJ-02 basemap (Gaode) the data is shifted onto GCJ-02 to line up.
+
+>>> import pandas as pd
+>>> m = heat_map(pd.DataFrame({"lat": [34.8], "lon": [113.3], "weight": [3]}),
+...              bounds=[[34.7, 113.2], [34.9, 113.4]])
+>>> html = m.get_root().render()
+>>> "leaflet-heat.js" in html, "cdn.jsdelivr" in html
+(True, False)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium.plugins import HeatMap
+
+from gridmap.coords import wgs84_to_gcj02
+from gridmap.crs import WEB_CRS
+from gridmap.render.assets import STATIC_URL, localize
+from gridmap.render.tiles import PROVIDERS, TileProvider
+
+#: Colours of the compliance statuses.
+STATUS_COLOURS = {"on_schedule": "#2ca02c", "late": "#ff9f1c", "never": "#d62728"}
+#: Colours of the hazard states.
+STATE_COLOURS = {
+    "open": "#1f77b4",
+    "overdue": "#d62728",
+    "transferred": "#9467bd",
+    "supervised": "#8b0000",
+    "rectified": "#2ca02c",
+}
+#: Sequential palette (light to dark) of the numeric choropleths.
+SEQUENTIAL = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603")
+NO_DATA = "#d9d9d9"
+
+
+def to_web(
+    frame: gpd.GeoDataFrame, *, tolerance: float = 5.0, gcj02: bool = False
+) -> gpd.GeoDataFrame:
+    """`frame` simplified by `tolerance` metres, in EPSG:4326 (shifted to GCJ-02 if asked)."""
+    out = frame.copy()
+    if out.crs is not None and out.crs.is_projected and tolerance > 0:
+        out = out.set_geometry(out.geometry.simplify(tolerance, preserve_topology=True))
+    out = out.to_crs(WEB_CRS)
+    if gcj02:
+        out = out.set_geometry(shift_gcj02(out.geometry.values))
+    out = out.set_geometry(shapely.set_precision(out.geometry.values, 1e-6))
+    return out
+
+
+def shift_gcj02(geoms: np.ndarray) -> np.ndarray:
+    """Geometries in WGS 84 degrees shifted onto GCJ-02 (for Gaode tiles)."""
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(np.asarray(geoms, dtype=object), shift)
+
+
+def base_map(
+    bounds: list[list[float]], *, tiles: TileProvider | None = None, tile_key: str | None = None
+) -> folium.Map:
+    """An empty map fitted to ``[[south, west], [north, east]]`` over a basemap."""
+    (south, west), (north, east) = bounds
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=12,
+        tiles=None,
+        control_scale=True,
+        max_zoom=19,
+    )
+    provider = tiles or PROVIDERS["none"]
+    for layer in provider.layers(key=tile_key):
+        folium.TileLayer(
+            tiles=layer.url,
+            attr=layer.attribution,
+            subdomains=layer.subdomains,
+            max_zoom=layer.max_zoom,
+            overlay=layer.overlay,
+            control=False,
+        ).add_to(m)
+    m.fit_bounds(bounds)
+    return m
+
+
+def _outlines(m: folium.Map, outlines: gpd.GeoDataFrame | None, name: str) -> None:
+    if outlines is None or outlines.empty:
+        return
+    folium.GeoJson(
+        outlines[["name", "geometry"]].to_json(),
+        name=name,
+        style_function=lambda _: {"color": "#4a5a7a", "weight": 1.2, "fill": False},
+        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+    ).add_to(m)
+
+
+def heat_map(
+    heat: pd.DataFrame,
+    *,
+    bounds: list[list[float]],
+    outlines: gpd.GeoDataFrame | None = None,
+    tiles: TileProvider | None = None,
+    tile_key: str | None = None,
+    asset_base: str | None = STATIC_URL,
+    names: dict[str, str] | None = None,
+    gcj02: bool = False,
+) -> folium.Map:
+    """Heat of aggregated inspections (``lat``, ``lon``, ``weight`` rows) over grid outlines."""
+    names = names or {}
+    m = base_map(bounds, tiles=tiles, tile_key=tile_key)
+    _outlines(m, outlines, names.get("outlines", "grids"))
+    lat, lon = heat["lat"].to_numpy(float), heat["lon"].to_numpy(float)
+    if gcj02 and len(heat):
+        lon, lat = wgs84_to_gcj02(lon, lat)
+    top = float(heat["weight"].max()) if len(heat) else 1.0
+    weight = np.round(heat["weight"].to_numpy(float) / top, 3)  # 1 = the busiest cell
+    rows = np.column_stack([np.round(lat, 5), np.round(lon, 5), weight])
+    HeatMap(
+        rows.tolist(),
+        name=names.get("heat", "heat"),
+        radius=14,
+        blur=12,
+        max_zoom=15,
+        min_opacity=0.3,
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    localize(m, asset_base)
+    return m
+
+
+def choropleth_map(
+    zones: gpd.GeoDataFrame,
+    *,
+    colour: pd.Series,
+    fields: dict[str, str],
+    bounds: list[list[float]],
+    legend: dict[str, str],
+    tiles: TileProvider | None = None,
+    tile_key: str | None = None,
+    asset_base: str | None = STATIC_URL,
+    name: str = "",
+) -> folium.Map:
+    """Zones (EPSG:4326) filled with `colour` (a colour per row), tooltips of `fields`."""
+    m = base_map(bounds, tiles=tiles, tile_key=tile_key)
+    data = zones[[*fields, "geometry"]].copy()
+    data["_fill"] = colour.reindex(zones.index).fillna(NO_DATA).to_numpy()
+    folium.GeoJson(
+        data.to_json(),
+        name=name,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["_fill"],
+            "color": "#5d6d7e",
+            "weight": 0.8,
+            "fillOpacity": 0.7,
+        },
+        tooltip=folium.GeoJsonTooltip(list(fields), aliases=list(fields.values())),
+    ).add_to(m)
+    _legend(m, legend)
+    localize(m, asset_base)
+    return m
+
+
+def classify(
+    values: pd.Series, *, palette: tuple[str, ...] = SEQUENTIAL
+) -> tuple[pd.Series, dict[str, str]]:
+    """Colours of numeric values by quantile class (NaN: no data) and the legend entries."""
+    valid = values.dropna()
+    if valid.empty:
+        return pd.Series(NO_DATA, index=values.index), {}
+    edges = np.unique(np.quantile(valid, np.linspace(0, 1, len(palette) + 1)))
+    if len(edges) < 2:
+        edges = np.array([valid.min(), valid.max() + 1e-9])
+    cls = np.clip(
+        np.searchsorted(edges, values.fillna(edges[0]), side="right") - 1, 0, len(edges) - 2
+    )
+    colours = pd.Series(np.asarray(palette)[cls], index=values.index).where(values.notna(), NO_DATA)
+    legend = {f"{edges[i]:.3g} – {edges[i + 1]:.3g}": palette[i] for i in range(len(edges) - 1)}
+    return colours, legend
+
+
+def hazard_map(
+    states: gpd.GeoDataFrame,
+    *,
+    bounds: list[list[float]],
+    labels: dict[str, str],
+    popups: pd.Series,
+    outlines: gpd.GeoDataFrame | None = None,
+    tiles: TileProvider | None = None,
+    tile_key: str | None = None,
+    asset_base: str | None = STATIC_URL,
+    names: dict[str, str] | None = None,
+) -> folium.Map:
+    """Hazards (EPSG:4326 points) coloured by state, major ones larger; one layer per state."""
+    names = names or {}
+    m = base_map(bounds, tiles=tiles, tile_key=tile_key)
+    _outlines(m, outlines, names.get("outlines", "grids"))
+    xy = shapely.get_coordinates(states.geometry.values) if len(states) else np.empty((0, 2))
+    placed = ~(states.geometry.isna() | states.geometry.is_empty).to_numpy()
+    coords = np.full((len(states), 2), np.nan)
+    coords[placed] = xy
+    for state, colour in STATE_COLOURS.items():
+        rows = np.flatnonzero((states["state"].to_numpy() == state) & placed)
+        group = folium.FeatureGroup(name=f"{labels.get(state, state)} ({len(rows)})")
+        for i in rows:  # one marker per hazard: a few hundred at most per district
+            major = states["severity"].iat[i] == "major"
+            folium.CircleMarker(
+                [coords[i, 1], coords[i, 0]],
+                radius=9 if major else 5,
+                color=colour,
+                weight=3 if major else 1,
+                fill=True,
+                fill_opacity=0.8,
+                popup=folium.Popup(str(popups.iat[i]), max_width=320),
+            ).add_to(group)
+        group.add_to(m)
+    _legend(m, {labels.get(k, k): v for k, v in STATE_COLOURS.items()})
+    folium.LayerControl(collapsed=False).add_to(m)
+    localize(m, asset_base)
+    return m
+
+
+def _legend(m: folium.Map, entries: dict[str, str]) -> None:
+    if not entries:
+        return
+    items = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
+        f'margin-right:4px;border:1px solid #555"></span>{label}</div>'
+        for label, c in entries.items()
+    )
+    html = (
+        '<div style="position:absolute;bottom:24px;left:12px;z-index:1000;background:white;'
+        f'padding:6px 8px;font-size:12px;border:1px solid #999;border-radius:4px">{items}</div>'
+    )
+    m.get_root().html.add_child(folium.Element(html))
+
+
+def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of a frame in EPSG:4326."""
+    west, south, east, north = frame.to_crs(WEB_CRS).total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def table_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts (for tests and downloads)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

@@ -1,0 +1,144 @@
+"""Cached analysis of the Inspections page, keyed on plain values (path, mtime, size, options).
+
+The district comes from `gridmap_app.loading` (one shared copy); the placement
+of inspections in grids is kept with ``st.cache_resource``, derived tables with
+``st.cache_data``. Saving a record changes the file's mtime, so every cache
+key changes with it.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from gridmap.analysis import hazards as hz
+from gridmap.analysis import inspection_maps as im
+from gridmap.analysis import inspections as ins
+from gridmap.analysis.placement import place_table
+from gridmap.district import District
+from gridmap_app import loading
+
+Key = tuple[str, int, int]
+
+
+def district(key: Key) -> District:
+    return loading.district(loading.Source(*key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _places(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return place_table(district((path, mtime_ns, size)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _assignment(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    key = (path, mtime_ns, size)
+    return ins.assign_inspections(district(key), places=_places(*key))
+
+
+def places(key: Key) -> pd.DataFrame:
+    return _places(*key)
+
+
+def assignment(key: Key) -> pd.DataFrame:
+    return _assignment(*key)
+
+
+def selection_mask(
+    key: Key,
+    start: str,
+    end: str,
+    roles: tuple[str, ...],
+    results: tuple[str, ...],
+    grid: tuple[str, str] | None,
+) -> pd.Series:
+    """Inspections in the period, of the roles and results, in the grid (level, id)."""
+    found = district(key)
+    mask = ins.select_inspections(found, start=start, end=end, roles=roles, results=results)
+    if grid is not None:
+        column = {"grid_large": "large_id", "grid_medium": "medium_id", "grid_small": "small_id"}
+        mask &= assignment(key)[column[grid[0]]].to_numpy(dtype=object) == grid[1]
+    return mask
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def heat(
+    path: str,
+    mtime_ns: int,
+    size: int,
+    start: str,
+    end: str,
+    roles: tuple[str, ...],
+    results: tuple[str, ...],
+    grid: tuple[str, str] | None,
+) -> tuple[pd.DataFrame, float, int]:
+    key = (path, mtime_ns, size)
+    layer = ins.event_layer(district(key), "inspections")
+    mask = selection_mask(key, start, end, roles, results, grid)
+    rows, cell = im.heat_points(layer.geometry[mask])
+    return rows, cell, int(mask.sum())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def weekly(
+    path: str,
+    mtime_ns: int,
+    size: int,
+    start: str,
+    end: str,
+    roles: tuple[str, ...],
+    results: tuple[str, ...],
+    grid: tuple[str, str] | None,
+) -> im.WeeklyHeat:
+    key = (path, mtime_ns, size)
+    layer = ins.event_layer(district(key), "inspections")
+    mask = selection_mask(key, start, end, roles, results, grid)
+    return im.weekly_heat(layer.geometry[mask], layer["inspected_at"][mask], start=start, end=end)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def compliance(path: str, mtime_ns: int, size: int, start: str, end: str) -> pd.DataFrame:
+    key = (path, mtime_ns, size)
+    return ins.compliance(district(key), start=start, end=end, assignment=assignment(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def missing(
+    path: str, mtime_ns: int, size: int, start: str, end: str, roles: tuple[str, ...]
+) -> im.MissingInspections:
+    key = (path, mtime_ns, size)
+    return im.missing_inspections(
+        district(key),
+        start=start,
+        end=end,
+        roles=roles,
+        assignment=assignment(key),
+        places=places(key),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def tallies(path: str, mtime_ns: int, size: int, start: str, end: str, level: str) -> pd.DataFrame:
+    key = (path, mtime_ns, size)
+    return im.tallies(district(key), start=start, end=end, level=level, assignment=assignment(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def hazard_states(path: str, mtime_ns: int, size: int, as_of: str) -> gpd.GeoDataFrame:
+    return hz.hazard_states(district((path, mtime_ns, size)), as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def grid_names(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
+    found = district((path, mtime_ns, size))
+    out = {}
+    for level in ("grid_large", "grid_medium", "grid_small"):
+        frame = found[level]
+        names = (
+            frame["name"].where(frame["name"].notna(), frame["grid_id"])
+            if ("name" in frame.columns)
+            else frame["grid_id"]
+        )
+        out[level] = dict(zip(frame["grid_id"].astype(str), names.astype(str), strict=True))
+    return out

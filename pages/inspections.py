@@ -1,0 +1,50 @@
+"""巡查与隐患: inspection heat, missing inspections, tallies, compliance, hazards and recording."""
+
+import streamlit as st
+
+from gridmap.errors import GridmapError
+from gridmap_app import inspection_panels as ui
+from gridmap_app import loading
+from gridmap_app.context import context
+from gridmap_app.inspection_text import t
+
+ctx = context()
+lang = ctx.lang
+st.markdown(f"### {t('page.inspections', lang)} · {t('app.title', lang)}")
+if ctx.path is None:
+    st.info(ctx.note)
+    st.stop()
+try:
+    source = loading.Source.of(ctx.path)
+    with st.spinner(t("loading", lang)):
+        district = loading.district(source)
+except GridmapError as exc:
+    loading.show_error(exc, lang)
+    st.stop()
+key = source.key
+if "insp_saved" in st.session_state:
+    st.success(st.session_state.pop("insp_saved"))
+view = (
+    st.segmented_control(
+        t("insp.view", lang),
+        ui.VIEWS,
+        key="insp_view",
+        default="heat",
+        format_func=lambda v: t(f"insp.view.{v}", lang),
+    )
+    or "heat"
+)
+if view == "hazards":
+    ui.hazards_view(key, ctx)
+elif view == "record":
+    ui.record_view(key, ctx)
+elif "inspections" not in district and view != "compliance":
+    st.info(t("insp.no_layer", lang))
+else:
+    filters = ui.filters(key, lang)
+    {
+        "heat": ui.heat_view,
+        "missing": ui.missing_view,
+        "tallies": ui.tallies_view,
+        "compliance": ui.compliance_view,
+    }[view](key, ctx, filters)

@@ -1,0 +1,138 @@
+"""AppTest of the Inspections page on the sample district: every view, and the recording form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _app_support import ROOT, ensure_sample
+from pyproj import Transformer
+from streamlit.testing.v1 import AppTest
+
+from gridmap.io import read_district
+
+PAGE = ROOT / "pages" / "inspections.py"
+TIMEOUT = 600
+RECORD_MAP = "inspection_record_map"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the page imports gridmap_app, as app.py's folder allows
+    return ensure_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def writable(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample the app opens (so the form never writes into the repository)."""
+    copy = tmp_path / "district.gpkg"
+    shutil.copy(sample, copy)
+    monkeypatch.setenv("GRIDMAP_SAMPLE", str(copy))
+    return copy
+
+
+def run_page(**state) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def maps(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+
+
+@pytest.mark.parametrize("view", ["heat", "missing", "tallies", "compliance", "hazards"])
+def test_every_view_runs_on_the_sample(sample: Path, view: str) -> None:
+    at = run_page(insp_view=view)
+    assert not at.error, [e.value for e in at.error]
+    shown = maps(at)
+    assert len(shown) == (0 if view == "tallies" else 1)
+    for args in shown:
+        assert not [link for link in args["js_links"] if "cdn" in link and "leaflet" in link] or (
+            not (ROOT / "static" / "vendor" / "leaflet@1.9.4").is_dir()
+        ), "the maps are served from the vendored assets when installed"
+    if view == "heat":
+        assert "HeatLayer" in shown[0]["script"] or "heatLayer" in shown[0]["script"]
+    if view in ("missing", "tallies", "compliance"):
+        assert at.dataframe, "a table is shown"
+
+
+def test_heat_by_week_has_a_slider(sample: Path) -> None:
+    at = run_page(insp_view="heat", insp_by_week=True)
+    slider = at.select_slider(key="insp_week")
+    assert slider.options[0] <= slider.options[-1]
+    assert len(slider.options) >= 52
+
+
+def test_english(sample: Path) -> None:
+    at = run_page(insp_view="compliance", lang="en")
+    assert not at.error
+    assert "Inspections and hazards" in at.markdown[0].value
+
+
+def _lonlat_in(district) -> tuple[float, float]:
+    point = district["grid_small"].geometry.iloc[0].representative_point()
+    lon, lat = Transformer.from_crs(district.crs, 4326, always_xy=True).transform(point.x, point.y)
+    return lon, lat
+
+
+def _submit(at: AppTest) -> AppTest:
+    at.button(key="FormSubmitter:record_form-保存").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_form_refuses_a_record_without_location(writable: Path) -> None:
+    at = run_page(insp_view="record")
+    _submit(at)
+    assert any("no location" in e.value for e in at.error)
+
+
+def test_the_form_refuses_a_future_date_and_an_unknown_unit(writable: Path) -> None:
+    district = read_district(writable)
+    lon, lat = _lonlat_in(district)
+    at = run_page(
+        insp_view="record",
+        rec_kind="hazard",
+        **{RECORD_MAP: {"last_clicked": {"lat": lat, "lng": lon}}},
+    )
+    at.date_input(key="rec_date").set_value(dt.date.today() + dt.timedelta(days=3))
+    at.text_input(key="rec_unit").set_value("NO-SUCH-UNIT")
+    _submit(at)
+    text = " ".join(e.value for e in at.error)
+    assert "in the future" in text and "unknown unit id 'NO-SUCH-UNIT'" in text
+    assert len(read_district(writable)["hazards"]) == len(district["hazards"])  # nothing saved
+
+
+def test_the_form_saves_a_valid_inspection_through_the_edit_log(writable: Path) -> None:
+    district = read_district(writable)
+    lon, lat = _lonlat_in(district)
+    unit = str(district["units"]["unit_id"].iloc[0])
+    at = run_page(insp_view="record", **{RECORD_MAP: {"last_clicked": {"lat": lat, "lng": lon}}})
+    at.date_input(key="rec_date").set_value(dt.date.today() - dt.timedelta(days=1))
+    at.selectbox(key="rec_role").set_value("police")
+    at.text_input(key="rec_target").set_value(unit)
+    at.text_input(key="rec_user").set_value("测试员")
+    _submit(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.success and "I" in at.success[0].value
+    after = read_district(writable)
+    assert len(after["inspections"]) == len(district["inspections"]) + 1
+    new = after["inspections"].iloc[-1]
+    assert (new["inspector_role"], new["target_id"]) == ("police", unit)
+    assert new["inspected_at"].date() == pd.Timestamp.now(tz="Asia/Shanghai").date() - dt.timedelta(
+        days=1
+    )
+    from gridmap.io import read_edit_log
+
+    log = read_edit_log(writable)
+    assert log.iloc[-1]["layer"] == "inspections" and log.iloc[-1]["user"] == "测试员"
