@@ -75,3 +75,10 @@ def test_info_missing_layer_lists_it(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 2
+
+
+def test_demo_refuses_to_overwrite_without_force(tiny_gpkg: Path, capsys) -> None:
+    before = tiny_gpkg.read_bytes()
+    assert main(["demo", str(tiny_gpkg)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert tiny_gpkg.read_bytes() == before

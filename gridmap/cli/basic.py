@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import typer
 
 from gridmap.cli import app, progress
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify `text` to `width` terminal columns (CJK characters take two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 0)
 
 
 @app.command()
@@ -35,9 +42,8 @@ def info(
     for name, entry in summary["layers"].items():
         geometry = "/".join(entry["geometry"]) or "table"
         source = entry.get("source_crs", "")
-        typer.echo(
-            f"  {name:<17} {entry['title_zh']:<14} {entry['features']:>8}  {geometry}  {source}"
-        )
+        title = _pad(entry["title_zh"], 22)
+        typer.echo(f"  {name:<17} {title} {entry['features']:>8}  {geometry}  {source}")
     if summary["extra_layers"]:
         typer.echo(f"Other layers (kept untouched): {', '.join(summary['extra_layers'])}")
     problems = district.problems
@@ -50,13 +56,19 @@ def info(
 def demo(
     path: Path = typer.Argument(Path("shangjie_demo.gpkg"), help="Where to write the sample."),
     seed: int = typer.Option(2025, help="Random seed; the same seed gives the same district."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace an existing file (the old one is kept as .bak)."
+    ),
 ) -> None:
     """Generate the sample district (上街区, Zhengzhou) as a GeoPackage."""
     from gridmap.demo import build_demo_district
+    from gridmap.errors import SaveError
     from gridmap.io import write_layers
 
+    if path.exists() and not force:
+        raise SaveError(f"{path} exists; pass --force to replace it (a backup is kept as .bak).")
     layers = build_demo_district(seed, progress=progress)
     progress(f"writing {path}")
-    write_layers(path, layers)
+    write_layers(path, layers, replace_file=True)
     counts = ", ".join(f"{name} {len(layer)}" for name, layer in layers.items())
     typer.echo(f"Wrote {path}: {counts}")

@@ -312,20 +312,25 @@ def _for_file(layer: Layer) -> Layer:
 
 
 def write_layers(
-    path: str | os.PathLike[str], layers: dict[str, Layer], *, backup: bool = True
+    path: str | os.PathLike[str],
+    layers: dict[str, Layer],
+    *,
+    backup: bool = True,
+    replace_file: bool = False,
 ) -> None:
     """Write `layers` (file layer name -> frame) into `path` atomically.
 
-    Layers of an existing file that are not in `layers` are kept. On any
-    failure the original file is left byte-for-byte unchanged and `SaveError`
-    is raised.
+    Layers of an existing file that are not in `layers` are kept, unless
+    `replace_file` asks for a new file holding only `layers` (the old one is
+    still kept as the backup). On any failure the original file is left
+    byte-for-byte unchanged and `SaveError` is raised.
     """
     target = Path(path)
     if target.is_dir():
         raise SaveError(f"{target} is a folder; give a .gpkg file name.")
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
     try:
-        if target.exists():
+        if target.exists() and not replace_file:
             shutil.copy2(target, tmp)
         for name, layer in layers.items():
             _write_one(tmp, name, layer)
