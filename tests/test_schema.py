@@ -65,3 +65,11 @@ def test_measuring_on_degrees_is_an_error() -> None:
     with pytest.raises(CRSError, match="no CRS"):
         require_metric(gpd.GeoDataFrame(geometry=[Point(0, 0)]))
     require_metric(frame.to_crs(4547))
+
+
+def test_schema_doc_lists_the_planted_defects() -> None:
+    from gridmap.demo import PLANTED_DEFECTS
+
+    text = DOC.read_text(encoding="utf-8")
+    for defect in PLANTED_DEFECTS:
+        assert f"| `{defect.check}` | `{defect.layer}` | {defect.ids[0]}" in text
