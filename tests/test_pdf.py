@@ -30,8 +30,8 @@ from gridmap.io.pdf_out import write_bytes, write_zip
 from gridmap.render import pdf_fonts
 from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
 from gridmap.render.pdf import PageOptions, PrintData, map_sheet, pdf_bytes, png_bytes
+from gridmap.render.pdf_labels import Label, place_labels
 from gridmap.render.pdf_layout import nice_length
-from gridmap.render.pdf_map import Label, place_labels
 from gridmap.warnings import GridmapWarning
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext", "pdffonts", "pdfinfo"))

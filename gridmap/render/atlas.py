@@ -6,7 +6,8 @@ households, units...) and its open findings. Figures and findings come from
 `gridmap.analysis.scope.grid_profile` over the coverage report; hazards not
 yet rectified from `PrintData.hazards` when given. `atlas_sheets` returns the
 figures; `atlas_pdf` one PDF of them all, `atlas_files` one PDF per grid (for a
-zip). The font subset is built once for the whole atlas.
+zip). The font subset is built once for the whole atlas. The cover and the
+contents pages are laid out by `gridmap.render.atlas_front`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
-import shapely
 from matplotlib.figure import Figure
 
 from gridmap.analysis import scope
@@ -25,6 +25,7 @@ from gridmap.analysis.findings import CHECKS
 from gridmap.i18n import layer_label
 from gridmap.layers.grids import CHILD_LEVEL
 from gridmap.render import pdf_map as pm
+from gridmap.render.atlas_front import Entry, capacity, contents_sheets, cover_sheet
 from gridmap.render.pdf import (
     Focus,
     PageOptions,
@@ -42,19 +43,6 @@ from gridmap.render.pdf_layout import Rect, Sheet
 from gridmap.render.style import ERROR_COLOUR, INK, MUTED, PANEL, text
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One sheet of the atlas as the contents page lists it."""
-
-    page: int
-    grid_id: str
-    name: str
-    parent: str
-    leader: str
-    counts: dict[str, int]
-    findings: int
 
 
 def _v(value: object) -> str:
@@ -290,140 +278,6 @@ def _grid_ids(data: PrintData, level: str) -> list[str]:
     return list(dict.fromkeys(ids.sort_values(kind="stable")))
 
 
-def _capacity(options: PageOptions) -> int:
-    """Rows of the contents table that fit on one page."""
-    probe = Sheet(options.paper, landscape=options.landscape)
-    top = probe.header("-", "-")
-    bottom = probe.footer("-", "-") - 3.0
-    return max(int((bottom - top) / probe.row_height("body")) - 3, 5)
-
-
-def contents_sheets(
-    data: PrintData,
-    level: str,
-    entries: list[Entry],
-    options: PageOptions,
-    capacity: int,
-    total: int,
-) -> list[Figure]:
-    """The contents: one row per sheet with page, grid, code, parent, leader and figures."""
-    lang = options.lang
-    columns = [
-        (text("pdf.col.page", lang), 0.8, "right"),
-        (text("pdf.col.grid", lang), 2.4, "left"),
-        (text("col.id", lang), 2.6, "left"),
-        (text("pdf.col.parent", lang), 2.2, "left"),
-        (text("panel.leader", lang), 1.3, "left"),
-        (text("pdf.col.buildings", lang), 1.0, "right"),
-        (text("pdf.col.households", lang), 1.2, "right"),
-        (text("pdf.col.units", lang), 1.0, "right"),
-        (text("pdf.col.findings", lang), 1.0, "right"),
-    ]
-    rows = [
-        [
-            str(e.page),
-            e.name,
-            e.grid_id,
-            e.parent,
-            e.leader,
-            f"{e.counts.get('buildings', 0):,}",
-            f"{e.counts.get('households', 0):,}",
-            f"{e.counts.get('units', 0):,}",
-            f"{e.findings:,}",
-        ]
-        for e in entries
-    ]
-    pages = []
-    chunks = [rows[i : i + capacity] for i in range(0, len(rows), capacity)] or [[]]
-    for n, chunk in enumerate(chunks):
-        sheet = Sheet(options.paper, landscape=options.landscape)
-        title = text("pdf.contents", lang)
-        sub = text("pdf.atlas_sub", lang, level=layer_label(level, lang), n=len(entries))
-        top = sheet.header(title, f"{data.district_name or text('pdf.whole', lang)} · {sub}")
-        footer(sheet, data, lang, text("pdf.page_of", lang, n=2 + n, total=total))
-        sheet.table(
-            sheet.margin, top + 2, sheet.width - 2 * sheet.margin, columns, chunk, role="body"
-        )
-        pages.append(sheet.fig)
-    return pages
-
-
-def cover_sheet(
-    data: PrintData, level: str, entries: list[Entry], options: PageOptions, total: int
-) -> Figure:
-    """Title, the index map (each sheet's grid numbered with its page) and the imprint."""
-    lang = options.lang
-    sheet = Sheet(options.paper, landscape=options.landscape)
-    m, k, W = sheet.margin, sheet.k, sheet.width
-    name = data.district_name or text("pdf.whole", lang)
-    sheet.text(
-        W / 2,
-        m + 22 * k,
-        options.title or text("pdf.atlas_title", lang, name=name),
-        size=26 * k,
-        ha="center",
-        bold=True,
-    )
-    sheet.text(
-        W / 2,
-        m + 32 * k,
-        text("pdf.atlas_sub", lang, level=layer_label(level, lang), n=len(entries)),
-        role="heading",
-        color=MUTED,
-        ha="center",
-    )
-    sheet.rule(W * 0.3, W * 0.7, m + 37 * k, color=INK, lw=0.8)
-    bottom = footer(sheet, data, lang, text("pdf.page_of", lang, n=1, total=total)) - 4
-    imprint = [
-        text(
-            "pdf.subtitle",
-            lang,
-            district=name,
-            date=data.made.isoformat(),
-            source=data.source or "—",
-        ),
-        text("pdf.prepared", lang, by="GridMap"),
-    ]
-    for i, line in enumerate(reversed(imprint)):
-        sheet.text(W / 2, bottom - i * 5.0 * k, line, role="body", color=MUTED, ha="center")
-    r = Rect(m + 8, m + 45 * k, W - 2 * m - 16, bottom - 14 * k - (m + 45 * k))
-    sheet.text(r.x, r.y - 1.5, text("pdf.cover_index", lang), role="small", color=MUTED)
-    ax = sheet.map_axes(r, lw=0.6)
-    focus = focus_of(data.district, None, None)
-    box = pm.fit_box(focus.geometry.bounds, r.w, r.h, pad=0.03)
-    pm.set_box(ax, box)
-    pm.draw_district(ax, data.outline, lang)
-    layers = {
-        lv: data.district[lv]
-        for lv in ("grid_large", "grid_medium", "grid_small")
-        if lv in data.district
-    }
-    pm.draw_grids(ax, layers, box, lang)
-    frame = data.district[level]
-    for entry in entries:
-        rows = frame[frame["grid_id"].astype(str) == entry.grid_id]
-        if rows.empty:
-            continue
-        x, y = pm.label_point(shapely.union_all(rows.geometry.values))
-        ax.text(
-            x,
-            y,
-            str(entry.page),
-            ha="center",
-            va="center",
-            fontsize=7.5 * k,
-            color=INK,
-            zorder=9,
-            bbox={
-                "boxstyle": "circle,pad=0.25",
-                "facecolor": "white",
-                "edgecolor": INK,
-                "linewidth": 0.5,
-            },
-        )
-    return sheet.fig
-
-
 @dataclass(frozen=True)
 class Atlas:
     """The atlas' pages (cover, contents, then one sheet per grid) and its contents."""
@@ -459,8 +313,8 @@ def atlas_sheets(
             ids = [i for i in ids if i in keep]
         if not ids:
             raise ValueError(f"no {level} grids to make sheets of")
-        capacity = _capacity(options)
-        n_contents = max(1, math.ceil(len(ids) / capacity))
+        rows = capacity(options)
+        n_contents = max(1, math.ceil(len(ids) / rows))
         total = 1 + n_contents + len(ids)
         sheets, entries = [], []
         for i, grid_id in enumerate(ids):
@@ -474,7 +328,7 @@ def atlas_sheets(
             entries.append(replace(entry, page=page))
         say("cover and contents")
         cover = cover_sheet(data, level, entries, options, total)
-        contents = contents_sheets(data, level, entries, options, capacity, total)
+        contents = contents_sheets(data, level, entries, options, rows, total)
     return Atlas([cover, *contents, *sheets], entries, 1 + len(contents))
 
 

@@ -35,11 +35,12 @@ from pyproj import CRS, Transformer
 from gridmap.crs import WEB_CRS
 from gridmap.district import District
 from gridmap.i18n import layer_label
-from gridmap.layers.grids import CHILD_LEVEL
 from gridmap.render import pdf_map as pm
+from gridmap.render import pdf_overlays as ov
 from gridmap.render.pdf_fonts import embed_truetype, page_style
+from gridmap.render.pdf_labels import map_labels, place_labels
 from gridmap.render.pdf_layout import LegendEntry, Rect, Sheet
-from gridmap.render.style import ERROR_COLOUR, INK, MUTED, RULE, text
+from gridmap.render.style import ERROR_COLOUR, INK, RULE, text
 from gridmap.schema import GRID_LEVELS
 
 OVERLAYS = ("buildings", "units", "equipment", "findings", "inspections")
@@ -166,65 +167,20 @@ def draw_map(
     layers = set(options.layers)
     if "inspections" in layers:
         cells, size = inspection_cells(district, box)
-        entries += pm.draw_hexes(ax, cells, lang, size)
+        entries += ov.draw_hexes(ax, cells, lang, size)
     if "buildings" in layers:
-        entries += pm.draw_buildings(ax, district.get("buildings"), box, lang)
+        entries += ov.draw_buildings(ax, district.get("buildings"), box, lang)
     if "units" in layers:
-        entries += pm.draw_units(ax, district.get("units"), box, lang)
+        entries += ov.draw_units(ax, district.get("units"), box, lang)
     if "equipment" in layers:
-        entries += pm.draw_equipment(ax, district.get("equipment_points"), box, lang)
+        entries += ov.draw_equipment(ax, district.get("equipment_points"), box, lang)
     if "findings" in layers:
-        entries += pm.draw_findings(ax, data.report.findings, box, lang)
+        entries += ov.draw_findings(ax, data.report.findings, box, lang)
     if focus.level is not None:
         entries += pm.draw_veil(ax, box, focus.geometry, lang)
     entries += pm.draw_district(ax, data.outline, lang)
-    pm.place_labels(ax, map_labels(district, focus, box, sheet_k=1.0))
+    place_labels(ax, map_labels(district, focus, box, sheet_k=1.0))
     return entries
-
-
-def map_labels(district: District, focus: Focus, box: pm.Box, *, sheet_k: float) -> list[pm.Label]:
-    """Labels by importance: the grids below the focus, then its neighbours (muted)."""
-    from gridmap.render.style import SIZES
-
-    out: list[pm.Label] = []
-    window = shapely.box(*box)
-    if focus.level is None:
-        large = district.get("grid_large")
-        if large is not None and len(large) <= 12:
-            for _, row in large.iterrows():
-                out.append(
-                    pm.Label(
-                        _clean(row.get("name")),
-                        row.geometry,
-                        SIZES["label_large"] * sheet_k,
-                        "#17224d",
-                        True,
-                        True,
-                    )
-                )
-        child = "grid_medium"
-        children = district.get(child)
-    else:
-        child = CHILD_LEVEL.get(focus.level)
-        frame = district.get(child) if child else None
-        children = None if frame is None else frame[frame["parent_id"].astype(str) == focus.grid_id]
-    if children is not None:
-        role = "label_medium" if child == "grid_medium" else "label_small"
-        for _, row in children.iterrows():
-            name = pm.short_name(row.get("name"), focus.name) or _clean(row.get("grid_id"))
-            out.append(pm.Label(name, row.geometry, SIZES[role] * sheet_k, INK))
-    if focus.level is not None:
-        same = pm.in_box(district.get(focus.level), box)
-        if same is not None:
-            for _, row in same.iterrows():
-                if _clean(row.get("grid_id")) != focus.grid_id:
-                    polygon = shapely.intersection(row.geometry, window)
-                    out.append(
-                        pm.Label(
-                            _clean(row.get("name")), polygon, SIZES["label_medium"] * sheet_k, MUTED
-                        )
-                    )
-    return out
 
 
 @functools.lru_cache(maxsize=8)

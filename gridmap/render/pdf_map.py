@@ -1,43 +1,34 @@
 """Drawing a district's layers onto a printed map's axes, in the metric working CRS.
 
-Polygons become one matplotlib path per feature (holes kept), drawn as vector
-collections; only what lies in the map's box is drawn. Styles come from
-`gridmap.render.style` (the app's colours). Labels are placed greedily in order
-of importance, each inside its polygon where it fits, never on another label.
-No analysis: the findings, memberships and inspection cells come from
-`gridmap.analysis`.
+Polygons become one matplotlib path per feature (holes kept), written as one
+compound path per fill colour; only what lies in the map's box is drawn.
+Styles come from `gridmap.render.style` (the app's colours). This module holds
+the geometry helpers, the grid levels, the veil outside a sheet's grid and the
+district's outline; the overlays are in `gridmap.render.pdf_overlays`, labels
+in `gridmap.render.pdf_labels`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
 import numpy as np
-import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path
 
-from gridmap.render.pdf_layout import LegendEntry, add_halo
+from gridmap.render.pdf_layout import LegendEntry
 from gridmap.render.style import (
     BEYOND,
-    EQUIPMENT_COLOUR,
-    ERROR_COLOUR,
-    HEX_CMAP,
-    INK,
     MEDIUM_PALETTE,
-    MUTED,
     STYLES,
     VEIL,
-    WARNING_COLOUR,
     fill_alpha,
     line_style,
     text,
-    unit_colour,
 )
 
 Box = tuple[float, float, float, float]
@@ -148,7 +139,7 @@ def add_polygons(
     return collection
 
 
-def _points(geoms: np.ndarray) -> np.ndarray:
+def points_of(geoms: np.ndarray) -> np.ndarray:
     geoms = np.asarray(geoms, dtype=object)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     points = shapely.point_on_surface(geoms[present])
@@ -213,212 +204,6 @@ def draw_grids(
     return entries
 
 
-def draw_buildings(
-    ax: Axes, buildings: gpd.GeoDataFrame | None, box: Box, lang: str
-) -> list[LegendEntry]:
-    frame = in_box(buildings, box)
-    if frame is None:
-        return []
-    web = STYLES["buildings"]
-    geoms = frame.geometry.values
-    polygonal = np.isin(shapely.get_type_id(np.asarray(geoms)), (3, 6))
-    style = {"facecolor": web["fillColor"], "edgecolor": web["color"], "linewidth": 0.2}
-    add_polygons(
-        ax,
-        geoms[polygonal],
-        zorder=Z["buildings"],
-        facecolors=style["facecolor"],
-        edgecolors=style["edgecolor"],
-        linewidths=0.2,
-        alpha=web["fillOpacity"],
-    )
-    if (~polygonal).any():
-        xy = _points(geoms[~polygonal])
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=3,
-            marker="s",
-            c=web["fillColor"],
-            linewidths=0,
-            zorder=Z["buildings"],
-        )
-    return [LegendEntry(text("pdf.layer.buildings", lang), "patch", style)]
-
-
-def draw_units(ax: Axes, units: gpd.GeoDataFrame | None, box: Box, lang: str) -> list[LegendEntry]:
-    from gridmap.i18n import choice_label
-    from gridmap.schema import UNIT_CATEGORIES
-
-    frame = in_box(units, box)
-    if frame is None:
-        return []
-    entries = []
-    for category in UNIT_CATEGORIES:
-        rows = frame[frame["category"] == category]
-        if rows.empty:
-            continue
-        xy = _points(rows.geometry.values)
-        colour = unit_colour(category)
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=9,
-            c=colour,
-            edgecolors="white",
-            linewidths=0.3,
-            zorder=Z["points"],
-        )
-        entries.append(
-            LegendEntry(
-                f"{text('pdf.layer.units', lang)} · {choice_label(category, lang)}",
-                "marker",
-                {"color": colour, "s": 12, "linewidth": 0.3},
-            )
-        )
-    return entries
-
-
-def draw_equipment(
-    ax: Axes, points: gpd.GeoDataFrame | None, box: Box, lang: str
-) -> list[LegendEntry]:
-    frame = in_box(points, box)
-    if frame is None:
-        return []
-    entries = []
-    planned = (
-        (frame["status"] == "planned").to_numpy()
-        if "status" in frame
-        else np.zeros(len(frame), dtype=bool)
-    )
-    for is_planned, key in ((False, "pdf.layer.equipment"), (True, "pdf.layer.equipment_planned")):
-        rows = frame[planned == is_planned]
-        if rows.empty:
-            continue
-        xy = _points(rows.geometry.values)
-        style = {
-            "color": "white" if is_planned else EQUIPMENT_COLOUR,
-            "marker": "s",
-            "edgecolor": EQUIPMENT_COLOUR if is_planned else "white",
-            "s": 26,
-            "linewidth": 1.0 if is_planned else 0.7,
-        }
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=style["s"],
-            c=style["color"],
-            marker="s",
-            edgecolors=style["edgecolor"],
-            linewidths=style["linewidth"],
-            zorder=Z["points"] + 0.2,
-        )
-        entries.append(LegendEntry(text(key, lang), "marker", style))
-    return entries
-
-
-def draw_findings(
-    ax: Axes, findings: gpd.GeoDataFrame | None, box: Box, lang: str
-) -> list[LegendEntry]:
-    """Gaps and overlaps hatched red; missed buildings, units and households as markers."""
-    if findings is None or findings.empty:
-        return []
-    placed = findings[findings.geometry.notna() & ~findings.geometry.is_empty]
-    frame = in_box(placed, box)
-    if frame is None:
-        return []
-    entries = []
-    areas = frame[frame["check"].isin(AREA_CHECKS)]
-    if not areas.empty:
-        style = {
-            "facecolor": (0.84, 0.15, 0.16, 0.10),
-            "edgecolor": ERROR_COLOUR,
-            "hatch": "////",
-            "linewidth": 0.6,
-        }
-        add_polygons(
-            ax,
-            areas.geometry.values,
-            zorder=Z["findings"],
-            facecolors=style["facecolor"],
-            edgecolors=ERROR_COLOUR,
-            linewidths=0.6,
-            hatch="////",
-        )
-        entries.append(LegendEntry(text("pdf.layer.findings_area", lang), "hatch", style))
-    marks = frame[frame["layer"].isin(POINT_LAYERS)]
-    for severity, colour, key, size in (
-        ("error", ERROR_COLOUR, "pdf.layer.findings_point", 22),
-        ("warning", WARNING_COLOUR, "pdf.layer.findings_warning", 14),
-    ):
-        rows = marks[marks["severity"] == severity]
-        if rows.empty:
-            continue
-        xy = _points(rows.geometry.values)
-        style = {
-            "color": colour,
-            "marker": "X" if severity == "error" else "D",
-            "s": size,
-            "edgecolor": "white",
-            "linewidth": 0.4,
-        }
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=size,
-            c=colour,
-            marker=style["marker"],
-            edgecolors="white",
-            linewidths=0.4,
-            zorder=Z["points"] + 0.5,
-        )
-        entries.append(LegendEntry(text(key, lang), "marker", style))
-    return entries
-
-
-def draw_hexes(
-    ax: Axes, hexes: gpd.GeoDataFrame | None, lang: str, cell_size: float
-) -> list[LegendEntry]:
-    """Inspection density: hexagon cells coloured by their count."""
-    if hexes is None or hexes.empty:
-        return []
-    import matplotlib
-
-    cmap = matplotlib.colormaps[HEX_CMAP]
-    counts = hexes["count"].to_numpy(dtype=float)
-    breaks = count_classes(counts)
-    classes = np.searchsorted(breaks, counts, side="left")
-    colours = [matplotlib.colors.to_hex(cmap(v)) for v in np.linspace(0.12, 1.0, len(breaks))]
-    add_polygons(
-        ax,
-        hexes.geometry.values,
-        zorder=Z["hex"],
-        facecolors=[colours[c] for c in classes],
-        edgecolors="none",
-        alpha=0.5,
-    )
-    label = text(
-        "pdf.layer.inspections",
-        lang,
-        size=f"{cell_size:g}",
-        lo=int(counts.min()),
-        hi=int(counts.max()),
-    )
-    return [LegendEntry(label, "ramp", {"colours": colours, "alpha": 0.5})]
-
-
-def count_classes(counts: np.ndarray, n: int = 5) -> np.ndarray:
-    """Upper bounds of up to `n` classes of counts at quantiles (unique, rising).
-
-    >>> count_classes(np.array([1, 1, 2, 3, 5, 8, 13, 21, 34, 55])).tolist()
-    [1.0, 3.0, 8.0, 21.0, 55.0]
-    """
-    if len(counts) == 0:
-        return np.array([1.0])
-    bounds = np.quantile(counts, np.arange(1, n + 1) / n, method="inverted_cdf")
-    return np.unique(bounds.astype(float))
-
-
 def draw_veil(ax: Axes, box: Box, keep: object, lang: str) -> list[LegendEntry]:
     """Fade everything outside `keep` (the sheet's grid) and outline `keep`."""
     outside = shapely.difference(shapely.box(*box).buffer(abs(box[2] - box[0])), keep)
@@ -454,92 +239,4 @@ def draw_district(ax: Axes, outline: object, lang: str) -> list[LegendEntry]:
     ]
 
 
-@dataclass(frozen=True)
-class Label:
-    """A label to place: its text, the polygon it names, size (pt), colour, priority order."""
-
-    value: str
-    polygon: object
-    size: float
-    color: str = INK
-    bold: bool = False
-    may_spill: bool = False
-
-
-def label_point(polygon: object) -> tuple[float, float]:
-    """The centre of the largest circle inside the polygon's largest part."""
-    parts = shapely.get_parts(np.asarray([polygon], dtype=object))
-    largest = parts[int(np.argmax(shapely.area(parts)))]
-    circle = shapely.maximum_inscribed_circle(
-        largest, tolerance=max((largest.bounds[2] - largest.bounds[0]) / 200, 0.5)
-    )
-    x, y = shapely.get_coordinates(circle)[0]
-    return float(x), float(y)
-
-
-def place_labels(ax: Axes, labels: Sequence[Label]) -> list[str]:
-    """Place labels in order; each must sit inside its polygon (or, if `may_spill`, have its
-    anchor inside) and overlap no placed label. Returns the texts left out."""
-    renderer = ax.figure.canvas.get_renderer()
-    to_data = ax.transData.inverted()
-    placed: list[object] = []
-    dropped: list[str] = []
-    for label in labels:
-        if label.polygon is None or shapely.is_empty(label.polygon):
-            continue
-        x, y = label_point(label.polygon)
-        ok = False
-        for size in (label.size, label.size * 0.85, label.size * 0.72):
-            artist = ax.text(
-                x,
-                y,
-                label.value,
-                fontsize=size,
-                color=label.color,
-                ha="center",
-                va="center",
-                zorder=Z["labels"],
-                clip_on=True,
-            )
-            extent = artist.get_window_extent(renderer).expanded(1.08, 1.15)
-            (bx0, by0), (bx1, by1) = to_data.transform(
-                [[extent.x0, extent.y0], [extent.x1, extent.y1]]
-            )
-            w, h = bx1 - bx0, by1 - by0
-            for dx, dy in ((0, 0), (0, -1.1), (0, 1.1), (-0.6, 0), (0.6, 0)):
-                footprint = shapely.box(bx0 + dx * w, by0 + dy * h, bx1 + dx * w, by1 + dy * h)
-                if any(footprint.intersects(other) for other in placed):
-                    continue
-                if label.polygon.contains(footprint) or (
-                    label.may_spill and label.polygon.contains(footprint.centroid)
-                ):
-                    artist.set_position((x + dx * w, y + dy * h))
-                    add_halo(artist, width=1.6)
-                    if label.bold:
-                        add_halo(artist, width=size * 0.04, color=label.color).set_zorder(
-                            Z["labels"] + 0.001
-                        )
-                    placed.append(footprint)
-                    ok = True
-                    break
-            if ok:
-                break
-            artist.remove()
-        if not ok:
-            dropped.append(label.value)
-    return dropped
-
-
-def _text_or_blank(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def short_name(name: object, parent_name: object) -> str:
-    """A child's label without its parent's name in front (金华社区第1片区 -> 第1片区)."""
-    value, parent = _text_or_blank(name), _text_or_blank(parent_name)
-    if parent and value.startswith(parent) and len(value) > len(parent):
-        return value[len(parent) :]
-    return value
-
-
-__all__ = ["AREA_CHECKS", "Label", "MUTED", "draw_grids", "fit_box", "place_labels"]
+__all__ = ["AREA_CHECKS", "draw_grids", "fit_box", "in_box", "set_box"]
