@@ -211,6 +211,7 @@ def test_replace_goes_through_the_edit_log(tiny_gpkg: Path, tmp_path: Path) -> N
     assert district["grid_medium"].equals(read_district(tiny_gpkg)["grid_medium"])
 
 
+@pytest.mark.filterwarnings("ignore:Normalized/laundered field name:RuntimeWarning")
 def test_several_sources_are_combined(tmp_path: Path) -> None:
     grids = small_grids_wgs84()
     a, b = tmp_path / "a.geojson", tmp_path / "b.shp"
@@ -254,6 +255,7 @@ def test_inputs_are_not_changed(tmp_path: Path) -> None:
     assert after == before
 
 
+@pytest.mark.filterwarnings("ignore:Could not decode error message:RuntimeWarning")  # GDAL, writing
 def test_utf8_shapefile_with_field_names_cut_mid_character(tmp_path: Path) -> None:
     """UTF-8 needs 12 bytes for 网格编码; dBase keeps 10, cutting a character in two."""
     source = write_shapefile(tmp_path, encoding="UTF-8")

@@ -21,9 +21,7 @@ reason. Nothing here touches disk or changes its inputs. The steps:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -41,269 +39,33 @@ from gridmap.analysis.import_geometry import (
     points_from_table,
     repair_geometries,
 )
-from gridmap.analysis.parents import ParentBy, UnmatchedParent, match_parents
+from gridmap.analysis.import_mapping import (
+    apply_mapping,
+    check_mapping,
+    mapping_targets,
+    parse_mapping,
+    rename_known,
+    suggest_mapping,
+)
+from gridmap.analysis.import_report import ImportOptions, ImportReport, SourceTable
+from gridmap.analysis.parents import match_parents
 from gridmap.crs import metric_crs_for_frame
-from gridmap.errors import DataError, Problem
+from gridmap.errors import Problem
 from gridmap.layers import validate_layer
-from gridmap.schema import COORDINATE_ALIASES, LAYERS, PARENT_LEVEL, PARENT_NAME_ALIASES
+from gridmap.schema import LAYERS, PARENT_LEVEL
 
+__all__ = [
+    "ImportOptions",
+    "ImportReport",
+    "SourceTable",
+    "apply_mapping",
+    "check_mapping",
+    "mapping_targets",
+    "parse_mapping",
+    "prepare_import",
+    "suggest_mapping",
+]
 
-@dataclass(frozen=True)
-class SourceTable:
-    """One source as read from disk: a GeoDataFrame, or a plain table (CSV/Excel ledger)."""
-
-    frame: pd.DataFrame
-    file: str
-    format: str
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """How to import: see `prepare_import` and ``gridmap import --help``."""
-
-    mapping: Mapping[str, str] = field(default_factory=dict)
-    crs: str | None = None
-    from_coords: str | None = None
-    parent_by: ParentBy | None = None
-    parent_column: str | None = None
-    parent_prefix: int | None = None
-    accept_close: float | None = None
-    generate_ids: bool = False
-    defaults: Mapping[str, str] = field(default_factory=dict)
-    repair: bool = True
-
-
-@dataclass
-class ImportReport:
-    """What an import did, feature by feature: ``features_read == features_kept + dropped``.
-
-    `repaired` and `dropped` count features per reason (a feature repaired
-    for two reasons counts under both). `problems` are errors: while there is
-    one, nothing is written.
-    """
-
-    layer: str
-    sources: list[str]
-    features_read: int = 0
-    features_kept: int = 0
-    repaired: dict[str, int] = field(default_factory=dict)
-    dropped: dict[str, int] = field(default_factory=dict)
-    dropped_examples: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    unmatched_parents: list[UnmatchedParent] = field(default_factory=list)
-    approximate_parents: list[tuple[str, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
-    crs: str | None = None
-    into: str | None = None
-    mode: str = "replace"
-    written: bool = False
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
-
-    @property
-    def features_dropped(self) -> int:
-        return sum(self.dropped.values())
-
-    def add(self, tallies: Iterable[Tally]) -> None:
-        """Count features repaired or dropped, per reason."""
-        for t in tallies:
-            table = self.repaired if t.kind == "repaired" else self.dropped
-            table[t.reason] = table.get(t.reason, 0) + t.count
-            if t.kind == "dropped":
-                shown = self.dropped_examples.setdefault(t.reason, [])
-                shown += list(t.examples)[: max(0, 5 - len(shown))]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "layer": self.layer,
-            "sources": self.sources,
-            "into": self.into,
-            "mode": self.mode,
-            "written": self.written,
-            "dry_run": self.dry_run,
-            "crs": self.crs,
-            "features_read": self.features_read,
-            "features_kept": self.features_kept,
-            "features_dropped": self.features_dropped,
-            "repaired": self.repaired,
-            "dropped": self.dropped,
-            "dropped_examples": self.dropped_examples,
-            "mapping": self.mapping,
-            "notes": self.notes,
-            "warnings": self.warnings,
-            "unmatched_parents": [
-                {"value": u.value, "features": u.features, "candidates": list(u.candidates)}
-                for u in self.unmatched_parents
-            ],
-            "approximate_parents": [list(p) for p in self.approximate_parents],
-            "problems": [p.as_dict() for p in self.problems],
-        }
-
-    def lines(self, *, shown: int = 20) -> list[str]:
-        """The report as text lines, for the CLI and the docs (`shown` unmatched parents)."""
-        head = "Dry run (nothing written)" if self.dry_run else "Written" if self.written else ""
-        out = [f"Import into {self.layer}" + (f" of {self.into}" if self.into else "")]
-        out += [f"  sources: {', '.join(self.sources)}"]
-        if head or not self.ok:
-            out.append(f"  {head or 'Not written: the errors below must be fixed first'}")
-        out.append(
-            f"  features read {self.features_read}, kept {self.features_kept}, "
-            f"dropped {self.features_dropped}"
-        )
-        out += [f"  repaired: {n} {reason}" for reason, n in self.repaired.items()]
-        for reason, n in self.dropped.items():
-            examples = ", ".join(self.dropped_examples.get(reason, []))
-            out.append(f"  dropped: {n} {reason}" + (f" (e.g. {examples})" if examples else ""))
-        if self.mapping:
-            out.append("  mapping: " + ", ".join(f"{s} -> {d}" for s, d in self.mapping.items()))
-        out += [f"  note: {n}" for n in self.notes]
-        out += [f"  warning: {w}" for w in self.warnings]
-        if self.unmatched_parents:
-            out.append(f"  unmatched parents ({len(self.unmatched_parents)}), kept without parent:")
-            out += [f"    {u}" for u in self.unmatched_parents[:shown]]
-            if len(self.unmatched_parents) > shown:
-                more = len(self.unmatched_parents) - shown
-                out.append(f"    ... and {more} more (--json lists them all)")
-        out += [f"  parent accepted as close: {a!r} -> {b!r}" for a, b in self.approximate_parents]
-        out += [f"  error: {p}" for p in self.problems if p.severity == "error"]
-        return out
-
-
-# ---------------------------------------------------------------------------
-# Column mapping
-
-
-def mapping_targets(layer: str, *, table: bool = False) -> tuple[str, ...]:
-    """Names a source column may be mapped to for `layer`."""
-    spec = LAYERS[layer]
-    extra = ("parent_name",) if layer in PARENT_LEVEL else ()
-    return (*spec.field_names, *extra, *(COORD_TARGETS if table else ()))
-
-
-def _alias_table(layer: str, *, table: bool) -> dict[str, str]:
-    out = dict(LAYERS[layer].alias_map())
-    for alias in PARENT_NAME_ALIASES.get(layer, ()):
-        out.setdefault(alias.lower(), "parent_name")
-    if table:
-        for target, aliases in COORDINATE_ALIASES.items():
-            for alias in aliases:
-                out.setdefault(alias.lower(), target)
-    return out
-
-
-def suggest_mapping(
-    columns: Iterable[object], layer: str, *, table: bool = False, cutoff: float = 0.8
-) -> dict[str, str]:
-    """Propose ``{source column: target}`` from the schema's aliases, then name similarity.
-
-    Each target is proposed once; `table` adds the lon/lat columns of ledgers.
-
-    >>> suggest_mapping(["网格编号", "网格名", "所属社区", "人口"], "grid_small")
-    {'网格编号': 'grid_id', '所属社区': 'parent_name', '网格名': 'name'}
-    """
-    aliases = _alias_table(layer, table=table)
-    names = [str(c) for c in columns]
-    out: dict[str, str] = {}
-    for name in names:
-        target = aliases.get(name.strip().lower())
-        if target is not None and target not in out.values():
-            out[name] = target
-    keys = list(aliases)
-    for name in names:
-        if name in out:
-            continue
-        for close in difflib.get_close_matches(name.strip().lower(), keys, n=3, cutoff=cutoff):
-            if aliases[close] not in out.values():
-                out[name] = aliases[close]
-                break
-    return out
-
-
-def parse_mapping(items: Iterable[str]) -> dict[str, str]:
-    """Parse ``'source=target'`` items (the CLI's ``--map``).
-
-    >>> parse_mapping(["NOM=name", " Arr_Vll = parent_name "])
-    {'NOM': 'name', 'Arr_Vll': 'parent_name'}
-    """
-    out: dict[str, str] = {}
-    for item in items:
-        source, sep, target = item.partition("=")
-        if not sep or not source.strip() or not target.strip():
-            raise DataError(
-                Problem(
-                    "error", f"cannot read the mapping {item!r}.", fix="write it as 'NOM=name'."
-                )
-            )
-        out[source.strip()] = target.strip()
-    return out
-
-
-def check_mapping(
-    mapping: Mapping[str, str], layer: str, columns: Iterable[object], *, table: bool = False
-) -> list[Problem]:
-    """Every problem with a mapping: unknown source columns, unknown or repeated targets."""
-    present = [str(c) for c in columns]
-    allowed = mapping_targets(layer, table=table)
-    problems = []
-    for source, target in mapping.items():
-        if source not in present:
-            problems.append(
-                Problem(
-                    "error",
-                    f"the mapping names column {source!r}, which the source does not have.",
-                    layer=layer,
-                    fix=f"the source's columns are: {', '.join(present)}.",
-                )
-            )
-        if target not in allowed:
-            problems.append(
-                Problem(
-                    "error",
-                    f"{target!r} is not a field of {layer}.",
-                    layer=layer,
-                    fix=f"map to one of: {', '.join(allowed)}.",
-                )
-            )
-    targets = pd.Series(list(mapping.values()), dtype=object)
-    for target in targets[targets.duplicated()].unique():
-        sources = [s for s, t in mapping.items() if t == target]
-        problems.append(
-            Problem(
-                "error",
-                f"columns {', '.join(map(repr, sources))} are all mapped to {target!r}.",
-                layer=layer,
-                fix="map one column to each field.",
-            )
-        )
-    return problems
-
-
-def apply_mapping(
-    frame: pd.DataFrame, mapping: Mapping[str, str]
-) -> tuple[pd.DataFrame, list[str]]:
-    """Rename columns by `mapping`; a column already named like a target moves aside.
-
-    Returns the new frame and a note per column moved aside (as ``<name>_source``).
-    """
-    renames = {s: t for s, t in mapping.items() if s in frame.columns and s != t}
-    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
-    clashes = [t for t in renames.values() if t in frame.columns and t not in renames]
-    moved = {t: f"{t}_source" for t in clashes if t != geometry}
-    notes = [
-        f"column {t!r} renamed {n!r} to make room for the mapped column" for t, n in moved.items()
-    ]
-    out = frame.rename(columns=moved).rename(columns=renames)
-    return out, notes
-
-
-# ---------------------------------------------------------------------------
-# The pipeline
 
 _ID_PREFIX = {"grid_large": "L", "grid_medium": "M", "grid_small": "S"}
 
@@ -345,7 +107,7 @@ def _source_layer(
     mapping = {s: t for s, t in options.mapping.items() if t not in COORD_TARGETS}
     frame, notes = apply_mapping(frame, mapping)
     report.notes += [f"{name}: {n}" for n in notes]
-    frame, renames, notes = _rename_known(frame, layer)
+    frame, renames, notes = rename_known(frame, layer)
     report.notes += [f"{name}: {n}" for n in notes]
     for source, target in renames.items():
         report.mapping.setdefault(source, target)
@@ -357,50 +119,6 @@ def _source_layer(
         report.problems += _with_file(problems, name, layer)
         return None
     return frame
-
-
-def _alias_renames(frame: pd.DataFrame, layer: str) -> tuple[dict[str, str], list[str]]:
-    """Columns to rename by the schema's aliases; of two candidates the more specific wins.
-
-    A field's own name beats its first alias, which beats later ones: a
-    GeoJSON feature ``id`` (a row number) does not displace 网格编码.
-    """
-    spec = LAYERS[layer]
-    rank = {}
-    for f in spec.fields:
-        for i, alias in enumerate((f.name, *f.aliases)):
-            rank.setdefault(alias.strip().lower(), (f.name, i))
-    best: dict[str, tuple[int, str]] = {}
-    notes = []
-    for column in frame.columns:
-        found = rank.get(str(column).strip().lower())
-        if found is None:
-            continue
-        target, i = found
-        if target in best:
-            keep = min(best[target], (i, str(column)))
-            other = str(column) if keep[1] != str(column) else best[target][1]
-            notes.append(f"columns {keep[1]!r} and {other!r} both mean {target}: used {keep[1]!r}")
-            best[target] = keep
-        else:
-            best[target] = (i, str(column))
-    renames = {column: target for target, (_, column) in best.items() if column != target}
-    return renames, notes
-
-
-def _rename_known(frame: pd.DataFrame, layer: str) -> tuple[pd.DataFrame, dict[str, str], list]:
-    """Rename columns the schema knows by an alias (网格名称 -> name, 所属街道 -> parent_name)."""
-    renames, notes = _alias_renames(frame, layer)
-    present = set(frame.columns)
-    renames = {s: t for s, t in renames.items() if t not in present}
-    frame = frame.rename(columns=renames)
-    if "parent_name" not in frame.columns:
-        aliases = {a.lower() for a in PARENT_NAME_ALIASES.get(layer, ())}
-        found = [c for c in frame.columns if str(c).strip().lower() in aliases]
-        if found:
-            frame = frame.rename(columns={found[0]: "parent_name"})
-            renames[found[0]] = "parent_name"
-    return frame, renames, notes
 
 
 def _combine(frames: list[gpd.GeoDataFrame], files: list[str]) -> gpd.GeoDataFrame:
