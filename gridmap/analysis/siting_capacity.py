@@ -130,6 +130,8 @@ def _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, m
     z = np.clip(values[n_x:], 0.0, 1.0)
     n_rows = int(member_row.max()) + 1 if len(member_row) else 0
     row_share = np.clip(np.bincount(r_of, weights=z, minlength=n_rows), 0.0, 1.0)
+    row_share[row_share > 1 - 1e-6] = 1.0  # solver tolerance
+    row_share[row_share < 1e-9] = 0.0
     coverage = np.zeros(len(weight))
     coverage[live_rows] = row_share[member_row]
     used = z > 1e-9
