@@ -73,7 +73,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.dropped": ("剔除要素", "Features dropped"),
     "imp.ok": ("检查通过，可以导入。", "The check passed: ready to import."),
     "imp.errors": ("发现 {n} 个错误，修改后重新检查：", "{n} errors: fix them and check again:"),
-    "imp.warnings": ("提示", "Warnings"),
     "imp.unmatched": (
         "以下上级名称/编码未匹配（要素保留，上级为空）",
         "Parents not found (features kept with no parent)",

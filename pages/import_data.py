@@ -185,10 +185,10 @@ def show_report(report: ImportReport, lang: str) -> None:
         rows = [(u.value, u.features, "、".join(u.candidates)) for u in report.unmatched_parents]
         names = [t("imp.value", lang), t("imp.features", lang), t("imp.candidates", lang)]
         st.dataframe(pd.DataFrame(rows, columns=names), hide_index=True)
-    if report.warnings or report.notes:
-        with st.expander(f"{t('imp.warnings', lang)} ({len(report.warnings)})"):
-            for line in report.warnings:
-                st.warning(line)
+    for line in report.warnings:
+        st.warning(line)
+    if report.notes:
+        with st.expander(f"{t('imp.notes', lang)} ({len(report.notes)})"):
             for line in report.notes:
                 st.caption(line)
 

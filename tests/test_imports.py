@@ -271,3 +271,19 @@ def test_utf8_shapefile_with_field_names_cut_mid_character(tmp_path: Path) -> No
     )
     assert report.written, report.lines()
     assert_same_small_grids(tmp_path / "d.gpkg")
+
+
+def test_gcj02_ledger_is_flagged_against_the_districts_buildings(
+    tmp_path: Path, tiny_gpkg: Path
+) -> None:
+    report = import_layer([write_excel_ledger(tmp_path)], tiny_gpkg, "units", dry_run=True)
+    (warning,) = [w for w in report.warnings if "looks like GCJ02" in w]
+    assert "once GCJ02 is undone" in warning
+    converted = import_layer(
+        [write_excel_ledger(tmp_path)],
+        tiny_gpkg,
+        "units",
+        options=ImportOptions(from_coords="gcj02"),
+        dry_run=True,
+    )
+    assert not any("looks like" in w for w in converted.warnings)

@@ -46,7 +46,7 @@ from gridmap.io.archives import (
 )
 from gridmap.io.editlog import save_edit
 from gridmap.io.gpkg import read_district, write_layers
-from gridmap.schema import LAYERS, PARENT_LEVEL, layer_alias_map
+from gridmap.schema import GRID_LEVELS, LAYERS, PARENT_LEVEL, layer_alias_map
 
 #: File kinds `read_source` reads, by extension.
 FORMATS = {
@@ -441,6 +441,22 @@ def _widened(current: pd.DataFrame | None, typed: gpd.GeoDataFrame, crs) -> gpd.
     return gpd.GeoDataFrame(out, geometry=current.geometry.name, crs=current.crs)
 
 
+def _trusted_layer(district, layer: str) -> gpd.GeoDataFrame | None:
+    """The district's layer to compare new data with: points with buildings, polygons with grids.
+
+    Points always fall in some grid of a tiling, so only buildings tell a
+    shifted point layer from a true one; polygons share edges with their
+    parent level, the layer they replace or any grid level.
+    """
+    points = tuple(LAYERS[layer].geometry or ()) == ("Point",)
+    order = ("buildings",) if points else (PARENT_LEVEL.get(layer), layer, *GRID_LEVELS)
+    for name in order:
+        found = district.get(name) if name else None
+        if isinstance(found, gpd.GeoDataFrame) and len(found):
+            return found
+    return None
+
+
 def import_layer(
     sources: Sequence[str | os.PathLike[str]],
     into: str | os.PathLike[str],
@@ -492,7 +508,7 @@ def import_layer(
     parents = district.get(PARENT_LEVEL[layer]) if district and layer in PARENT_LEVEL else None
     trusted = read_source(reference).frame if reference is not None else None
     if trusted is None and district is not None:
-        trusted = parents if parents is not None else district.get(layer)
+        trusted = _trusted_layer(district, layer)
     current = district.get(layer) if district is not None else None
     keep = current if current is not None and mode == "append" else None
     typed, report = prepare_import(
