@@ -289,6 +289,19 @@ def _one_requirement(
     )
 
 
+def _grid_codes(
+    district: District, assignment: pd.DataFrame, level: str, ids: np.ndarray
+) -> np.ndarray:
+    """Position in `ids` of each record's grid of `level` (-1: none), from row positions if any."""
+    column = _LEVEL_COLUMN[level]
+    rows = column.replace("_id", "_pos")
+    if rows in assignment.columns:  # integer row positions: no string hashing of every record
+        of_row = lookup(text_ids(district[level]["grid_id"]), ids)
+        at = assignment[rows].to_numpy(dtype=np.int64)
+        return np.where(at >= 0, of_row[np.maximum(at, 0)], -1) if len(of_row) else at * 0 - 1
+    return lookup(assignment[column].to_numpy(dtype=object), ids)
+
+
 def compliance(
     district: District,
     *,
@@ -328,10 +341,7 @@ def compliance(
     roles = text_ids(frame["inspector_role"])
     kinds = assignment["target_kind"].to_numpy(dtype=object)
     grids = {level: grid_ids(district, level) for level in {r.level for r in rows}}
-    codes = {
-        level: lookup(assignment[_LEVEL_COLUMN[level]].to_numpy(dtype=object), ids)
-        for level, ids in grids.items()
-    }
+    codes = {level: _grid_codes(district, assignment, level, ids) for level, ids in grids.items()}
     parts = []
     for order, req in enumerate(rows):  # a handful of table rows, never records
         part = _one_requirement(

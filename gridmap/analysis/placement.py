@@ -300,7 +300,8 @@ def assign_records(
 
     Returns, on `target_ids`' index, ``small_id``, ``medium_id``, ``large_id``,
     ``target_kind`` (layer the target id was found in, None if not found or
-    outside every grid) and ``unit_id`` (the target when it is a unit).
+    outside every grid), ``unit_id`` (the target when it is a unit) and the
+    grids' row positions ``small_pos``, ``medium_pos``, ``large_pos`` (-1: none).
     `places` is `place_table(district)` when already computed.
     """
     tables = _grid_tables(district)
@@ -330,7 +331,7 @@ def assign_records(
         },
         index=target_ids.index,
         dtype=object,
-    )
+    ).assign(small_pos=small, medium_pos=medium, large_pos=large)
 
 
 def event_layer(district: District, name: str) -> gpd.GeoDataFrame:
