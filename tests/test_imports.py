@@ -287,3 +287,24 @@ def test_gcj02_ledger_is_flagged_against_the_districts_buildings(
         dry_run=True,
     )
     assert not any("looks like" in w for w in converted.warnings)
+
+
+def test_household_register_without_coordinates(tmp_path: Path, tiny_gpkg: Path) -> None:
+    """A 户籍 table has no coordinates: households may be imported without locations."""
+    path = tmp_path / "户籍.csv"
+    pd.DataFrame(
+        {
+            "户号": ["H7", "H8"],
+            "所属楼栋": ["B1", "B2"],
+            "人口数": ["3", "5"],
+            "户主": ["周一", "吴二"],
+        }
+    ).to_csv(path, index=False, encoding="utf-8-sig")
+    report = import_layer([path], tiny_gpkg, "households", mode="append")
+    assert report.written, report.lines()
+    assert any("imported without locations" in n for n in report.notes)
+    households = read_district(tiny_gpkg)["households"].set_index("household_id")
+    assert households.loc["H8", "members"] == 5 and households.loc["H8", "head"] == "吴二"
+    assert len(households) == 5
+    units = import_layer([path], tiny_gpkg, "units", dry_run=True)
+    assert "no longitude/latitude" in str(units.problems[0])  # units need a place

@@ -87,7 +87,11 @@ def _source_layer(
     problems = check_mapping(options.mapping, layer, frame.columns, table=is_table)
     if is_table and not problems:
         found = coordinate_columns(frame.columns, options.mapping)
-        if found is None:
+        spec = LAYERS[layer]
+        if found is None and (spec.geometry is None or spec.geometry_optional):
+            frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs="EPSG:4326")
+            report.notes.append(f"{name}: no coordinate columns: imported without locations")
+        elif found is None:
             problems.append(
                 Problem(
                     "error",
@@ -328,7 +332,11 @@ def prepare_import(
     typed, problems = validate_layer(frame, spec, file=", ".join(files), coerce_ids=True)
     report.problems += [p for p in problems if p.severity == "error"]
     report.warnings += [p.message for p in problems if p.severity == "warning"]
-    target = CRS.from_user_input(target_crs) if target_crs else metric_crs_for_frame(typed)
+    located = typed.geometry.notna().any()
+    if target_crs:
+        target = CRS.from_user_input(target_crs)
+    else:
+        target = metric_crs_for_frame(typed) if located else CRS.from_epsg(4326)
     typed = typed.to_crs(target)
     order = [c for c in spec.field_names if c in typed.columns]
     typed = typed[order + [c for c in typed.columns if c not in order]]
