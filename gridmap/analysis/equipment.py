@@ -197,10 +197,14 @@ def inventory_shortfalls(
     existing["medium_id"] = medium.to_numpy()
     per_point = standard_per_point(standard)
     per_pilot = standard_per_pilot_community(standard)
-    have = pd.DataFrame(
-        {f: pd.to_numeric(existing.get(f), errors="coerce") for f in INVENTORY_FIELDS},
-        index=existing.index,
-    ).fillna(0)
+    have = (
+        pd.DataFrame(
+            {f: pd.to_numeric(existing.get(f), errors="coerce") for f in INVENTORY_FIELDS},
+            index=existing.index,
+        )
+        .astype(float)
+        .fillna(0.0)
+    )
     holder = pd.Series(False, index=existing.index)
     flagged = (
         existing["is_pilot"].fillna(False).astype(bool)
