@@ -9,8 +9,10 @@ import streamlit as st
 
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
-from gridmap.render.pdf import DEFAULT_OVERLAYS, LEVELS, OVERLAYS
+from gridmap.render.pdf import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
+from gridmap.render.pdf_basemap import basemap_for
 from gridmap.render.style import text
+from gridmap.render.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.context import context
 
@@ -46,12 +48,18 @@ def map_files(
     lang: str,
     title: str,
     dpi: int,
+    tiles: tuple[str, str | None] | None = None,
 ) -> tuple[bytes, bytes]:
     """(PDF, PNG) of one map, cached on plain values."""
     from gridmap.render.pdf import PageOptions, map_sheet, pdf_bytes, png_bytes
 
     options = PageOptions(
-        paper=paper, landscape=landscape, layers=layers, lang=lang, title=title or None
+        paper=paper,
+        landscape=landscape,
+        layers=layers,
+        lang=lang,
+        title=title or None,
+        basemap=basemap_for(tiles[0], key=tiles[1]) if tiles else None,
     )
     figure = map_sheet(
         _data(path, mtime_ns, size, name), level=level, grid_id=grid_id, options=options
@@ -72,6 +80,7 @@ def atlas_files(
     layers: tuple[str, ...],
     lang: str,
     title: str,
+    tiles: tuple[str, str | None] | None = None,
     _progress=None,
 ) -> tuple[bytes, bytes, bytes, int, int]:
     """(PDF, zip, PNG of the first sheet, pages, sheets) of an atlas."""
@@ -80,7 +89,12 @@ def atlas_files(
     from gridmap.render.pdf import PageOptions, png_bytes
 
     options = PageOptions(
-        paper=paper, landscape=landscape, layers=layers, lang=lang, title=title or None
+        paper=paper,
+        landscape=landscape,
+        layers=layers,
+        lang=lang,
+        title=title or None,
+        basemap=basemap_for(tiles[0], key=tiles[1]) if tiles else None,
     )
     book = atlas.atlas_sheets(
         _data(path, mtime_ns, size, name),
@@ -165,7 +179,18 @@ with left:
 
             only = tuple(scope.scope_ids(district, scope.Selection(large=large))[level])
     paper = st.radio(text("export.paper", lang), ("A4", "A3"), key="export_paper", horizontal=True)
-    landscape = st.checkbox(text("export.landscape", lang), key="export_landscape")
+    orientation = st.radio(
+        text("export.orientation", lang),
+        ("auto", "portrait", "landscape"),
+        key="export_orientation",
+        horizontal=True,
+        format_func=lambda o: text(f"export.orientation.{o}", lang),
+    )
+    if orientation == "auto":
+        wide_level, wide_grid = (level, grid_id) if mode == "map" else (None, None)
+        landscape = fits_landscape(_data(*source.key, Path(ctx.path).stem), wide_level, wide_grid)
+    else:
+        landscape = orientation == "landscape"
     layers = st.multiselect(
         text("export.layers", lang),
         list(OVERLAYS),
@@ -182,6 +207,12 @@ with left:
         if mode == "map"
         else 60
     )
+    tiles = None
+    if ctx.basemap != "none" and st.checkbox(
+        text("export.basemap", lang, name=t(PROVIDERS[ctx.basemap].label_key, lang)),
+        key="export_basemap",
+    ):
+        tiles = (ctx.basemap, ctx.tile_key)
     go = st.button(
         text("export.preview" if mode == "map" else "export.make_atlas", lang),
         type="primary",
@@ -205,6 +236,7 @@ with right:
                         lang,
                         title,
                         dpi,
+                        tiles,
                     )
                 stem = grid_id or "district"
                 st.download_button(
@@ -240,6 +272,7 @@ with right:
                     tuple(layers),
                     lang,
                     title,
+                    tiles,
                     _progress=progress,
                 )
                 bar.empty()

@@ -43,6 +43,7 @@ def test_map_preview_and_downloads(tiny_file: Path) -> None:
     at.selectbox(key="export_scope").set_value("medium").run()
     at.selectbox(key="export_grid").set_value("M2").run()
     at.multiselect(key="export_layers").set_value(["buildings", "units"]).run()
+    at.radio(key="export_orientation").set_value("portrait").run()
     at.button(key="export_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert downloads(at) == ["下载 PDF", "下载 PNG"]

@@ -29,7 +29,14 @@ from gridmap.errors import SaveError
 from gridmap.io.pdf_out import write_bytes, write_zip
 from gridmap.render import pdf_fonts
 from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
-from gridmap.render.pdf import PageOptions, PrintData, map_sheet, pdf_bytes, png_bytes
+from gridmap.render.pdf import (
+    PageOptions,
+    PrintData,
+    fits_landscape,
+    map_sheet,
+    pdf_bytes,
+    png_bytes,
+)
 from gridmap.render.pdf_labels import Label, place_labels
 from gridmap.render.pdf_layout import nice_length
 from gridmap.warnings import GridmapWarning
@@ -254,6 +261,11 @@ def test_png_bytes(data: PrintData) -> None:
     assert image.size == (248, 350)
     with pytest.raises(ValueError, match="dpi"):
         png_bytes(figure, dpi=5)
+
+
+def test_fits_landscape(data: PrintData) -> None:
+    assert fits_landscape(data)  # 400 m x 100 m
+    assert not fits_landscape(data, "grid_medium", "M2")  # 100 m x 100 m
 
 
 def test_options_reject_unknown_layer() -> None:

@@ -64,6 +64,15 @@ def export_pdf(
     title: str | None = typer.Option(None, "--title", help="Title instead of the default."),
     name: str | None = typer.Option(None, "--name", help="District name shown on the pages."),
     lang: str = typer.Option("zh", "--lang", help="zh or en."),
+    basemap: str = typer.Option(
+        "none",
+        "--basemap",
+        help="Web tiles under the map (needs the "
+        "network): none, osm, tianditu_vec, tianditu_img, gaode.",
+    ),
+    tile_key: str | None = typer.Option(
+        None, "--tile-key", help="Key of the tile provider (Tianditu tk)."
+    ),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """Export a print-ready map (or, with --atlas, a per-grid atlas) as PDF."""
@@ -71,17 +80,22 @@ def export_pdf(
     from gridmap.io import read_district
     from gridmap.io.pdf_out import write_bytes
     from gridmap.render.pdf import DEFAULT_OVERLAYS, PageOptions, PrintData, resolve_level
+    from gridmap.render.pdf_basemap import basemap_for
 
     if paper not in ("A4", "A3"):
         raise typer.BadParameter("choose A4 or A3", param_hint="--paper")
     try:
         grid_level = resolve_level(level)
+        tiles = basemap_for(basemap, key=tile_key)
+        if basemap != "none" and tiles is None:
+            raise ValueError(f"the basemap {basemap} needs --tile-key")
         options = PageOptions(
             paper=paper,
             landscape=landscape,
             lang=lang,
             title=title,
             layers=split_layers(layers) or DEFAULT_OVERLAYS,
+            basemap=tiles,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc

@@ -15,7 +15,11 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from gridmap.errors import SaveError
+from gridmap.errors import GridmapError, SaveError
+
+
+class TileError(GridmapError):
+    """A basemap tile could not be fetched."""
 
 
 def _atomic_bytes(target: Path, data: bytes) -> None:
@@ -88,3 +92,24 @@ def font_cache(name: str, make: Callable[[], bytes]) -> Path:
             f"could not store the font subset in {folder} ({exc}); set TMPDIR to a writable folder."
         ) from exc
     return target
+
+
+def fetch_tile(url: str, *, timeout: float = 10.0) -> bytes:
+    """One basemap tile over the network (only when the user chose a tile provider).
+
+    Raises `TileError` naming the URL's host when the tile cannot be fetched.
+    """
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "GridMap/0.1 (map export)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.read()
+    except (urllib.error.URLError, OSError) as exc:
+        host = urllib.parse.urlsplit(url).netloc
+        raise TileError(
+            f"could not fetch basemap tiles from {host} ({exc}); export without "
+            "a basemap, or check the network and the key."
+        ) from exc

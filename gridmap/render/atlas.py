@@ -170,7 +170,7 @@ def grid_sheet(
         if p
     )
     top = sheet.header(options.title or focus.name, subtitle)
-    bottom = footer(sheet, data, lang, page) - 3.0
+    bottom = footer(sheet, data, lang, page, basemap=options.basemap) - 3.0
     m, k, W = sheet.margin, sheet.k, sheet.width
     if options.landscape:
         map_rect = Rect(m, top, (W - 2 * m) * 0.58, bottom - top)

@@ -37,6 +37,7 @@ from gridmap.district import District
 from gridmap.i18n import layer_label
 from gridmap.render import pdf_map as pm
 from gridmap.render import pdf_overlays as ov
+from gridmap.render.pdf_basemap import Basemap, draw_basemap
 from gridmap.render.pdf_fonts import embed_truetype, page_style
 from gridmap.render.pdf_labels import map_labels, place_labels
 from gridmap.render.pdf_layout import LegendEntry, Rect, Sheet
@@ -79,6 +80,8 @@ class PageOptions:
     layers: tuple[str, ...] = DEFAULT_OVERLAYS
     lang: str = "zh"
     title: str | None = None
+    #: Web tiles under the map (`gridmap.render.pdf_basemap.basemap_for`); None: offline.
+    basemap: Basemap | None = None
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.layers if name not in OVERLAYS]
@@ -97,6 +100,12 @@ class Focus:
     name: str
     geometry: Any
     row: dict[str, Any]
+
+
+def fits_landscape(data: PrintData, level: str | None = None, grid_id: str | None = None) -> bool:
+    """Whether the extent of the grid (or the district) is wide enough for landscape paper."""
+    x0, y0, x1, y1 = focus_of(data.district, level, grid_id).geometry.bounds
+    return (x1 - x0) > 1.2 * (y1 - y0)
 
 
 def resolve_level(level: str | None) -> str | None:
@@ -178,7 +187,10 @@ def draw_map(
         entries += ov.draw_findings(ax, data.report.findings, box, lang)
     if focus.level is not None:
         entries += pm.draw_veil(ax, box, focus.geometry, lang)
-    entries += pm.draw_district(ax, data.outline, lang)
+    if options.basemap is None:
+        entries += pm.draw_district(ax, data.outline, lang)
+    else:
+        draw_basemap(ax, box, district.crs, options.basemap)
     place_labels(ax, map_labels(district, focus, box, sheet_k=1.0))
     return entries
 
@@ -282,14 +294,20 @@ def titles(data: PrintData, focus: Focus, options: PageOptions) -> tuple[str, st
     return title, " · ".join(parts)
 
 
-def footer(sheet: Sheet, data: PrintData, lang: str, page: str = "") -> float:
+def footer(
+    sheet: Sheet, data: PrintData, lang: str, page: str = "", *, basemap: Basemap | None = None
+) -> float:
     left = " · ".join(
         [
             text("pdf.crs", lang, crs=crs_text(data.district)),
             text("pdf.source", lang, source=data.source or "—"),
         ]
     )
-    right = text("pdf.attribution", lang) + (f" · {page}" if page else "")
+    right = (
+        text("pdf.basemap_attr", lang, attr=basemap.attribution)
+        if basemap
+        else text("pdf.attribution", lang)
+    ) + (f" · {page}" if page else "")
     return sheet.footer(left, right)
 
 
@@ -307,7 +325,7 @@ def map_sheet(
         focus = focus_of(data.district, level, grid_id)
         sheet = Sheet(options.paper, landscape=options.landscape)
         top = sheet.header(*titles(data, focus, options))
-        bottom = footer(sheet, data, lang) - 3.0
+        bottom = footer(sheet, data, lang, basemap=options.basemap) - 3.0
         m, k = sheet.margin, sheet.k
         if options.landscape:
             side = 72.0 * k
