@@ -208,11 +208,22 @@ RUNTIME_JS = r"""
     return control;
   };
   GM.fit = function (spec, map) {
-    // The component sizes the map after the script has run: fit again on resize.
-    var fit = function () { map.invalidateSize(false); map.fitBounds(spec.bounds); };
+    // The component sizes the map after its script has run, sometimes in steps:
+    // fit the bounds again whenever the container changes size, until the user
+    // touches the map.
+    var touched = false, box = map.getContainer();
+    var fit = function () {
+      if (touched || !box.clientWidth || !box.clientHeight) { return; }
+      map.invalidateSize(false);
+      map.fitBounds(spec.bounds);
+    };
+    ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+      box.addEventListener(name, function () { touched = true; }, {passive: true});
+    });
+    if (window.ResizeObserver) { new ResizeObserver(fit).observe(box); }
     fit();
-    map.once('resize', fit);
-    setTimeout(fit, 250);
+    setTimeout(fit, 300);
+    setTimeout(fit, 1200);
     return null;
   };
   GM.defs();

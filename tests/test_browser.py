@@ -1,0 +1,227 @@
+"""Real-browser test: the app on 127.0.0.1, Debian's Chromium, and no network.
+
+Starts ``streamlit run app.py`` on a free loopback port, drives /usr/bin/chromium
+through Playwright's Python package (never a downloaded browser), aborts every
+request that is not for the app's own address, and checks that the coverage map
+draws the grid polygons from the locally served Leaflet, that a click on a grid
+selects it, and that an uploaded broken file shows a readable error. The page is
+saved to artifacts/screenshots/coverage_map.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _app_support import ROOT, ensure_sample
+
+from gridmap.io import read_district
+from gridmap.io.vendor import missing_vendor_assets
+from gridmap.render.assets import INSTALL_COMMAND
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT = ROOT / "artifacts" / "screenshots" / "coverage_map.png"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+START_TIMEOUT_S = 120
+MAP_TIMEOUT_MS = 300_000  # the first run loads and checks the sample
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason=f"{CHROMIUM} is absent (Debian package chromium; .ci/run installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"streamlit did not answer on {url}:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ensure_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def app_url(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    missing = missing_vendor_assets(ROOT / "static" / "vendor")
+    assert not missing, f"offline map assets missing ({missing[0]} ...); run: {INSTALL_COMMAND}"
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {**os.environ, "GRIDMAP_SAMPLE": str(sample)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def page(app_url: str):
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    local = (app_url, app_url.replace("http://", "ws://"))
+
+    def only_local(route) -> None:
+        url = route.request.url
+        if url.startswith(local):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1050}, locale="zh-CN")
+        context.route("**/*", only_local)
+        tab = context.new_page()
+        tab.outside = outside
+        try:
+            yield tab
+        finally:
+            browser.close()
+
+
+def _wait_for_map(page, at_least: int):
+    frame = page.frame_locator(MAP_FRAME)
+    paths = frame.locator("path.leaflet-interactive")
+    deadline = time.monotonic() + MAP_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        if paths.count() >= at_least:
+            return frame
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the map drew {paths.count()} paths, expected at least {at_least}")
+
+
+def test_coverage_map_renders_offline(page, app_url: str, sample: Path) -> None:
+    district = read_district(sample)
+    grids = sum(len(district[level]) for level in ("grid_large", "grid_medium", "grid_small"))
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = _wait_for_map(page, grids)
+    page.get_by_text("一张图").first.wait_for()
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert frame.locator(".gm-legend").count() == 1
+    labels = frame.locator(".gm-lbl-large span").all_inner_texts()
+    assert set(labels) <= set(district["grid_large"]["name"]) and labels
+    page.wait_for_timeout(1500)  # let the labels and fitBounds settle for the picture
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert page.outside == [], f"requests left localhost: {page.outside[:5]}"
+
+
+def _clickable_point(page, frame_handle, district) -> tuple[float, float]:
+    """A screen point on a small grid where nothing (marker, label) lies above it."""
+    from pyproj import Transformer
+
+    to_web = Transformer.from_crs(district.crs, 4326, always_xy=True)
+    box = page.locator(MAP_FRAME).bounding_box()
+    for geometry in district["grid_small"].geometry.iloc[::7]:
+        point = geometry.representative_point()
+        lon, lat = to_web.transform(point.x, point.y)
+        xy = frame_handle.evaluate(
+            "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+            " const el = document.elementFromPoint(p.x, p.y);"
+            " return el && el.tagName.toLowerCase() === 'path' ? [p.x, p.y] : null; }",
+            [lat, lon],
+        )
+        if xy and 10 < xy[0] < box["width"] - 60 and 10 < xy[1] < box["height"] - 10:
+            return box["x"] + xy[0], box["y"] + xy[1]
+    raise AssertionError("no free spot on a small grid to click")
+
+
+def test_a_click_on_a_grid_selects_it(page, app_url: str, sample: Path) -> None:
+    district = read_district(sample)
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_map(page, len(district["grid_small"]))
+    page.wait_for_timeout(1000)
+    handle = page.locator(MAP_FRAME).element_handle().content_frame()
+    x, y = _clickable_point(page, handle, district)
+    page.mouse.click(x, y)
+    outline = page.frame_locator(MAP_FRAME).last.locator('path[stroke="#ff8c00"]')
+    outline.first.wait_for(state="attached", timeout=MAP_TIMEOUT_MS)  # the selection, zoomed to
+    large = district["grid_large"]
+    titles = [f"{name} ({gid})" for name, gid in zip(large["name"], large["grid_id"], strict=True)]
+    heading = page.locator("h4").filter(has_text="(").first
+    heading.wait_for(timeout=60_000)
+    assert heading.inner_text().strip() in titles
+    assert page.outside == []
+
+
+def test_an_uploaded_broken_file_shows_the_error(page, app_url: str, tmp_path: Path) -> None:
+    broken = tmp_path / "坏文件.gpkg"
+    broken.write_bytes(b"not a database at all")
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_map(page, 1)  # the first run has finished
+    page.locator('[data-testid="stRadioOption"]').get_by_text("上传 GeoPackage").click()
+    uploader = page.locator('section[data-testid="stSidebar"] input[type="file"]')
+    uploader.wait_for(state="attached", timeout=60_000)
+    page.get_by_text("不超过 200 MB").first.wait_for()
+    uploader.set_input_files(str(broken))
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="无法打开数据")
+    alert.first.wait_for(timeout=120_000)
+    text = alert.first.inner_text()
+    assert "is not a GeoPackage" in text and "Traceback" not in text
+    assert page.outside == []
+
+
+def test_chromium_is_debians() -> None:
+    """The browser is the system one; Playwright never downloaded its own."""
+    assert shutil.which("chromium") in (CHROMIUM, None) or Path(CHROMIUM).exists()
