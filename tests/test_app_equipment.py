@@ -1,0 +1,85 @@
+"""AppTest of the Equipment page on the sample district: siting, accepting sites, BOM."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from _app_support import ROOT, ensure_sample
+from streamlit.testing.v1 import AppTest
+
+from gridmap.io import read_district, read_edit_log
+
+PAGE = ROOT / "pages" / "equipment.py"
+TIMEOUT = 600
+OPTIONS = {"model": "mclp", "count": 2, "radius": 300.0, "demand": "households",
+           "candidates": "auto", "keep": True, "pilot_min": False}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the page imports gridmap_app, as app.py's folder allows
+    return ensure_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def writable(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "district.gpkg"
+    shutil.copy(sample, copy)
+    monkeypatch.setenv("GRIDMAP_SAMPLE", str(copy))
+    return copy
+
+
+def run_page(**state) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def maps(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+
+
+def test_page_before_a_run_shows_the_kit(sample: Path) -> None:
+    at = run_page()
+    assert not at.error, [e.value for e in at.error]
+    assert any("计算选址" in i.value for i in at.info)
+    assert len(maps(at)) == 1  # the inventory map
+    assert len(at.dataframe) >= 3  # totals, per community, shortfalls
+    assert at.get("download_button")
+
+
+def test_siting_run_shows_map_metrics_and_sites(sample: Path) -> None:
+    at = run_page(eq_result=OPTIONS)
+    assert not at.error, [e.value for e in at.error]
+    shown = maps(at)
+    assert len(shown) == 2
+    assert "circlemarker" in shown[0]["script"].lower()  # sites, points and uncovered demand
+    labels = [m.label for m in at.metric]
+    assert "现状覆盖" in labels and "新增后覆盖" in labels
+    assert at.metric[2].value == "2"
+    assert "optimal" in " ".join(c.value for c in at.caption)
+
+
+def test_english(sample: Path) -> None:
+    at = run_page(eq_result={**OPTIONS, "model": "lscp"}, lang="en")
+    assert not at.error
+    assert "Equipment storage points" in at.markdown[0].value
+
+
+def test_accept_saves_planned_points_through_the_edit_log(writable: Path) -> None:
+    at = run_page(eq_result=OPTIONS)
+    at.button(key="FormSubmitter:eq_accept-将选址加入规划（保存）").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    points = read_district(writable)["equipment_points"]
+    assert (points["status"] == "planned").sum() >= 2
+    log = read_edit_log(writable)
+    assert log["operation"].tolist()[-1] == "append"
+    assert any("已加入规划" in s.value for s in at.success)
