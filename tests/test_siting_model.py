@@ -252,3 +252,19 @@ def test_group_limits_are_honoured(case, p) -> None:
     solution = mclp(sp.csr_matrix(cover), weight, p, fixed=fixed, limits=limits)
     counts = np.bincount(group[solution.open], minlength=2)
     assert (counts <= limits.maximum).all()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5))
+def test_screened_mclp_equals_the_plain_model(seed, p) -> None:
+    rng = np.random.default_rng(seed)
+    demand = rng.uniform(0, 1000, (300, 2))
+    sites = rng.uniform(0, 1000, (40, 2))
+    cover = euclidean_pairs(demand, sites, 120).cover(120)
+    weight = rng.integers(1, 5, 300) + (rng.random(300) if seed % 2 else 0.0)  # fractional too
+    fixed = rng.random(40) < 0.1
+    fast = mclp(cover, weight, p, fixed=fixed)
+    plain = mclp(cover, weight, p, fixed=fixed, screening=False)
+    assert fast.status == plain.status == "optimal"
+    assert fast.objective == pytest.approx(plain.objective, rel=1e-9)
+    assert len(fast.chosen) <= p
