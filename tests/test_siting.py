@@ -47,8 +47,8 @@ def test_demand_points(tiny) -> None:
     assert unlocated == 0
     both, _ = demand_points(tiny, "both")
     assert both["weight"].sum() == 3 + 3 + 3
-    units, _ = demand_points(tiny, "units", unit_weights={
-        "key": 10, "general": 2, "small_venue": 5, "street_shop": 1, "family_workshop": 0})  # fmt: skip
+    weights = {"key": 10, "general": 2, "small_venue": 5, "street_shop": 1, "family_workshop": 0}
+    units, _ = demand_points(tiny, "units", unit_weights=weights)
     assert units["ref_id"].tolist() == ["U1"] and units["weight"].tolist() == [5.0]
 
 
