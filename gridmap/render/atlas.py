@@ -175,7 +175,7 @@ def grid_sheet(
     if options.landscape:
         map_rect = Rect(m, top, (W - 2 * m) * 0.58, bottom - top)
         info = Rect(map_rect.right + 5, top, W - m - map_rect.right - 5, bottom - top)
-        side = Rect(info.x, info.bottom - 48 * k, info.w, 48 * k)
+        side = Rect(info.x, info.bottom - 60 * k, info.w, 60 * k)
         info = Rect(info.x, info.y, info.w, info.h - side.h - 3)
     else:
         map_rect = Rect(m, top, W - 2 * m, (bottom - top) * 0.55)

@@ -163,20 +163,35 @@ class Sheet:
 
     # -- legend ------------------------------------------------------------------
     def legend(self, r: Rect, entries: Sequence[LegendEntry], title: str) -> float:
-        """Legend rows in one or two columns inside `r`; returns the y below it."""
+        """Legend rows inside `r`, never beyond it: in as many columns as fit (at least
+        36 mm wide), with tighter rows and smaller type when needed; returns the y below it."""
         y = self.heading(r.x, r.y, title, r.w)
-        row = 4.3 * self.k
-        columns = 2 if len(entries) * row > (r.bottom - y) and r.w > 70 else 1
-        per_column = math.ceil(len(entries) / columns)
+        avail, n = max(r.bottom - y, 1.0), max(len(entries), 1)
+        max_columns = max(1, int(r.w // 36.0))
+        steps = (
+            (4.3 * self.k, self.size("body")),
+            (3.6 * self.k, self.size("small")),
+            (3.0 * self.k, self.size("small") * 0.9),
+        )
+        row, size = next(
+            (step for step in steps if math.ceil(n / max(int(avail // step[0]), 1)) <= max_columns),
+            steps[-1],
+        )
+        per_column = max(int(avail // row), 1)
+        columns = min(max_columns, math.ceil(n / per_column))
+        per_column = min(per_column, math.ceil(n / columns))
         col_w = r.w / columns
-        for i, entry in enumerate(entries):
+        shown = list(entries)[: per_column * columns]
+        for i, entry in enumerate(shown):
             cx = r.x + (i // per_column) * col_w
             cy = y + (i % per_column) * row
             self._swatch(entry, cx, cy, row)
+            label = entry.label if len(shown) == len(entries) or i < len(shown) - 1 else "…"
             self.text(
                 cx + 8.0,
                 cy + row * 0.5,
-                fit_text(entry.label, self.size("body"), col_w - 9.0),
+                fit_text(label, size, col_w - 9.0),
+                size=size,
                 va="center_baseline",
             )
         return y + per_column * row
