@@ -19,7 +19,7 @@ from import_cases import (
 from gridmap.analysis.importing import ImportOptions
 from gridmap.errors import DataError
 from gridmap.io import read_district, read_edit_log
-from gridmap.io.imports import detect_encoding, import_layer, read_source
+from gridmap.io.imports import detect_encoding, import_layer, read_source, store_sources
 
 
 def assert_same_small_grids(path: Path) -> None:
@@ -308,3 +308,17 @@ def test_household_register_without_coordinates(tmp_path: Path, tiny_gpkg: Path)
     assert len(households) == 5
     units = import_layer([path], tiny_gpkg, "units", dry_run=True)
     assert "no longitude/latitude" in str(units.problems[0])  # units need a place
+
+
+def test_uploaded_shapefile_parts_are_kept_together(tmp_path: Path) -> None:
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    shp = write_shapefile(folder)
+    uploads = [(p.name, p.read_bytes()) for p in sorted(folder.glob(shp.stem + ".*"))]
+    uploads.append(("../../evil/grids.geojson", b"[]"))
+    stored = store_sources(uploads, tmp_path / "uploads")
+    assert [p.name for p in stored] == ["small_grids.shp", "grids.geojson"]
+    assert all(p.parent == stored[0].parent for p in stored)  # one folder, no path from the name
+    assert stored[0].parent.parent == tmp_path / "uploads"
+    assert len(read_source(stored[0]).frame) == 4
+    assert store_sources(uploads, tmp_path / "uploads") == stored  # same upload, same place
