@@ -128,7 +128,7 @@ def _household_missed(
     geometry = geoms_or_none(h, len(h.ids))[rows].copy()
     b = layers.get("buildings")
     if b is not None and b.geoms is not None:
-        pos = mem._lookup(named.to_numpy(dtype=object), b.ids)
+        pos = tables["household_building"][rows]
         fill = ~topology.present(geometry) & (pos >= 0)
         geometry[fill] = mem.representative_points(b.geoms[pos[fill]])
     return batch(
