@@ -31,12 +31,18 @@ COUNTS = {
     "grid_large": (6, 6), "grid_medium": (25, 35), "grid_small": (130, 170),
     "buildings": (4500, 5600), "households": (35_000, 45_000), "units": (1300, 1700),
     "equipment_points": (50, 70), "inspections": (17_000, 24_000), "hazards": (300, 500),
+    "trainings": (450, 650), "fire_teams": (35, 45), "emergency_plans": (36, 45),
+    "drills": (60, 90), "meetings": (35, 50),
 }  # fmt: skip
 ID_PATTERNS = {
     "grid_large": r"\d{9}", "grid_medium": r"\d{12}", "grid_small": r"\d{15}",
     "buildings": r"B\d{6}", "households": r"H\d{7}", "units": r"U\d{5}",
     "equipment_points": r"E\d{3}", "inspections": r"I\d{6}", "hazards": r"HZ\d{4}",
+    "trainings": r"T\d{5}", "fire_teams": r"FT\d{3}", "emergency_plans": r"EP\d{3}",
+    "drills": r"D\d{4}", "meetings": r"MT\d{3}",
 }  # fmt: skip
+#: Layers the sample keeps as attribute tables (no geometry).
+TABLES = ("trainings", "emergency_plans", "drills", "meetings")
 TOWNS = {
     "410106001": "济源路街道",
     "410106002": "中心路街道",
@@ -84,7 +90,10 @@ def test_same_seed_builds_identical_layers(layers):
     again = build_demo_district(DEFAULT_SEED)
     assert list(again) == list(schema.LAYERS)
     for name in schema.LAYERS:
-        assert_geodataframe_equal(layers[name], again[name])
+        if isinstance(layers[name], gpd.GeoDataFrame):
+            assert_geodataframe_equal(layers[name], again[name])
+        else:  # the record ledgers kept as attribute tables
+            pd.testing.assert_frame_equal(layers[name], again[name])
 
 
 def test_other_seed_builds_other_geometry(layers):
@@ -143,11 +152,17 @@ def test_counts_are_in_range(layers, name):
 @pytest.mark.parametrize("name", list(schema.LAYERS))
 def test_fields_types_and_crs_follow_the_schema(layers, name):
     spec, frame = schema.LAYERS[name], layers[name]
-    assert isinstance(frame, gpd.GeoDataFrame)
-    assert frame.crs.to_epsg() == 4547
+    if name in TABLES:
+        assert type(frame) is pd.DataFrame and spec.geometry_optional
+        assert list(frame.columns) == [f for f in spec.field_names if f in frame.columns]
+    else:
+        assert isinstance(frame, gpd.GeoDataFrame)
+        assert frame.crs.to_epsg() == 4547
+        assert list(frame.columns) == [f for f in spec.field_names if f in frame.columns] + [
+            "geometry"
+        ]
+        assert set(frame.geom_type) <= set(spec.geometry)
     assert set(spec.required_fields) <= set(frame.columns)
-    assert list(frame.columns) == [f for f in spec.field_names if f in frame.columns] + ["geometry"]
-    assert set(frame.geom_type) <= set(spec.geometry)
     for f in spec.fields:
         if f.name not in frame.columns:
             continue
@@ -401,6 +416,111 @@ def test_hazards_follow_the_closed_loop(demo, layers):
     assert len(found) == len(hz)
 
 
+# ---------------------------------------------------------------------------
+# The plan's other records: trainings, fire teams, plans and drills, joint meetings
+
+
+def test_plan_records_stay_in_the_year_and_name_known_grids(layers):
+    grids = set().union(*(set(layers[n]["grid_id"]) for n in schema.GRID_LEVELS))
+    for name in ("trainings", "drills", "meetings"):
+        dates = layers[name]["date"]
+        assert dates.min() >= YEAR_START and dates.max() <= YEAR_END, name
+    for name in ("trainings", "emergency_plans", "fire_teams"):
+        assert layers[name]["grid_id"].isin(grids).all(), name
+    assert layers["meetings"]["large_id"].isin(layers["grid_large"]["grid_id"]).all()
+    assert layers["drills"]["plan_id"].isin(layers["emergency_plans"]["plan_id"]).all()
+    trainings = layers["trainings"]
+    assert set(trainings["kind"]) == set(schema.TRAINING_KINDS)
+    assert set(trainings["target"]) == set(schema.TRAINING_TARGETS)
+    assert trainings["target"].notna().all()
+    assert set(layers["fire_teams"]["kind"]) == set(schema.FIRE_TEAM_KINDS)
+    for name, column in [
+        ("trainings", "participants"),
+        ("drills", "participants"),
+        ("meetings", "attendees"),
+        ("fire_teams", "members"),
+    ]:
+        assert (layers[name][column] > 0).all(), name
+
+
+def test_fire_teams_stand_in_their_grid(layers):
+    teams = layers["fire_teams"]
+    outlines = pd.concat(
+        [layers[n][["grid_id", "geometry"]] for n in ("grid_large", "grid_medium")]
+    ).set_index("grid_id")
+    assert shapely.contains(
+        outlines.geometry.loc[teams["grid_id"]].values, teams.geometry.values
+    ).all()
+    assert (teams["kind"] == "professional").sum() == 1
+
+
+def _months(times: pd.Series) -> pd.Series:
+    return times.dt.strftime("%Y-%m")
+
+
+def test_publicity_days_are_monthly_but_the_planted_months(demo, layers):
+    trainings = layers["trainings"]
+    days = trainings[trainings["kind"] == "publicity_day"]
+    year = set(_months(pd.Series(pd.date_range(YEAR_START, YEAR_END, freq="D"))))
+    held = _months(days["date"]).groupby(days["grid_id"]).agg(set)
+    assert set(held.index) == set(layers["grid_medium"]["grid_id"])
+    missing = {gid: sorted(year - months) for gid, months in held.items() if year - months}
+    lapse = planted(demo, "publicity_day_missed")
+    assert set(missing) == set(lapse.ids)
+    assert sum(len(m) for m in missing.values()) == 4
+    for gid, months in missing.items():
+        assert all(m in lapse.description_en for m in months), gid
+    assert not _months(days["date"]).groupby(days["grid_id"]).value_counts().gt(1).any()
+
+
+def test_every_community_trains_in_2026h1_but_the_planted_one(demo, layers):
+    trainings = layers["trainings"]
+    others = trainings[trainings["kind"] != "publicity_day"]
+    parent = layers["grid_small"].set_index("grid_id")["parent_id"]
+    medium = others["grid_id"].map(parent).fillna(others["grid_id"])
+    h1 = others["date"].between(
+        pd.Timestamp("2026-01-01", tz=schema.TIMEZONE),
+        pd.Timestamp("2026-07-01", tz=schema.TIMEZONE),
+    )
+    counts = medium[h1].value_counts().reindex(layers["grid_medium"]["grid_id"], fill_value=0)
+    assert list(counts.index[counts < 2]) == list(planted(demo, "training_missing").ids)
+    assert counts[list(planted(demo, "training_missing").ids)].eq(0).all()
+    assert others["grid_id"].isin(parent.index).any(), "some trainings are logged by zone"
+
+
+def test_plans_are_drilled_but_the_planted_one(demo, layers):
+    plans, drills = layers["emergency_plans"], layers["drills"]
+    never = planted(demo, "drill_never").ids
+    assert sorted(set(plans["plan_id"]) - set(drills["plan_id"])) == list(never)
+    latest = drills.groupby("plan_id")["date"].max()
+    expected = plans["plan_id"].map(latest)
+    assert (plans["last_drill_at"].isna() == expected.isna()).all()
+    assert (plans["last_drill_at"].dropna() == expected.dropna()).all()
+    old = plans[plans["approved_at"] < YEAR_START]
+    assert len(old) == len(layers["grid_large"]) + len(layers["grid_medium"])
+    november = drills[_months(drills["date"]) == "2025-11"]["plan_id"]
+    in_2026 = drills[drills["date"].dt.year == 2026]["plan_id"]
+    for ids in (november, in_2026):
+        assert sorted(set(old["plan_id"]) - set(ids)) == list(never)
+    new = plans[plans["approved_at"] >= YEAR_START]
+    assert len(new) == 2 and new["plan_id"].isin(drills["plan_id"]).all()
+
+
+def test_meetings_every_two_months_but_the_planted_gap(demo, layers):
+    meetings = layers["meetings"]
+    end = (YEAR_END - YEAR_START).days + 1
+    longest = {}
+    for town, dates in meetings.groupby("large_id")["date"]:
+        days = np.sort((dates - YEAR_START).dt.days.to_numpy())
+        longest[town] = np.diff(np.r_[days, end]).max()
+        assert days[0] <= 30
+    late = planted(demo, "meeting_interval_long")
+    assert {t for t, d in longest.items() if d > 61} == set(late.ids)
+    assert all(d <= 60 for t, d in longest.items() if t not in late.ids)
+    assert 62 <= longest[late.ids[0]] <= 90
+    assert f"{longest[late.ids[0]]} days" in late.description_en
+
+
 def test_text_looks_chinese(layers):
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for name, col in [
@@ -410,6 +530,10 @@ def test_text_looks_chinese(layers):
         ("units", "name"),
         ("households", "head"),
         ("hazards", "description"),
+        ("trainings", "note"),
+        ("emergency_plans", "title"),
+        ("fire_teams", "name"),
+        ("meetings", "topics"),
     ]:
         assert layers[name][col].map(lambda s: bool(cjk.search(s))).all(), (name, col)
     phones = layers["households"]["phone"].dropna()

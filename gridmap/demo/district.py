@@ -23,6 +23,7 @@ from gridmap.demo.defects import (
 )
 from gridmap.demo.equipment import build_equipment
 from gridmap.demo.grids import build_grids
+from gridmap.demo.plan_records import build_plan_records, plan_defects
 from gridmap.demo.population import build_households, build_units
 from gridmap.demo.records import (
     FIRST_MONDAY,
@@ -36,6 +37,8 @@ from gridmap.demo.records import (
 )
 
 DEFAULT_SEED = 2025
+#: Second key of the random stream of the plan's records (independent of the other layers).
+PLAN_STREAM = 10
 _DTYPES = {
     "id": "str",
     "text": "str",
@@ -49,17 +52,23 @@ _DTYPES = {
 class DemoDistrict:
     """The layers of the sample district and the defects planted in them."""
 
-    layers: dict[str, gpd.GeoDataFrame]
+    layers: dict[str, pd.DataFrame]
     defects: tuple[PlantedDefect, ...]
 
 
-def conform(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Order and type a frame's columns as the schema's layer ``name`` declares them."""
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Order and type a frame's columns as the schema's layer ``name`` declares them.
+
+    A frame without geometry (the record ledgers kept as attribute tables) stays a plain frame.
+    """
     spec = schema.LAYERS[name]
     cols = [f.name for f in spec.fields if f.name in frame.columns]
-    out = gpd.GeoDataFrame(
-        frame[cols].reset_index(drop=True), geometry=frame.geometry.values, crs=frame.crs
-    )
+    if not isinstance(frame, gpd.GeoDataFrame):
+        out = pd.DataFrame(frame[cols]).reset_index(drop=True)
+    else:
+        out = gpd.GeoDataFrame(
+            frame[cols].reset_index(drop=True), geometry=frame.geometry.values, crs=frame.crs
+        )
     for f in spec.fields:
         if f.name in out.columns:
             out[f.name] = out[f.name].astype(_DTYPES[f.kind])
@@ -114,6 +123,10 @@ def build_demo(
     lapses = plan_lapses(rng, small, grids.medium, involved)
     layers["inspections"], layers["hazards"] = _records(rng, layers, lapses)
     defects += _record_defects(lapses, layers["hazards"], short)
+    say("a year of trainings, plans and drills, joint meetings; the fire teams")
+    plan, kept_lapses = build_plan_records(np.random.default_rng([seed, PLAN_STREAM]), layers)
+    layers.update(plan)
+    defects += plan_defects(kept_lapses, plan, layers)
     say("done")
     return DemoDistrict(
         {name: conform(name, layers[name]) for name in schema.LAYERS}, tuple(defects)

@@ -155,4 +155,39 @@ PLANTED_DEFECTS: list[PlantedDefect] = [
         "13 equipment storage points hold less than the standard kit.",
         "13 个消防器材存放点器材未按标准配齐。",
     ),
+    PlantedDefect(
+        "publicity_day_missed",
+        "grid_medium",
+        ("410106001004", "410106002003", "410106002004"),
+        "3 communities skipped the monthly publicity day: 410106001004 in 2026-04 and 2026-08; "
+        "410106002003 in 2025-12; 410106002004 in 2026-02.",
+        "3 个社区（村）有月份未开展消防宣传日：410106001004（汇丰社区）2026-04、2026-08；"
+        "410106002003（龙翔社区）2025-12；410106002004（锦绣社区）2026-02。",
+    ),
+    PlantedDefect(
+        "training_missing",
+        "grid_medium",
+        ("410106002002",),
+        "Community 410106002002 logged no training besides its publicity days in 2026H1 (two per "
+        "half year required).",
+        "社区（村）410106002002（和平社区）2026 年上半年除消防宣传日外无宣传培训记录（每半年应不少"
+        "于 2 次）。",
+    ),
+    PlantedDefect(
+        "drill_never",
+        "emergency_plans",
+        ("EP029",),
+        "Plan EP029 (东岭村火灾事故应急处置预案) has never been drilled (one drill per plan per "
+        "year required).",
+        "预案 EP029（东岭村火灾事故应急处置预案）从未组织演练（每个预案每年至少演练一次）。",
+    ),
+    PlantedDefect(
+        "meeting_interval_long",
+        "grid_large",
+        ("410106004",),
+        "Town 410106004 held no joint meeting for 77 days, from 2026-02-23 to 2026-05-11 (at most "
+        "61 days between meetings).",
+        "镇（街道）410106004 自 2026-02-23 至 2026-05-11 间隔 77 天未召开联席会议（间隔不得超过 "
+        "61 天）。",
+    ),
 ]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from gridmap.errors import Problem
-from gridmap.layers import buildings, equipment, grids, inspections, units
+from gridmap.layers import buildings, equipment, grids, inspections, plan, units
 from gridmap.layers._validate import conform_layer, rename_aliases
 from gridmap.schema import LayerSpec
 
@@ -25,6 +25,11 @@ _FAMILY_RULES: dict[str, Callable[..., list[Problem]]] = {
     "equipment_points": equipment.validate,
     "inspections": inspections.validate_inspections,
     "hazards": inspections.validate_hazards,
+    "trainings": plan.validate_trainings,
+    "fire_teams": plan.validate_fire_teams,
+    "emergency_plans": plan.validate_emergency_plans,
+    "drills": plan.validate_drills,
+    "meetings": plan.validate_meetings,
 }
 
 
