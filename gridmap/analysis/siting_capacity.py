@@ -12,6 +12,7 @@ are kept explicitly: they tighten the relaxation a lot.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +23,7 @@ from gridmap.analysis.siting_core import (
     SiteLimits,
     Solution,
     _aggregate,
+    _cap_bound,
     _group_rows,
     _infeasible,
     _is_integral,
@@ -111,13 +113,42 @@ def capacitated(
         integral_objective=name == "lscp" or _is_integral(weight),
     )
     built = time.perf_counter()
-    run = _run(model, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+    start = None
+    if name == "mclp" and n_x and p:
+        start = _warm_start(model, cover, weight, fixed, p, (member, g_lo, g_hi), n_x,
+                            time_limit=time_limit / 3, threads=threads)  # fmt: skip
+    left = max(time_limit - (time.perf_counter() - began), 1.0)
+    run = _run(model, time_limit=left, mip_gap=mip_gap, start=start, threads=threads)
+    if name == "mclp":
+        run = _cap_bound(run, float(weight.sum()), model)
     if run.status == "infeasible":
         raise _infeasible(
             name, "raise the capacity or the number of points, or the per-grid limits."
         )
     return _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, model,
                    built - began)  # fmt: skip
+
+
+def _warm_start(model, cover, weight, fixed, p, groups, n_x, *, time_limit, threads):
+    """Open the uncapacitated greedy choice and route demand by LP: a good first incumbent.
+
+    Without it a time-limited run may end on a poor incumbent (even below the
+    existing points' coverage).
+    """
+    from gridmap.analysis.siting_core import _fold_singletons, _reduce
+    from gridmap.analysis.siting_model import _greedy
+
+    red = _reduce(cover, weight, fixed)
+    rows, row_weight, folded = _fold_singletons(red.matrix, red.weight)
+    x0 = _greedy(rows, row_weight, folded, limit=p, need=np.inf, groups=groups).astype(float)
+    routing = replace(
+        model,
+        integer=np.zeros_like(model.integer),
+        lower=np.r_[x0, model.lower[n_x:]],
+        upper=np.r_[x0, model.upper[n_x:]],
+    )
+    run = _run(routing, time_limit=time_limit, mip_gap=0.0, threads=threads)
+    return run.values if run.status == "optimal" and len(run.values) else None
 
 
 def _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, model, build_time):

@@ -32,7 +32,7 @@ sites, not read from the solver's continuous variables.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -434,3 +434,10 @@ def _compact(
     keep = np.flatnonzero(sub.getnnz(axis=1) > 0)
     merged, merged_weight, _ = _aggregate(sub[keep], weight[keep])
     return _fold_singletons(merged, merged_weight, folded[columns])
+
+
+def _cap_bound(run: _Run, cap: float, model: _Model) -> _Run:
+    """A maximisation's bound is at most `cap` (all demand covered); recompute the gap."""
+    if not np.isfinite(run.bound) or run.bound <= cap:
+        return run
+    return replace(run, bound=cap, gap=_gap(run.objective, cap, model))

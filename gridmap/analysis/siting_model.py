@@ -26,6 +26,7 @@ from gridmap.analysis.siting_core import (
     Pairs,
     SiteLimits,
     Solution,
+    _cap_bound,
     _check_inputs,
     _covered_share,
     _fold_singletons,
@@ -166,6 +167,7 @@ def mclp(
         if run.status == "infeasible":
             raise _infeasible("mclp", "check the per-grid minimum and maximum against --count.")
         x = run.values[:n_x] > 0.5 if len(run.values) else np.zeros(n_x, bool)
+    run = _cap_bound(run, float(weight.sum()), model)
     return _finish("mclp", run, cover, weight, fixed, red.free[x], model, built - began)
 
 
