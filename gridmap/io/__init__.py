@@ -11,6 +11,7 @@ from gridmap.io.editlog import (
     undo,
 )
 from gridmap.io.gpkg import file_fingerprint, read_district, write_district, write_layers
+from gridmap.io.ledger import write_json, write_ledger
 
 __all__ = [
     "check_unchanged",
@@ -21,5 +22,7 @@ __all__ = [
     "save_edit",
     "undo",
     "write_district",
+    "write_json",
     "write_layers",
+    "write_ledger",
 ]
