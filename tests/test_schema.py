@@ -73,3 +73,20 @@ def test_schema_doc_lists_the_planted_defects() -> None:
     text = DOC.read_text(encoding="utf-8")
     for defect in PLANTED_DEFECTS:
         assert f"| `{defect.check}` | `{defect.layer}` | {defect.ids[0]}" in text
+
+
+def test_from_web_round_trips_and_undoes_the_gcj02_shift() -> None:
+    from pyproj import CRS
+
+    from gridmap.coords import wgs84_to_gcj02
+    from gridmap.crs import from_web
+
+    crs = CRS.from_epsg(4547)
+    plain = from_web({"type": "Point", "coordinates": [113.27, 34.80]}, crs)
+    lon, lat = wgs84_to_gcj02([113.27], [34.80])
+    shifted = from_web(
+        {"type": "Point", "coordinates": [float(lon[0]), float(lat[0])]}, crs, gcj02=True
+    )
+    assert plain.distance(shifted) < 0.01  # metres
+    back = gpd.GeoSeries([plain], crs=crs).to_crs(4326).iloc[0]
+    assert (round(back.x, 9), round(back.y, 9)) == (113.27, 34.8)
