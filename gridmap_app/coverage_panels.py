@@ -233,6 +233,11 @@ def coverage_map(
         indicator_name=t(f"choro.{indicator}", ctx.lang) if indicator else None,
     )
     st_folium(
-        m, key=MAP_KEY, height=height, width="stretch", returned_objects=["last_object_clicked"]
+        m,
+        key=MAP_KEY,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],  # pan and zoom do not rerun the page
+        render=False,  # st_folium renders the map once anyway; a full second render is waste
     )
     st.caption(t("sel.hint", ctx.lang))

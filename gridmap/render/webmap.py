@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
@@ -104,7 +104,36 @@ def _dumps(value: Any) -> str:
     return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-class _Runtime(MacroElement):
+class _Raw(Element):
+    """Text placed in the page as it is (a branca `Element` would compile it as Jinja)."""
+
+    def __init__(self, text: str):
+        super().__init__("")
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _RawMacro(MacroElement):
+    """`MacroElement` whose rendered header and script are registered as `_Raw` text.
+
+    branca compiles each element's rendered script once more as a Jinja template,
+    which costs about half a second per megabyte of layer data on every rerun.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("script", figure.script)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(_Raw(str(macro(self, kwargs))), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Runtime(_RawMacro):
     """The GM runtime (script) and the map's CSS (header)."""
 
     _template = Template(
@@ -117,7 +146,7 @@ class _Runtime(MacroElement):
         self._name = "GridmapRuntime"
 
 
-class _GMLayer(JSCSSMixin, Layer):
+class _GMLayer(JSCSSMixin, Layer, _RawMacro):
     """A layer built in the browser by ``GM.<kind>(spec)`` from a JSON spec."""
 
     _template = Template(
@@ -143,7 +172,7 @@ class _GMLayer(JSCSSMixin, Layer):
         self.default_css = [(k, ASSETS[k].cdn_url) for k in css]
 
 
-class _MapCall(MacroElement):
+class _MapCall(_RawMacro):
     """``GM.<function>(spec, map)`` for things bound to the map (labels, legend)."""
 
     _template = Template(
@@ -343,10 +372,12 @@ def build_map(
                 name = t("map.layers.choropleth", lang, name=indicator_name or "")
             _GMLayer(_grid_spec(data, level, lang), name).add_to(m)
     if "buildings" in data.layers:
-        spec = copy.deepcopy(data.layers["buildings"])
+        spec = {
+            **data.layers["buildings"],
+            "parts": [_labelled(part, lang) for part in data.layers["buildings"]["parts"]],
+        }
         aggregated = spec.get("aggregated", False)
         for part in spec["parts"]:
-            part.update(_labelled(part, lang))
             part["style"] = STYLES[
                 "buildings_agg"
                 if aggregated
