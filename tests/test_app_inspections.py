@@ -60,6 +60,8 @@ def test_every_view_runs_on_the_sample(sample: Path, view: str) -> None:
         assert not [link for link in args["js_links"] if "cdn" in link and "leaflet" in link] or (
             not (ROOT / "static" / "vendor" / "leaflet@1.9.4").is_dir()
         ), "the maps are served from the vendored assets when installed"
+    for args in shown:  # the offline map loads no jQuery: nothing may call it
+        assert "$(" not in args["script"]
     if view == "heat":
         assert "HeatLayer" in shown[0]["script"] or "heatLayer" in shown[0]["script"]
     if view in ("missing", "tallies", "compliance"):

@@ -16,6 +16,7 @@ with a GCJ-02 basemap (Gaode) the data is shifted onto GCJ-02 to line up.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import folium
@@ -202,7 +203,11 @@ def hazard_map(
     asset_base: str | None = STATIC_URL,
     names: dict[str, str] | None = None,
 ) -> folium.Map:
-    """Hazards (EPSG:4326 points) coloured by state, major ones larger; one layer per state."""
+    """Hazards (EPSG:4326 points) coloured by state, major ones larger; one layer per state.
+
+    `popups` is each hazard's text, shown as a tooltip (folium's popups need jQuery,
+    which the offline map does not load).
+    """
     names = names or {}
     m = base_map(bounds, tiles=tiles, tile_key=tile_key)
     _outlines(m, outlines, names.get("outlines", "grids"))
@@ -222,7 +227,7 @@ def hazard_map(
                 weight=3 if major else 1,
                 fill=True,
                 fill_opacity=0.8,
-                popup=folium.Popup(str(popups.iat[i]), max_width=320),
+                tooltip=folium.Tooltip(html.escape(str(popups.iat[i])).replace("`", "'")),
             ).add_to(group)
         group.add_to(m)
     _legend(m, {labels.get(k, k): v for k, v in STATE_COLOURS.items()})
@@ -240,7 +245,7 @@ def _legend(m: folium.Map, entries: dict[str, str]) -> None:
         for label, c in entries.items()
     )
     html = (
-        '<div style="position:absolute;bottom:24px;left:12px;z-index:1000;background:white;'
+        '<div style="position:absolute;bottom:56px;left:12px;z-index:1000;background:white;'
         f'padding:6px 8px;font-size:12px;border:1px solid #999;border-radius:4px">{items}</div>'
     )
     m.get_root().html.add_child(folium.Element(html))
