@@ -27,6 +27,7 @@ def progress(message: str) -> None:
 
 
 def _register() -> None:
+    from gridmap.cli import assess  # noqa: F401
     from gridmap.cli import basic  # noqa: F401  (commands register on import)
     from gridmap.cli import check  # noqa: F401
     from gridmap.cli import export  # noqa: F401
