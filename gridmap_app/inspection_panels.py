@@ -14,7 +14,7 @@ from gridmap.analysis import inspections as ins
 from gridmap.analysis.recording import hazard_edit, inspection_edit
 from gridmap.coords import gcj02_to_wgs84
 from gridmap.errors import ConflictError, GridmapError
-from gridmap.i18n import layer_label
+from gridmap.i18n import choice_label, field_label, layer_label
 from gridmap.io import save_edit
 from gridmap.io.ledger_inspections import (
     Sheet,
@@ -138,6 +138,23 @@ def heat_view(key: Key, ctx: Context, f: dict) -> None:
     _show(m, "insp_heat_map")
 
 
+def _headers(lang: str) -> dict[str, str]:
+    """Column labels of the zone and unit lists (schema labels where the schema has them)."""
+    out = {
+        "grid_id": field_label("grid_small", "grid_id", lang),
+        "name": field_label("grid_small", "name", lang),
+        "unit_id": field_label("units", "unit_id", lang),
+        "category": field_label("units", "category", lang),
+        "medium_id": layer_label("grid_medium", lang),
+        "large_id": layer_label("grid_large", lang),
+        "small_id": layer_label("grid_small", lang),
+        "units": t("panel.units", lang),
+        "households": t("panel.households", lang),
+        "last_inspected": t("insp.last_inspected", lang),
+    }
+    return out
+
+
 def missing_view(key: Key, ctx: Context, f: dict) -> None:
     lang = ctx.lang
     result = data.missing(*key, f["start"], f["end"], f["roles"])
@@ -176,10 +193,16 @@ def missing_view(key: Key, ctx: Context, f: dict) -> None:
     left, right = st.columns(2)
     missed = result.zones_missed.drop(columns="geometry")
     left.markdown(f"**{t('insp.missing.zones', lang, n=len(missed))}**")
-    left.dataframe(missed[["grid_id", "name", "medium_id", "units", "households"]], hide_index=True)
+    left.dataframe(
+        missed[["grid_id", "name", "medium_id", "units", "households"]].rename(
+            columns=_headers(lang)
+        ),
+        hide_index=True,
+    )
     units = result.units.drop(columns="geometry")
     right.markdown(f"**{t('insp.missing.units', lang, n=len(units))}**")
-    right.dataframe(units, hide_index=True)
+    units["category"] = units["category"].map(lambda c: choice_label(c, lang) if c else c)
+    right.dataframe(units.rename(columns=_headers(lang)), hide_index=True)
 
 
 def tallies_view(key: Key, ctx: Context, f: dict) -> None:

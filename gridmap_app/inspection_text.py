@@ -36,6 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp.missing.per_household": ("每户巡查次数", "Inspections per household"),
     "insp.missing.zones": ("未巡查片区 {n} 个", "{n} zones not inspected"),
     "insp.missing.units": ("未巡查单位 {n} 家", "{n} units not inspected"),
+    "insp.last_inspected": ("上次巡查", "Last inspected"),
     "insp.yes": ("已巡查", "inspected"),
     "insp.no": ("未巡查", "not inspected"),
     "insp.compliance.summary": ("达标情况汇总", "Summary"),
