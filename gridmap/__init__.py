@@ -1,8 +1,8 @@
 """GridMap: fire-safety grid management (消防安全网格精细化管理) for Chinese districts.
 
 >>> import gridmap
->>> sorted(gridmap.LAYERS)[:3]
-['buildings', 'equipment_points', 'grid_large']
+>>> [name for name in gridmap.LAYERS if name.startswith("grid_")]
+['grid_large', 'grid_medium', 'grid_small']
 """
 
 from gridmap.district import District

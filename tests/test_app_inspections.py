@@ -99,6 +99,11 @@ def test_the_form_refuses_a_record_without_location(writable: Path) -> None:
     assert any("no location" in e.value for e in at.error)
 
 
+def _shanghai_today() -> dt.date:
+    """Today where the records are kept (the machine's own clock may be on UTC)."""
+    return pd.Timestamp.now(tz="Asia/Shanghai").date()
+
+
 def test_the_form_refuses_a_future_date_and_an_unknown_unit(writable: Path) -> None:
     district = read_district(writable)
     lon, lat = _lonlat_in(district)
@@ -107,7 +112,7 @@ def test_the_form_refuses_a_future_date_and_an_unknown_unit(writable: Path) -> N
         rec_kind="hazard",
         **{RECORD_MAP: {"last_clicked": {"lat": lat, "lng": lon}}},
     )
-    at.date_input(key="rec_date").set_value(dt.date.today() + dt.timedelta(days=3))
+    at.date_input(key="rec_date").set_value(_shanghai_today() + dt.timedelta(days=3))
     at.text_input(key="rec_unit").set_value("NO-SUCH-UNIT")
     _submit(at)
     text = " ".join(e.value for e in at.error)
@@ -120,7 +125,8 @@ def test_the_form_saves_a_valid_inspection_through_the_edit_log(writable: Path) 
     lon, lat = _lonlat_in(district)
     unit = str(district["units"]["unit_id"].iloc[0])
     at = run_page(insp_view="record", **{RECORD_MAP: {"last_clicked": {"lat": lat, "lng": lon}}})
-    at.date_input(key="rec_date").set_value(dt.date.today() - dt.timedelta(days=1))
+    yesterday = _shanghai_today() - dt.timedelta(days=1)
+    at.date_input(key="rec_date").set_value(yesterday)
     at.selectbox(key="rec_role").set_value("police")
     at.text_input(key="rec_target").set_value(unit)
     at.text_input(key="rec_user").set_value("测试员")
@@ -131,9 +137,7 @@ def test_the_form_saves_a_valid_inspection_through_the_edit_log(writable: Path) 
     assert len(after["inspections"]) == len(district["inspections"]) + 1
     new = after["inspections"].iloc[-1]
     assert (new["inspector_role"], new["target_id"]) == ("police", unit)
-    assert new["inspected_at"].date() == pd.Timestamp.now(tz="Asia/Shanghai").date() - dt.timedelta(
-        days=1
-    )
+    assert new["inspected_at"].date() == yesterday
     from gridmap.io import read_edit_log
 
     log = read_edit_log(writable)
