@@ -55,7 +55,7 @@ def component_args(at: AppTest) -> dict:
 
 
 def open_path(at: AppTest, path: Path | str) -> AppTest:
-    at.sidebar.radio(key="source").set_value("path").run()
+    at.sidebar.radio(key="source@zh").set_value("path").run()
     at.sidebar.text_input(key="path_input").set_value(str(path))
     at.sidebar.button(key="path_open").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -74,14 +74,9 @@ def test_coverage_page_runs_on_the_sample(sample: Path) -> None:
     assert args["returned_objects"] == ["last_object_clicked"], "pan and zoom must not rerun"
     assert "GM.layer(" in args["script"] and "GM.labels(" in args["script"]
     links = args["js_links"] + args["css_links"]
-    assert (
-        links
-        and not any(link.startswith("http") for link in links)
-        or missing_vendor_assets(ROOT / "static" / "vendor")
-    )
-    if not missing_vendor_assets(ROOT / "static" / "vendor"):
-        assert all(link.startswith("/app/static/vendor/") for link in links)
-        assert not at.warning
+    assert not missing_vendor_assets(ROOT / "static" / "vendor"), "static/vendor is committed"
+    assert links and all(link.startswith("/app/static/vendor/") for link in links)
+    assert not at.warning
 
 
 def test_kpis_for_the_district_match_the_report(sample: Path, checked) -> None:
@@ -105,9 +100,9 @@ def test_kpis_for_the_district_match_the_report(sample: Path, checked) -> None:
 def test_kpis_of_a_selection_match_the_analysis(sample: Path, checked) -> None:
     district, report = checked
     at = run_app()
-    large = at.selectbox(key="sel_large").options[1]
+    large = at.selectbox(key="sel_large@zh").options[1]
     large_id = large.rsplit("(", 1)[1].rstrip(")")
-    at.selectbox(key="sel_large").set_value(large_id).run()
+    at.selectbox(key="sel_large@zh").set_value(large_id).run()
     expected = scope.coverage_kpis(district, report, scope.Selection(large_id))
     shown = metrics(at)
     mediums = district["grid_medium"][district["grid_medium"]["parent_id"] == large_id]
@@ -123,32 +118,32 @@ def test_drill_down_shows_leaders_and_children(sample: Path, checked) -> None:
     district, _ = checked
     at = run_app()
     large = district["grid_large"].iloc[0]
-    at.selectbox(key="sel_large").set_value(large["grid_id"]).run()
+    at.selectbox(key="sel_large@zh").set_value(large["grid_id"]).run()
     children = district["grid_medium"][district["grid_medium"]["parent_id"] == large["grid_id"]]
-    options = at.selectbox(key="sel_medium").options
+    options = at.selectbox(key="sel_medium@zh").options
     assert len(options) == len(children) + 1
     panel = " ".join(m.value for m in at.markdown)
     assert large["leader"] in panel and large["name"] in panel
     medium = children.iloc[0]
-    at.selectbox(key="sel_medium").set_value(medium["grid_id"]).run()
+    at.selectbox(key="sel_medium@zh").set_value(medium["grid_id"]).run()
     small = district["grid_small"][district["grid_small"]["parent_id"] == medium["grid_id"]].iloc[0]
-    at.selectbox(key="sel_small").set_value(small["grid_id"]).run()
+    at.selectbox(key="sel_small@zh").set_value(small["grid_id"]).run()
     assert not at.exception
     panel = " ".join(m.value for m in at.markdown)
     assert small["name"] in panel
-    assert at.selectbox(key="sel_large").value == large["grid_id"]
+    assert at.selectbox(key="sel_large@zh").value == large["grid_id"]
 
 
 def test_changing_the_large_grid_clears_the_levels_below(sample: Path, checked) -> None:
     district, _ = checked
     at = run_app()
     first, second = district["grid_large"]["grid_id"].iloc[:2]
-    at.selectbox(key="sel_large").set_value(first).run()
-    medium = at.selectbox(key="sel_medium").options[1].rsplit("(", 1)[1].rstrip(")")
-    at.selectbox(key="sel_medium").set_value(medium).run()
-    at.selectbox(key="sel_large").set_value(second).run()
-    assert at.selectbox(key="sel_medium").value == ""
-    assert at.selectbox(key="sel_small").value == ""
+    at.selectbox(key="sel_large@zh").set_value(first).run()
+    medium = at.selectbox(key="sel_medium@zh").options[1].rsplit("(", 1)[1].rstrip(")")
+    at.selectbox(key="sel_medium@zh").set_value(medium).run()
+    at.selectbox(key="sel_large@zh").set_value(second).run()
+    assert at.selectbox(key="sel_medium@zh").value == ""
+    assert at.selectbox(key="sel_small@zh").value == ""
 
 
 def test_a_click_on_the_map_drills_down(sample: Path, checked) -> None:
@@ -168,13 +163,13 @@ def test_a_click_on_the_map_drills_down(sample: Path, checked) -> None:
         at.run()
         assert not at.exception
         key, grid_id = expected
-        assert at.selectbox(key=key).value == grid_id
+        assert at.selectbox(key=f"{key}@zh").value == grid_id
 
 
 @pytest.mark.parametrize("indicator", ["households", "units", "findings"])
 def test_choropleth_modes(sample: Path, indicator: str) -> None:
     at = run_app()
-    at.selectbox(key="choropleth").set_value(indicator).run()
+    at.selectbox(key="choropleth@zh").set_value(indicator).run()
     assert not at.exception
     script = component_args(at)["script"]
     name = {"households": "每片区住户数", "units": "每片区单位数", "findings": "每片区问题数"}
@@ -187,11 +182,17 @@ def test_choropleth_modes(sample: Path, indicator: str) -> None:
 def test_language_switch(sample: Path) -> None:
     at = run_app()
     assert "一张图" in at.markdown[0].value
+    large = at.selectbox(key="sel_large@zh").options[1]
+    at.selectbox(key="sel_large@zh").set_value(large.rsplit("(", 1)[1].rstrip(")")).run()
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert "Coverage map" in at.markdown[0].value
     assert "Error findings" in metrics(at)
-    assert at.selectbox(key="sel_large").label.startswith("Large grid")
+    selector = at.selectbox(key="sel_large@en")
+    assert selector.label.startswith("Large grid") and selector.value == large.rsplit("(", 1)[1][:-1]
+    assert at.selectbox(key="sel_medium@en").options[0] == "All"
+    assert at.sidebar.radio(key="source@en").value == "sample"
+    assert at.sidebar.radio(key="source@en").options[0] == "Sample district (Shangjie)"
     assert "large grid (town / subdistrict)" in component_args(at)["script"]  # legend
     at.sidebar.radio(key="lang").set_value("zh").run()
     assert "错误问题" in metrics(at)

@@ -80,7 +80,7 @@ def test_localize_rewrites_folium_and_plugin_cdns() -> None:
 
 def test_a_plugin_without_an_offline_copy_is_an_error() -> None:
     m = folium.Map(tiles=None)
-    folium.plugins.Draw().add_to(m)
+    folium.plugins.MeasureControl().add_to(m)
     with pytest.raises(assets.AssetError, match="no offline copy"):
         assets.localize(m, BASE)
 

@@ -1,4 +1,4 @@
-"""Install the offline web-map assets from the npm registry (an install step).
+"""Refresh the committed offline web-map assets from the npm registry.
 
 ``python -m gridmap.io.vendor static/vendor`` runs ``npm pack`` for each package
 in `gridmap.render.assets.PACKAGES`, checks the tarball's sha512 against the

@@ -2,9 +2,10 @@
 
 folium and streamlit-folium point every map at public CDNs (jsDelivr, cdnjs,
 code.jquery.com...). An intranet has none of them, so GridMap serves its own
-copies: the npm packages below are unpacked at install time (``python -m
-gridmap.io.vendor static/vendor``, which checks each tarball's sha512) into
-``static/vendor/<package>@<version>/`` and Streamlit serves that folder at
+copies: the npm packages below, at pinned versions, reduced to the files used
+and their licence, are committed in ``static/vendor/<package>@<version>/``
+(refreshed with ``python -m gridmap.io.vendor static/vendor --force``, which
+checks each tarball's sha512), and Streamlit serves that folder at
 ``/app/static/vendor/`` (``enableStaticServing``).
 
 `localize` rewrites every ``default_js`` / ``default_css`` of a folium element
@@ -29,7 +30,7 @@ import branca
 
 #: Where Streamlit serves ``./static/vendor`` (path part; a base URL path goes before it).
 STATIC_URL = "/app/static/vendor"
-#: The command that installs the assets, for messages and the README.
+#: The command that restores the committed assets, for messages and the README.
 INSTALL_COMMAND = "python -m gridmap.io.vendor static/vendor"
 
 
@@ -98,6 +99,20 @@ PACKAGES: dict[str, NpmPackage] = {
             ("dist/leaflet-heat.js",),
             "LICENSE",
         ),
+        NpmPackage(
+            "leaflet-draw",
+            "1.0.4",
+            "sha512-rsQ6saQO5ST5Aj6XRFylr5zvarWgzWnrg46zQ1MEOEIHsppdC/8hnN8qMoFvACsPvTioAuysya/T"
+            "Vtog15tyAQ==",
+            (
+                "dist/leaflet.draw.js",
+                "dist/leaflet.draw.css",
+                "dist/images/spritesheet.png",
+                "dist/images/spritesheet-2x.png",
+                "dist/images/spritesheet.svg",
+            ),
+            "package.json",  # the tarball has no LICENSE file; package.json declares MIT
+        ),
     )
 }
 
@@ -147,6 +162,20 @@ ASSETS: dict[str, Asset] = {
             "dist/leaflet-heat.js",
             r"leaflet[._-]heat(\.min)?\.js$",
             "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js",
+        ),
+        Asset(
+            "draw.js",
+            "leaflet-draw",
+            "dist/leaflet.draw.js",
+            r"leaflet[.-]draw[/@][\d.]+/(dist/)?leaflet\.draw\.js$",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js",
+        ),
+        Asset(
+            "draw.css",
+            "leaflet-draw",
+            "dist/leaflet.draw.css",
+            r"leaflet[.-]draw[/@][\d.]+/(dist/)?leaflet\.draw\.css$",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css",
         ),
     )
 }
