@@ -11,6 +11,7 @@ from gridmap_app.context import render_sidebar
 
 st.set_page_config(page_title="GridMap 消防安全网格", page_icon="🧯", layout="wide")
 
+st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.2rem;}</style>")
 context = render_sidebar()
 st.session_state["_context"] = context
 pages = [

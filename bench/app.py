@@ -79,10 +79,11 @@ def bench_page(reps: int) -> dict[str, float]:
         return statistics.median(times)
 
     district_view = warm()
-    first_large = at.selectbox(key="sel_large").options[1]
-    at.selectbox(key="sel_large").set_value(first_large).run()
+    first_large = at.selectbox(key="sel_large@zh").options[1].rsplit("(", 1)[1].rstrip(")")
+    at.selectbox(key="sel_large@zh").set_value(first_large).run()
+    assert at.selectbox(key="sel_medium@zh").options[1:], "no large grid selected"
     large_view = warm()
-    at.selectbox(key="choropleth").set_value("households").run()
+    at.selectbox(key="choropleth@zh").set_value("households").run()
     choropleth_view = warm()
     return {
         "cold": cold,

@@ -12,6 +12,7 @@ from gridmap.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from gridmap.io.uploads import store_upload
 from gridmap.render.tiles import DEFAULT_PROVIDER, PROVIDERS
 from gridmap_app import APP_ROOT, sample_path
+from gridmap_app.widgets import choice
 
 SOURCES = ("sample", "upload", "path")
 
@@ -64,10 +65,12 @@ def _by_path(lang: str) -> tuple[str | None, str | None]:
 
 def _basemap(lang: str) -> tuple[str, str | None]:
     st.subheader(t("sidebar.basemap", lang))
-    key = st.selectbox(
+    key = choice(
+        st.selectbox,
         t("sidebar.basemap", lang),
         list(PROVIDERS),
-        key="basemap",
+        name="basemap",
+        lang=lang,
         format_func=lambda k: t(PROVIDERS[k].label_key, lang),
         label_visibility="collapsed",
     )
@@ -87,17 +90,18 @@ def _basemap(lang: str) -> tuple[str, str | None]:
 def render_sidebar() -> Context:
     """Draw the shared sidebar and return what it chose."""
     st.session_state.setdefault("lang", DEFAULT_LANG)
-    st.session_state.setdefault("source", "sample")
     st.session_state.setdefault("basemap", DEFAULT_PROVIDER)
     with st.sidebar:
         lang = st.radio(
             t("sidebar.language"), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get
         )
         st.subheader(t("sidebar.data", lang))
-        source = st.radio(
+        source = choice(
+            st.radio,
             t("source.label", lang),
             SOURCES,
-            key="source",
+            name="source",
+            lang=lang,
             format_func=lambda k: t(f"source.{k}", lang),
         )
         if source == "upload":

@@ -20,6 +20,7 @@ from gridmap.render.tiles import PROVIDERS
 from gridmap.render.webmap import build_map
 from gridmap_app import VENDOR_DIR, loading
 from gridmap_app.context import Context
+from gridmap_app.widgets import choice
 
 ALL = ""
 MAP_KEY = "coverage_map"
@@ -80,20 +81,23 @@ def selectors(district: District, lang: str) -> tuple[scope.Selection, str | Non
             "grid_medium": "sel.medium",
             "grid_small": "sel.small",
         }[level]
-        column.selectbox(
+        choice(
+            column.selectbox,
             t(label_key, lang),
             [ALL, *options],
-            key=key,
+            name=key,
+            lang=lang,
             disabled=level != "grid_large" and not parent,
-            on_change=_reset_below,
-            args=tuple(below),
+            on_change=lambda keys=tuple(below): _reset_below(*keys),
             format_func=lambda v, o=options: t("sel.all", lang) if v == ALL else f"{o[v]} ({v})",
         )
         parent = st.session_state.get(key) or None
-    indicator = columns[3].selectbox(
+    indicator = choice(
+        columns[3].selectbox,
         t("choro.label", lang),
         INDICATOR_CHOICES,
-        key="choropleth",
+        name="choropleth",
+        lang=lang,
         format_func=lambda k: t(f"choro.{k}", lang),
     )
     return current_selection(), (None if indicator == "none" else indicator)

@@ -189,7 +189,8 @@ def test_language_switch(sample: Path) -> None:
     assert "Coverage map" in at.markdown[0].value
     assert "Error findings" in metrics(at)
     selector = at.selectbox(key="sel_large@en")
-    assert selector.label.startswith("Large grid") and selector.value == large.rsplit("(", 1)[1][:-1]
+    assert selector.label.startswith("Large grid")
+    assert selector.value == large.rsplit("(", 1)[1][:-1]
     assert at.selectbox(key="sel_medium@en").options[0] == "All"
     assert at.sidebar.radio(key="source@en").value == "sample"
     assert at.sidebar.radio(key="source@en").options[0] == "Sample district (Shangjie)"

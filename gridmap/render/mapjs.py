@@ -26,7 +26,10 @@ path.gm-hatch-warn { fill: url(#gm-hatch-warn); fill-opacity: 1; }
 .gm-missing { color: #c0392b; }
 .gm-legend { background: rgba(255, 255, 255, 0.93); padding: 6px 9px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font-size: 12px; line-height: 19px; }
-.gm-legend b { display: block; margin-bottom: 2px; }
+.gm-legend b { display: block; margin-bottom: 2px; cursor: pointer; }
+.gm-legend b::after { content: " \\25BE"; color: #888; }
+.gm-legend.gm-folded b::after { content: " \\25B8"; }
+.gm-legend.gm-folded .gm-rows { display: none; }
 .gm-sw { display: inline-block; width: 16px; height: 11px; margin-right: 5px;
   vertical-align: middle; border: 1px solid rgba(0, 0, 0, 0.45); box-sizing: border-box; }
 .gm-dot { border-radius: 50%; width: 11px; }
@@ -195,12 +198,14 @@ RUNTIME_JS = r"""
     var control = L.control({position: 'bottomleft'});
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'gm-legend');
-      var html = '<b>' + GM.esc(spec.title) + '</b>';
+      var html = '<b class="gm-legend-title">' + GM.esc(spec.title) + '</b><div class="gm-rows">';
       spec.rows.forEach(function (r) {
         html += '<div><span class="gm-sw ' + (r.cls || '') + '" style="' + (r.css || '') +
           '"></span>' + GM.esc(r.label) + '</div>';
       });
-      div.innerHTML = html;
+      div.innerHTML = html + '</div>';
+      div.firstChild.onclick = function () { L.DomUtil.hasClass(div, 'gm-folded') ?
+        L.DomUtil.removeClass(div, 'gm-folded') : L.DomUtil.addClass(div, 'gm-folded'); };
       L.DomEvent.disableClickPropagation(div);
       return div;
     };

@@ -253,6 +253,8 @@ def _grid_spec(data: MapData, level: str, lang: str) -> dict[str, Any]:
     spec = _labelled(data.layers[level], lang)
     style_key = "choropleth" if (level == "grid_small" and data.choropleth is not None) else level
     spec["style"] = STYLES[style_key]
+    if level == "grid_medium" and data.choropleth is not None:
+        spec["style"] = {**spec["style"], "fillOpacity": 0.0}  # the choropleth is the fill
     return spec
 
 
