@@ -23,6 +23,7 @@ from gridmap.analysis.equipment import (
 from gridmap.analysis.siting import SitingResult, site_equipment
 from gridmap.edits import Edit
 from gridmap.errors import ConflictError, GridmapError
+from gridmap.i18n import t
 from gridmap.io import save_edit
 from gridmap.io.ledger_equipment import equipment_workbook_bytes
 from gridmap.render import equipment_maps as em
@@ -31,7 +32,6 @@ from gridmap.render.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.context import Context
 from gridmap_app.coverage_panels import _asset_base
-from gridmap_app.equipment_text import t
 
 Key = tuple[str, int, int]
 RESULT = "eq_result"

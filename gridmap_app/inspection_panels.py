@@ -14,7 +14,7 @@ from gridmap.analysis import inspections as ins
 from gridmap.analysis.recording import hazard_edit, inspection_edit
 from gridmap.coords import gcj02_to_wgs84
 from gridmap.errors import ConflictError, GridmapError
-from gridmap.i18n import choice_label, field_label, layer_label
+from gridmap.i18n import choice_label, field_label, layer_label, t
 from gridmap.io import save_edit
 from gridmap.io.ledger_inspections import (
     Sheet,
@@ -34,7 +34,6 @@ from gridmap.standards.inspections import (
 from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context
 from gridmap_app.coverage_panels import _asset_base
-from gridmap_app.inspection_text import t
 
 VIEWS = ("heat", "missing", "tallies", "compliance", "hazards", "record")
 RECORD_MAP = "inspection_record_map"

@@ -9,9 +9,9 @@ import streamlit as st
 
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
+from gridmap.i18n import t as text
 from gridmap.render.pdf import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
 from gridmap.render.pdf_basemap import basemap_for
-from gridmap.render.style import text
 from gridmap.render.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.context import context

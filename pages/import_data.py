@@ -15,12 +15,11 @@ from gridmap.analysis.importing import (
     suggest_mapping,
 )
 from gridmap.errors import GridmapError
-from gridmap.i18n import layer_label
+from gridmap.i18n import layer_label, t
 from gridmap.io.imports import FORMATS, SIDECARS, import_layer, read_source, store_sources
 from gridmap.io.uploads import upload_folder
 from gridmap.schema import LAYERS, PARENT_LEVEL
 from gridmap_app.context import context
-from gridmap_app.import_text import t
 
 KEEP = "—"
 SYSTEMS = ("file", "wgs84", "cgcs2000", "gcj02", "bd09")

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from gridmap.errors import GridmapError
+from gridmap.i18n import t
 from gridmap_app import inspection_panels as ui
 from gridmap_app import loading
 from gridmap_app.context import context
-from gridmap_app.inspection_text import t
 
 ctx = context()
 lang = ctx.lang

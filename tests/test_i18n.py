@@ -13,12 +13,12 @@ from gridmap.render.tiles import PROVIDERS
 from gridmap.schema import LAYERS, UNIT_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The files of the coverage-map page and the web map (other pages keep their own tables).
+#: Every file of the app and of the renderers that asks for texts by literal key.
 UI_SOURCES = [
     ROOT / "app.py",
-    ROOT / "pages" / "coverage_map.py",
-    *(ROOT / "gridmap_app" / f"{name}.py" for name in ("context", "loading", "coverage_panels")),
-    *(ROOT / "gridmap" / "render" / f"{name}.py" for name in ("webmap", "webdata")),
+    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "gridmap_app").glob("*.py")),
+    *sorted((ROOT / "gridmap" / "render").glob("*.py")),
 ]
 
 
@@ -36,7 +36,7 @@ def test_every_text_has_both_languages_with_the_same_placeholders(key: str) -> N
 def test_every_literal_key_used_by_the_ui_exists() -> None:
     used = set()
     for path in UI_SOURCES:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.0-9]+)["']""", path.read_text()))
+        used |= set(re.findall(r"""\b(?:t|text)\(\s*["']([a-z_.0-9]+)["']""", path.read_text()))
     assert used, "no t('...') calls found"
     assert used <= set(TEXT), sorted(used - set(TEXT))
 
@@ -68,7 +68,7 @@ def test_labels_come_from_the_schema() -> None:
 def test_t_fills_placeholders_and_names_unknown_keys() -> None:
     assert t("upload.help", "zh", mb=200) == "GeoPackage (.gpkg)，不超过 200 MB。"
     assert t("kpi.errors", "fr") == "错误问题"  # unknown languages fall back to Chinese
-    with pytest.raises(KeyError, match="add it to gridmap.i18n.TEXT"):
+    with pytest.raises(KeyError, match="gridmap/i18n/text_"):
         t("no.such.key")
 
 
@@ -78,3 +78,14 @@ def test_check_labels_come_from_the_analysis() -> None:
     assert check_label("gap", CHECKS) == CHECKS["gap"][1]
     assert check_label("gap", CHECKS, "en") == "gap"
     assert check_label("mystery", CHECKS) == "mystery"
+
+
+def test_a_key_defined_in_two_tables_is_refused() -> None:
+    from types import SimpleNamespace
+
+    from gridmap.i18n import _merge
+
+    first = SimpleNamespace(__name__="text_a", TEXT={"x.y": ("甲", "a")})
+    second = SimpleNamespace(__name__="text_b", TEXT={"x.y": ("乙", "b")})
+    with pytest.raises(ValueError, match=r"text_b repeats the keys \['x.y'\]"):
+        _merge((first, second))

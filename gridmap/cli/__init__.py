@@ -27,13 +27,15 @@ def progress(message: str) -> None:
 
 
 def _register() -> None:
-    from gridmap.cli import assess  # noqa: F401
-    from gridmap.cli import basic  # noqa: F401  (commands register on import)
-    from gridmap.cli import check  # noqa: F401
-    from gridmap.cli import export  # noqa: F401
-    from gridmap.cli import importing  # noqa: F401
-    from gridmap.cli import inspections  # noqa: F401
-    from gridmap.cli import site  # noqa: F401
+    from gridmap.cli import (
+        assess,  # noqa: F401
+        basic,  # noqa: F401  (commands register on import)
+        check,  # noqa: F401
+        export,  # noqa: F401
+        importing,  # noqa: F401
+        inspections,  # noqa: F401
+        site,  # noqa: F401
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

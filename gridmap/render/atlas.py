@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from gridmap.analysis import scope
 from gridmap.analysis.findings import CHECKS
 from gridmap.i18n import layer_label
+from gridmap.i18n import t as text
 from gridmap.layers.grids import CHILD_LEVEL
 from gridmap.render import pdf_map as pm
 from gridmap.render.atlas_front import Entry, capacity, contents_sheets, cover_sheet
@@ -40,7 +41,7 @@ from gridmap.render.pdf import (
 )
 from gridmap.render.pdf_fonts import document_chars, page_style
 from gridmap.render.pdf_layout import Rect, Sheet
-from gridmap.render.style import ERROR_COLOUR, INK, MUTED, PANEL, text
+from gridmap.render.style import ERROR_COLOUR, INK, MUTED, PANEL
 
 Progress = Callable[[str], None]
 

@@ -8,11 +8,12 @@ import shapely
 from matplotlib.figure import Figure
 
 from gridmap.i18n import layer_label
+from gridmap.i18n import t as text
 from gridmap.render import pdf_map as pm
 from gridmap.render.pdf import PageOptions, PrintData, focus_of, footer
 from gridmap.render.pdf_labels import label_point
 from gridmap.render.pdf_layout import Rect, Sheet
-from gridmap.render.style import INK, MUTED, text
+from gridmap.render.style import INK, MUTED
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,14 @@ from pyproj import CRS, Transformer
 from gridmap.crs import WEB_CRS
 from gridmap.district import District
 from gridmap.i18n import layer_label
+from gridmap.i18n import t as text
 from gridmap.render import pdf_map as pm
 from gridmap.render import pdf_overlays as ov
 from gridmap.render.pdf_basemap import Basemap, draw_basemap
 from gridmap.render.pdf_fonts import embed_truetype, page_style
 from gridmap.render.pdf_labels import map_labels, place_labels
 from gridmap.render.pdf_layout import LegendEntry, Rect, Sheet
-from gridmap.render.style import ERROR_COLOUR, INK, RULE, text
+from gridmap.render.style import ERROR_COLOUR, INK, RULE
 from gridmap.schema import GRID_LEVELS
 
 OVERLAYS = ("buildings", "units", "equipment", "findings", "inspections")

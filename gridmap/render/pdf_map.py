@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path
 
+from gridmap.i18n import t as text
 from gridmap.render.pdf_layout import LegendEntry
 from gridmap.render.style import (
     BEYOND,
@@ -28,7 +29,6 @@ from gridmap.render.style import (
     VEIL,
     fill_alpha,
     line_style,
-    text,
 )
 
 Box = tuple[float, float, float, float]

@@ -16,6 +16,7 @@ import shapely
 from matplotlib.axes import Axes
 
 from gridmap.i18n import choice_label
+from gridmap.i18n import t as text
 from gridmap.render.pdf_layout import LegendEntry
 from gridmap.render.pdf_map import (
     AREA_CHECKS,
@@ -32,7 +33,6 @@ from gridmap.render.style import (
     HEX_CMAP,
     STYLES,
     WARNING_COLOUR,
-    text,
     unit_colour,
 )
 from gridmap.schema import UNIT_CATEGORIES

@@ -1,13 +1,7 @@
-"""Texts of the Equipment page (Chinese, English), on top of `gridmap.i18n`.
+"""Texts of the Equipment page.
 
-`t` looks a key up here first and then in `gridmap.i18n.TEXT`, so shared
-texts stay in one place. These keys belong in `gridmap.i18n.TEXT`; they live
-here until the owner of that table merges them.
+key -> (Chinese, English); merged into `gridmap.i18n.TEXT`.
 """
-
-from __future__ import annotations
-
-from gridmap import i18n
 
 TEXT: dict[str, tuple[str, str]] = {
     "page.equipment": ("消防器材存放点", "Equipment storage points"),
@@ -64,11 +58,3 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "eq.download": ("下载器材台帐（Excel）", "Download the equipment ledger (Excel)"),
 }
-
-
-def t(key: str, lang: str = i18n.DEFAULT_LANG, **values: object) -> str:
-    pair = TEXT.get(key)
-    if pair is None:
-        return i18n.t(key, lang, **values)
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**values) if values else text

@@ -1,13 +1,7 @@
-"""Texts of the Import page (Chinese, English), on top of `gridmap.i18n`.
+"""Texts of the Import page.
 
-`t` looks a key up here first and then in `gridmap.i18n.TEXT`, so shared
-texts (sidebar, errors) stay in one place. These keys belong in
-`gridmap.i18n.TEXT`; they live here until the owner of that table merges them.
+key -> (Chinese, English); merged into `gridmap.i18n.TEXT`.
 """
-
-from __future__ import annotations
-
-from gridmap import i18n
 
 TEXT: dict[str, tuple[str, str]] = {
     "page.import": ("导入数据", "Import data"),
@@ -94,12 +88,3 @@ TEXT: dict[str, tuple[str, str]] = {
         "Cannot read {line} (expected FIELD=VALUE)",
     ),
 }
-
-
-def t(key: str, lang: str = i18n.DEFAULT_LANG, **values: object) -> str:
-    """The text for `key` in `lang` (this table first, then `gridmap.i18n`)."""
-    if key not in TEXT:
-        return i18n.t(key, lang, **values)
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text

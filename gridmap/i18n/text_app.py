@@ -1,34 +1,8 @@
-"""The one translation table of the user interface: Chinese by default, English on request.
+"""Texts of the app shell, sidebar and coverage map page.
 
-Every text the app and the web map show comes from here. Layer, field and
-enumeration labels are not repeated: they come from `gridmap.schema` through
-`layer_label`, `field_label` and `choice_label`.
-
->>> t("kpi.errors")
-'错误问题'
->>> t("kpi.errors", "en")
-'Error findings'
->>> t("upload.help", "en", mb=200)
-'GeoPackage (.gpkg), at most 200 MB.'
->>> layer_label("grid_small", "en")
-'small grid (responsibility zone)'
->>> choice_label("small_venue"), choice_label("small_venue", "en")
-('九小场所', 'nine small venues')
+key -> (Chinese, English); merged into `gridmap.i18n.TEXT`.
 """
 
-from __future__ import annotations
-
-from typing import Literal
-
-from gridmap.schema import CHOICE_LABELS_ZH, LAYERS
-
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
-DEFAULT_LANG: Lang = "zh"
-#: How each language names itself in the language switch.
-LANG_NAMES = {"zh": "中文", "en": "English"}
-
-#: key -> (Chinese, English). Placeholders use str.format names.
 TEXT: dict[str, tuple[str, str]] = {
     # app shell
     "app.title": ("消防安全网格化管理", "Fire-safety grid management"),
@@ -143,52 +117,3 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.no_data": ("无数据", "no data"),
     "map.offline_note": ("数据未显示？", "Data not shown?"),
 }
-
-
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """Return the text for `key` in `lang`, with ``{name}`` placeholders filled."""
-    try:
-        zh, en = TEXT[key]
-    except KeyError:
-        raise KeyError(f"no translation for {key!r}; add it to gridmap.i18n.TEXT") from None
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
-
-
-def layer_label(layer: str, lang: str = DEFAULT_LANG) -> str:
-    """The schema's label of a layer."""
-    spec = LAYERS[layer]
-    return spec.en if lang == "en" else spec.zh
-
-
-def field_label(layer: str, field: str, lang: str = DEFAULT_LANG) -> str:
-    """The schema's label of a field of a layer."""
-    spec = LAYERS[layer].field(field)
-    return spec.en if lang == "en" else spec.zh
-
-
-#: English labels of enumerated values where the code itself does not read well.
-_CHOICE_LABELS_EN = {
-    "key": "key units",
-    "general": "general",
-    "small_venue": "nine small venues",
-    "street_shop": "street shops",
-    "family_workshop": "family workshops",
-}
-
-
-def choice_label(value: str, lang: str = DEFAULT_LANG) -> str:
-    """Label of an enumerated value (a unit category, a building use...)."""
-    if lang == "en":
-        return _CHOICE_LABELS_EN.get(value, value.replace("_", " "))
-    return CHOICE_LABELS_ZH.get(value, value)
-
-
-def check_label(
-    check: str, checks: dict[str, tuple[str, str, str]], lang: str = DEFAULT_LANG
-) -> str:
-    """Label of a coverage check from the analysis' ``CHECKS`` table."""
-    entry = checks.get(check)
-    if entry is None:
-        return check
-    return entry[2] if lang == "en" else entry[1]
