@@ -93,6 +93,56 @@ def period_of(day: object, *, half: bool = True) -> AssessmentPeriod:
     return parse_period(f"{d.year}H{1 if d.month <= 6 else 2}")
 
 
+def period_choices(first: object, last: object) -> list[str]:
+    """Labels of the half years and years from `first` to `last`, newest first.
+
+    >>> period_choices("2025-11-01", "2026-10-31")
+    ['2026H2', '2026H1', '2026', '2025H2', '2025']
+    """
+    a, b = as_date(first), as_date(last)
+    if b < a:
+        raise ValueError(f"the range ends ({b}) before it starts ({a})")
+    out: list[str] = []
+    for year in range(b.year, a.year - 1, -1):
+        halves = [h for h in (2, 1) if (year, h) <= (b.year, 1 + (b.month > 6))]
+        halves = [h for h in halves if (year, h) >= (a.year, 1 + (a.month > 6))]
+        out += [f"{year}H{h}" for h in halves] + [str(year)]
+    return out
+
+
+def default_period(last: object) -> str:
+    """The latest half year that ended by `last` (the half year holding `last` if it ends it).
+
+    >>> default_period("2026-10-31"), default_period("2026-06-30")
+    ('2026H1', '2026H1')
+    """
+    day = as_date(last)
+    current = period_of(day)
+    if day == current.end:
+        return current.label
+    return period_of(current.start - dt.timedelta(days=1)).label
+
+
+def record_span(district: District) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the district's dated records (inspections and the plan's)."""
+    days = []
+    for layer, column in (
+        ("inspections", "inspected_at"),
+        ("trainings", "date"),
+        ("drills", "date"),
+        ("meetings", "date"),
+    ):
+        frame = _layer(district, layer)
+        if frame is not None and column in frame.columns:
+            found = _days(frame, column)
+            days.append(found[found != _NAT])
+    every = np.concatenate(days) if days else np.empty(0, dtype=np.int64)
+    if not len(every):
+        return None
+    low, high = every.min(), every.max()
+    return tuple(np.array([low, high]).astype("datetime64[D]").astype(object))
+
+
 def whole_periods(first: int, last: int, period: str) -> tuple[int, int]:
     """First whole calendar period inside days `first` .. `last` and how many there are."""
     return _whole_periods(first, last, period)

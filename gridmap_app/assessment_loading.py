@@ -1,0 +1,80 @@
+"""Cached assessment for the Assessment page, keyed on plain values (path, mtime, size, options).
+
+The district and its coverage report come from `gridmap_app.loading` (one
+shared copy each); the assessment is kept with ``st.cache_data``. Saving a
+record changes the file's mtime, so every key changes with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from gridmap.analysis import plan_rules
+from gridmap.analysis.assessment import Assessment, assess
+from gridmap.district import District
+from gridmap.io.ledger_plan import assessment_workbook_bytes
+from gridmap.standards.assessment import with_vetoes
+from gridmap_app import loading
+
+Key = tuple[str, int, int]
+
+
+def district(key: Key) -> District:
+    return loading.district(loading.Source(*key))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def assessment(
+    path: str,
+    mtime_ns: int,
+    size: int,
+    period: str,
+    as_of: str,
+    vetoes: tuple[str, ...],
+    fires: tuple[str, ...],
+) -> Assessment:
+    source = loading.Source(path, mtime_ns, size)
+    return assess(
+        loading.district(source),
+        period=period,
+        as_of=as_of,
+        table=with_vetoes(vetoes),
+        serious_fires=fires,
+        coverage=loading.report(source),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def workbook(
+    path: str,
+    mtime_ns: int,
+    size: int,
+    period: str,
+    as_of: str,
+    vetoes: tuple[str, ...],
+    fires: tuple[str, ...],
+) -> bytes:
+    return assessment_workbook_bytes(assessment(path, mtime_ns, size, period, as_of, vetoes, fires))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def span(path: str, mtime_ns: int, size: int) -> tuple[dt.date, dt.date] | None:
+    return plan_rules.record_span(district((path, mtime_ns, size)))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def grid_names(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
+    """Names of every grid per level (the code where a grid has no name)."""
+    found = district((path, mtime_ns, size))
+    out = {}
+    for level in ("grid_large", "grid_medium", "grid_small"):
+        frame = found[level]
+        names = (
+            frame["name"].where(frame["name"].notna(), frame["grid_id"])
+            if "name" in frame.columns
+            else frame["grid_id"]
+        )
+        out[level] = dict(zip(frame["grid_id"].astype(str), names.astype(str), strict=True))
+    return out

@@ -1,0 +1,34 @@
+"""考核评分: the ranked scorecard of towns and communities, its workbook and the score map."""
+
+import streamlit as st
+
+from gridmap.errors import GridmapError
+from gridmap.i18n import t
+from gridmap_app import assessment_loading as data
+from gridmap_app import assessment_panels as ui
+from gridmap_app import loading
+from gridmap_app.context import context
+
+ctx = context()
+lang = ctx.lang
+st.markdown(f"### {t('page.assessment', lang)} · {t('app.title', lang)}")
+if ctx.path is None:
+    st.info(ctx.note)
+    st.stop()
+source = loading.open_source(ctx.path, lang)
+if source is None:
+    st.stop()
+key = source.key
+opts = ui.options(key, lang)
+try:
+    with st.spinner(t("loading", lang)):
+        found = data.assessment(*key, opts["period"], opts["as_of"], opts["vetoes"], opts["fires"])
+except GridmapError as exc:
+    loading.show_error(exc, lang)
+    st.stop()
+ui.kpis(found, lang)
+left, right = st.columns([1.1, 1], gap="medium")
+with left:
+    ui.tables(key, ctx, found, opts)
+with right:
+    ui.score_map_view(key, ctx, found)
