@@ -85,3 +85,11 @@ class ConflictError(SaveError):
     def __init__(self, message: str, *, changes: dict[str, dict[str, list[str]]] | None = None):
         self.changes = changes or {}
         super().__init__(message)
+
+
+class EditError(GridmapError):
+    """A boundary edit cannot be made as asked; the message says why."""
+
+
+class EditRefused(GridmapError):
+    """An edit would add error findings and was not accepted with a reason; nothing was saved."""

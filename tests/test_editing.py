@@ -243,24 +243,47 @@ fractions = st.floats(min_value=0.1, max_value=0.9)
 
 @st.composite
 def operations(draw):
-    kind = draw(st.sampled_from(["split_v", "split_h", "merge", "reshape"]))
-    return kind, draw(fractions), draw(st.integers(min_value=0, max_value=50))
+    kind = draw(
+        st.sampled_from(
+            ["split_v", "split_h", "split_slant", "split_poly", "draw", "merge", "reshape"]
+        )
+    )
+    return kind, draw(fractions), draw(fractions), draw(st.integers(min_value=0, max_value=50))
+
+
+def _inner_box(bounds, f: float, g: float) -> shapely.Polygon:
+    minx, miny, maxx, maxy = bounds
+    w, h = maxx - minx, maxy - miny
+    x0, y0 = minx + f * w * 0.5, miny + g * h * 0.5
+    return shapely.box(x0, y0, x0 + 0.4 * w, y0 + 0.4 * h)
 
 
 def _step(district: District, op) -> District:
-    kind, f, pick = op
+    kind, f, g, pick = op
     small = district["grid_small"]
     row = small.iloc[pick % len(small)]
     minx, miny, maxx, maxy = row.geometry.bounds
     try:
-        if kind in ("split_v", "split_h"):
+        if kind in ("split_v", "split_h", "split_slant", "split_poly"):
             if kind == "split_v":
                 x = minx + f * (maxx - minx)
                 cut = LineString([(x, miny - 1), (x, maxy + 1)])
-            else:
+            elif kind == "split_h":
                 y = miny + f * (maxy - miny)
                 cut = LineString([(minx - 1, y), (maxx + 1, y)])
+            elif kind == "split_slant":
+                cut = LineString(
+                    [
+                        (minx - 1, miny + f * (maxy - miny)),
+                        (maxx + 1, miny + g * (maxy - miny)),
+                    ]
+                )
+            else:
+                cut = _inner_box(row.geometry.bounds, f, g)
             edit = split_grid(district, "grid_small", row["grid_id"], cut)
+        elif kind == "draw":
+            box = _inner_box(row.geometry.bounds, f, g)
+            edit = draw_grid(district, "grid_small", box, parent_id=row["parent_id"])
         else:
             siblings = small[
                 (small["parent_id"] == row["parent_id"])
@@ -284,8 +307,8 @@ def _step(district: District, op) -> District:
     return applied(district, edit)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(operations(), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operations(), min_size=1, max_size=8))
 def test_random_edit_sequences_keep_a_clean_partition(ops) -> None:
     district = tiny()
     for op in ops:
@@ -293,3 +316,64 @@ def test_random_edit_sequences_keep_a_clean_partition(ops) -> None:
         assert_partition(district)
         assert district["grid_small"]["grid_id"].is_unique
         assert isinstance(district["grid_small"], gpd.GeoDataFrame)
+
+
+def test_split_names_and_ids_must_match_the_pieces() -> None:
+    district = tiny()
+    cut = line((200, 50), (400, 50))
+    edit = split_grid(district, "grid_small", "S4", cut, names=["东林北片", "东林南片"])
+    assert sorted(edit.added["name"]) == ["东林北片", "东林南片"]
+    with pytest.raises(EditError, match="give 2 names"):
+        split_grid(district, "grid_small", "S4", cut, names=["只有一个"])
+    with pytest.raises(EditError, match="give 1 new ids"):
+        split_grid(district, "grid_small", "S4", cut, new_ids=["S8", "S9"])
+
+
+def test_reassign_never_changes_a_boundary() -> None:
+    with pytest.raises(EditError, match="attributes only"):
+        reassign_grid(tiny(), "grid_small", "S3", {"geometry": rect(100, 0, 150, 100)})
+
+
+def test_draw_that_would_tear_a_neighbour_apart_is_refused() -> None:
+    # a strip across S4 from its top edge to its bottom edge leaves S4 in two pieces
+    with pytest.raises(EditError, match="cut S4 into separate pieces"):
+        draw_grid(tiny(), "grid_small", rect(290, -10, 310, 110), parent_id="M3")
+
+
+def test_merge_can_take_single_attributes_from_another_grid() -> None:
+    district = tiny()
+    edit = merge_grids(
+        district, "grid_small", ["S1", "S2"], keep="S1", attributes={"leader": "孙丽"}
+    )
+    assert edit.added[["grid_id", "name", "leader"]].values.tolist() == [
+        ["S1", "朝阳第1片区", "孙丽"]
+    ]
+    with pytest.raises(EditError, match="cannot set 'parent_id'"):
+        merge_grids(district, "grid_small", ["S1", "S2"], attributes={"parent_id": "M2"})
+
+
+def test_a_full_coding_scheme_is_an_error_not_a_longer_id() -> None:
+    import pandas as pd
+
+    layer = pd.DataFrame(
+        {"grid_id": ["410106001001998", "410106001001999"], "parent_id": ["410106001001"] * 2}
+    )
+    with pytest.raises(EditError, match="no 1 free numbers left"):
+        next_grid_ids(layer, "410106001001", 1)
+
+
+def test_snap_prefers_a_vertex_and_leaves_far_points_alone() -> None:
+    reference = [rect(0, 0, 100, 50)]
+    near_corner = snap_geometry(line((100.4, 50.3), (150, 80)), reference, 0.5)
+    assert near_corner.coords[0] == (X0 + 100, Y0 + 50)
+    far = snap_geometry(line((100.6, 20), (150, 20)), reference, 0.5)
+    assert far.coords[0] == (X0 + 100.6, Y0 + 20)
+
+
+def test_a_polygon_across_a_grid_splits_it_into_connected_pieces() -> None:
+    district = tiny()
+    # a band across S4 from top to bottom: inside band + a piece on each side
+    edit = split_grid(district, "grid_small", "S4", rect(290, -10, 310, 110))
+    assert sorted(edit.added.area.round(6)) == [2_000, 9_000, 9_000]
+    assert all(g.geom_type == "Polygon" for g in edit.added.geometry)
+    assert_partition(applied(district, edit))

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
+import shapely
 from conftest import pt, rect
 from geopandas.testing import assert_geodataframe_equal
 
 from gridmap import read_district
 from gridmap.edits import Edit, apply_edit
-from gridmap.errors import ConflictError, DataError
-from gridmap.io import export_version, read_edit_log, save_edit, undo
+from gridmap.errors import ConflictError, DataError, GridmapError, SaveError
+from gridmap.io import export_version, read_edit_log, save_edit, undo, write_district
+from gridmap.io.locking import file_lock
 
 
 def _sorted(frame: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
@@ -122,3 +128,114 @@ def test_apply_edit_refuses_unknown_and_duplicate_ids(tiny_layers) -> None:
         small, Edit("grid_small", "noop", removed=small.iloc[0:0], added=small.iloc[0:0])
     )
     assert_geodataframe_equal(unchanged, small)
+
+
+def _reassign_leader(district, grid_id: str, leader: str, user: str = "规划员") -> Edit:
+    small = district["grid_small"]
+    row = small[small["grid_id"] == grid_id]
+    return Edit("grid_small", "reassign", removed=row, added=row.assign(leader=leader), user=user)
+
+
+def test_the_log_row_holds_who_when_why_and_both_states(tiny_gpkg: Path) -> None:
+    district = read_district(tiny_gpkg)
+    save_edit(district, _split_s3(district))
+    row = read_edit_log(tiny_gpkg).iloc[0]
+    assert (row["user"], row["operation"], row["reason"]) == ("规划员", "split", "人口增长")
+    assert str(row["at"].tz) == "Asia/Shanghai"
+    assert abs(pd.Timestamp.now(tz="UTC") - row["at"]) < pd.Timedelta(minutes=5)
+    before, after = json.loads(row["before"]), json.loads(row["after"])
+    assert [r["grid_id"] for r in before] == ["S3"]
+    assert [r["grid_id"] for r in after] == ["S3a", "S3b"]
+    assert shapely.from_wkb(before[0]["__wkb__"]).equals(rect(100, 0, 200, 100))
+    assert row["crs"] == "EPSG:4547"
+
+
+def test_a_second_writer_who_changed_only_an_attribute_is_detected(tiny_gpkg: Path) -> None:
+    mine = read_district(tiny_gpkg)
+    theirs = read_district(tiny_gpkg)
+    save_edit(theirs, _reassign_leader(theirs, "S1", "别人"))
+    with pytest.raises(ConflictError) as info:
+        save_edit(mine, _reassign_leader(mine, "S1", "我"))
+    assert info.value.changes["grid_small"]["changed"] == ["S1"]
+    assert read_district(tiny_gpkg)["grid_small"].set_index("grid_id").loc["S1", "leader"] == "别人"
+
+
+def test_export_a_version_after_an_undo(tiny_gpkg: Path, tmp_path: Path) -> None:
+    district = read_district(tiny_gpkg)
+    district = save_edit(district, _split_s3(district))  # edit 1
+    district = save_edit(district, _reassign_leader(district, "S1", "新组长"))  # edit 2
+    district = undo(district)  # edit 3 undoes edit 2
+    export_version(district, 2, tmp_path / "v2.gpkg")
+    export_version(district, 3, tmp_path / "v3.gpkg")
+    leader = {
+        v: read_district(tmp_path / f"v{v}.gpkg")["grid_small"].set_index("grid_id").loc["S1"]
+        for v in (2, 3)
+    }
+    assert leader[2]["leader"] == "新组长"  # the state right after edit 2, before its undo
+    assert leader[3]["leader"] == "赵磊"
+    with pytest.raises(GridmapError, match="has no edit 7"):
+        export_version(district, 7, tmp_path / "v7.gpkg")
+
+
+def test_undo_refuses_to_overwrite_a_change_made_outside_the_log(tiny_gpkg: Path) -> None:
+    district = read_district(tiny_gpkg)
+    district = save_edit(district, _reassign_leader(district, "S1", "新组长"))
+    # a planner then changes S1 in QGIS: the layer is rewritten without a log entry
+    outside = district["grid_small"].copy()
+    outside.loc[outside["grid_id"] == "S1", "leader"] = "QGIS里改的"
+    write_district(district.with_layers(grid_small=outside), layers=["grid_small"])
+    reloaded = read_district(tiny_gpkg)
+    saved = tiny_gpkg.read_bytes()
+    with pytest.raises(ConflictError, match="S1 changed after edit 1"):
+        undo(reloaded)
+    assert tiny_gpkg.read_bytes() == saved
+
+
+def test_a_save_that_fails_mid_write_leaves_file_and_log_unchanged(
+    tiny_gpkg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gridmap.io import gpkg
+
+    district = read_district(tiny_gpkg)
+    saved = tiny_gpkg.read_bytes()
+    real = gpkg._write_one
+
+    def fail_on_the_log(path, name, layer):
+        if name == "edit_log":
+            raise OSError("disk full")
+        return real(path, name, layer)
+
+    monkeypatch.setattr(gpkg, "_write_one", fail_on_the_log)
+    with pytest.raises(SaveError):
+        save_edit(district, _split_s3(district))
+    assert tiny_gpkg.read_bytes() == saved
+    assert read_edit_log(tiny_gpkg).empty
+    assert not list(tiny_gpkg.parent.glob(".*.tmp.gpkg"))
+
+
+def test_a_held_lock_makes_a_second_save_wait_then_give_up(tiny_gpkg: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from gridmap.io.locking import file_lock\n"
+            f"with file_lock({str(tiny_gpkg)!r}):\n"
+            "    print('locked', flush=True)\n"
+            "    time.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with (
+            pytest.raises(SaveError, match="being saved by someone else"),
+            file_lock(tiny_gpkg, timeout=0.3),
+        ):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with file_lock(tiny_gpkg, timeout=5):  # free again once the holder is gone
+        pass

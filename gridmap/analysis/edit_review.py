@@ -46,10 +46,14 @@ class EditReview:
     after
         The district as it would be after the edit.
     new_findings
-        Findings present after the edit but not before (GeoDataFrame, working CRS).
+        Findings the edit adds (GeoDataFrame, working CRS): those present after
+        the edit but not before, and those that were there but grow by more
+        than `min_area` (a gap that gets larger); ``area_before_m2`` holds the
+        earlier area of a grown one (NaN for a new one).
     moves
-        One row per object that changes small grid: kind (building, household,
-        unit, equipment_point), id, from_small, to_small.
+        One row per object that changes small or medium grid: kind (building,
+        household, unit, equipment_point), id, from_small, to_small,
+        from_medium, to_medium.
     load
         Per affected small grid: households and units before and after.
     """
@@ -61,6 +65,18 @@ class EditReview:
     load: pd.DataFrame
 
     @property
+    def transfers(self) -> pd.DataFrame:
+        """Counts of the moves per kind and (from, to) pair of small grids, largest first."""
+        if self.moves.empty:
+            return pd.DataFrame(columns=["kind", "from_small", "to_small", "count"])
+        pairs = self.moves.fillna({"from_small": "", "to_small": ""})
+        counts = pairs.groupby(["kind", "from_small", "to_small"]).size()
+        out = counts.rename("count").reset_index().sort_values("count", ascending=False)
+        return out.replace({"from_small": {"": None}, "to_small": {"": None}}).reset_index(
+            drop=True
+        )
+
+    @property
     def blocking(self) -> bool:
         """True when the edit adds error findings: saving needs an explicit reason."""
         return bool((self.new_findings["severity"] == "error").any())
@@ -70,17 +86,35 @@ def _keys(findings: pd.DataFrame) -> pd.Series:
     return findings["check"] + "|" + findings["ids"].map(lambda ids: ",".join(map(str, ids)))
 
 
+def _new_or_grown(before: pd.DataFrame, after: pd.DataFrame, min_area: float) -> pd.DataFrame:
+    """Findings of `after` not in `before`, or in both with an area grown by over `min_area`."""
+    old_area = dict(zip(_keys(before), before["area_m2"], strict=True))
+    keys = _keys(after)
+    earlier = pd.to_numeric(keys.map(old_area), errors="coerce").astype(float)
+    known = keys.isin(old_area)
+    grown = known & (after["area_m2"].fillna(0) > earlier.fillna(0) + max(min_area, 0.0))
+    out = after[~known | grown].copy()
+    out["area_before_m2"] = earlier[~known | grown].where(grown[~known | grown])
+    return out
+
+
 def _changed(before: pd.DataFrame, after: pd.DataFrame, key: str, kind: str) -> pd.DataFrame:
-    merged = before[[key, "small_id"]].merge(
-        after[[key, "small_id"]], on=key, how="outer", suffixes=("_before", "_after")
+    columns = [key, "small_id", *(["medium_id"] if "medium_id" in before else [])]
+    merged = before[columns].merge(
+        after[columns], on=key, how="outer", suffixes=("_before", "_after")
     )
-    moved = merged[merged["small_id_before"].fillna("") != merged["small_id_after"].fillna("")]
+    moved = merged["small_id_before"].fillna("") != merged["small_id_after"].fillna("")
+    if "medium_id" in before:
+        moved |= merged["medium_id_before"].fillna("") != merged["medium_id_after"].fillna("")
+    merged = merged[moved]
     return pd.DataFrame(
         {
             "kind": kind,
-            "id": moved[key].astype(str),
-            "from_small": moved["small_id_before"],
-            "to_small": moved["small_id_after"],
+            "id": merged[key].astype(str),
+            "from_small": merged["small_id_before"],
+            "to_small": merged["small_id_after"],
+            "from_medium": merged.get("medium_id_before"),
+            "to_medium": merged.get("medium_id_after"),
         }
     )
 
@@ -126,8 +160,7 @@ def review_edit(
         after = after.with_layers(**{one.layer: apply_edit(after[one.layer], one)})
     report_before = before if before is not None else check_coverage(district, min_area=min_area)
     report_after = check_coverage(after, min_area=min_area)
-    old = set(_keys(report_before.findings))
-    fresh = report_after.findings[~_keys(report_after.findings).isin(old)]
+    fresh = _new_or_grown(report_before.findings, report_after.findings, min_area)
     fresh = fresh[fresh["check"].isin(EDIT_CHECKS)].reset_index(drop=True)
     moves = pd.concat(
         [

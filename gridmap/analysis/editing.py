@@ -9,28 +9,38 @@ the areas of a parent's children is the same before and after.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import split as split_by
 
+from gridmap.analysis.edit_geometry import (
+    cut_shape,
+    next_grid_ids,
+    polygonal,
+    snap_geometry,
+)
 from gridmap.crs import require_metric
 from gridmap.district import District
 from gridmap.edits import Edit
-from gridmap.errors import GridmapError
+from gridmap.errors import EditError
 from gridmap.schema import GRID_LEVELS, LAYERS, PARENT_LEVEL
 
-#: Pieces smaller than this (m²) are treated as slivers and dropped from results.
-SLIVER_M2 = 1e-6
-
-
-class EditError(GridmapError):
-    """A boundary edit cannot be made as asked; the message says why."""
+__all__ = [
+    "EditError",
+    "delete_grid",
+    "draw_grid",
+    "merge_grids",
+    "next_grid_ids",
+    "polygonal",
+    "reassign_grid",
+    "reshape_boundary",
+    "snap_geometry",
+    "split_grid",
+    "transfer_area",
+]
 
 
 def _layer(district: District, level: str) -> gpd.GeoDataFrame:
@@ -47,88 +57,6 @@ def _rows(layer: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.GeoDataFrame:
     if missing:
         raise EditError(f"no grid with id {', '.join(missing)} in this level.")
     return found.set_index("grid_id", drop=False).loc[list(ids)].reset_index(drop=True)
-
-
-def polygonal(geom: BaseGeometry | None) -> BaseGeometry:
-    """The polygonal part of `geom`, made valid (lines and points of a result dropped)."""
-    if geom is None or geom.is_empty:
-        return shapely.Polygon()
-    geom = shapely.make_valid(geom)
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    parts = [q for p in parts for q in shapely.get_parts(p) if q.area > SLIVER_M2]
-    if not parts:
-        return shapely.Polygon()
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
-
-
-def snap_geometry(
-    geom: BaseGeometry, reference: Sequence[BaseGeometry] | np.ndarray, tolerance: float
-) -> BaseGeometry:
-    """Move vertices within `tolerance` metres onto the reference boundaries.
-
-    Vertices first snap to reference vertices, then any vertex still within
-    the tolerance of a reference edge moves onto that edge, so hand-drawn
-    lines meet existing boundaries exactly.
-    """
-    if tolerance <= 0 or geom.is_empty or len(reference) == 0:
-        return geom
-    lines = shapely.union_all(shapely.boundary(np.asarray(reference, dtype=object)))
-    if lines.is_empty:
-        return geom
-    geom = shapely.snap(geom, lines, tolerance)
-    coords = shapely.get_coordinates(geom)
-    points = shapely.points(coords)
-    distance = shapely.distance(points, lines)
-    close = (distance > 0) & (distance <= tolerance)
-    if close.any():
-        projected = shapely.line_interpolate_point(
-            lines, shapely.line_locate_point(lines, points[close])
-        )
-        coords[close] = shapely.get_coordinates(projected)
-        geom = shapely.set_coordinates(geom, coords)
-    return geom
-
-
-def next_grid_ids(layer: pd.DataFrame, parent_id: str | None, count: int) -> list[str]:
-    """New ids that follow the dataset's coding scheme.
-
-    When the siblings' ids are the parent's id followed by a fixed number of
-    digits (410106001001 -> 410106001001007), the next free sequence numbers
-    are used; otherwise the longest common prefix with a numeric suffix is
-    continued, and as a last resort ``<parent>-N``.
-
-    >>> layer = pd.DataFrame({"grid_id": ["410106001001001", "410106001001002"],
-    ...                       "parent_id": ["410106001001"] * 2})
-    >>> next_grid_ids(layer, "410106001001", 2)
-    ['410106001001003', '410106001001004']
-    """
-    ids = layer["grid_id"].astype(str)
-    siblings = ids[layer["parent_id"] == parent_id] if "parent_id" in layer else ids
-    pattern = re.compile(rf"^{re.escape(parent_id or '')}(\d+)$")
-    matches = [pattern.match(s) for s in siblings]
-    digits = [m.group(1) for m in matches if m]
-    taken = set(ids)
-    if digits:
-        width = max(len(d) for d in digits)
-        start = max(int(d) for d in digits) + 1
-        prefix = parent_id or ""
-    else:
-        numbered = [re.match(r"^(.*?)(\d+)$", s) for s in siblings]
-        numbered = [m for m in numbered if m]
-        if numbered:
-            prefix = numbered[0].group(1)
-            width = len(numbered[0].group(2))
-            start = max(int(m.group(2)) for m in numbered if m.group(1) == prefix) + 1
-        else:
-            prefix, width, start = f"{parent_id}-" if parent_id else "G", 1, 1
-    out: list[str] = []
-    n = start
-    while len(out) < count:
-        candidate = f"{prefix}{n:0{width}d}"
-        if candidate not in taken:
-            out.append(candidate)
-        n += 1
-    return out
 
 
 def _with_geometry(rows: gpd.GeoDataFrame, geoms: Sequence[BaseGeometry]) -> gpd.GeoDataFrame:
@@ -172,6 +100,18 @@ def draw_grid(
             f"the drawing covers all of {', '.join(emptied['grid_id'])}; merge or "
             "delete them instead."
         )
+    torn = [
+        g
+        for g, before, after in zip(
+            changed["grid_id"], overlapping.geometry, changed.geometry, strict=True
+        )
+        if shapely.get_num_geometries(after) > shapely.get_num_geometries(before)
+    ]
+    if torn:
+        raise EditError(
+            f"the drawing would cut {', '.join(torn)} into separate pieces; draw an area that "
+            "leaves each neighbour in one piece, or split that grid first."
+        )
     new_id = grid_id or next_grid_ids(layer, parent_id, 1)[0]
     if new_id in set(layer["grid_id"]):
         raise EditError(f"grid id {new_id} already exists.")
@@ -189,36 +129,6 @@ def draw_grid(
         user=user,
         reason=reason,
     )
-
-
-def _extend(line: shapely.LineString, distance: float) -> shapely.LineString:
-    """Lengthen both ends of a line by `distance` along its end segments."""
-    coords = np.asarray(line.coords, dtype=float)
-    if len(coords) < 2 or distance <= 0:
-        return line
-    for end, inner in ((0, 1), (-1, -2)):
-        direction = coords[end] - coords[inner]
-        norm = np.hypot(*direction[:2])
-        if norm > 0:
-            coords[end, :2] = coords[end, :2] + direction[:2] / norm * distance
-    return shapely.LineString(coords)
-
-
-def _cut(shape: BaseGeometry, splitter: BaseGeometry, tolerance: float) -> list[BaseGeometry]:
-    """Pieces of `shape` cut by a line (snapped, ends extended) or by a polygon."""
-    if splitter.geom_type in ("Polygon", "MultiPolygon"):
-        pieces = [
-            polygonal(shapely.intersection(shape, splitter)),
-            polygonal(shapely.difference(shape, splitter)),
-        ]
-        return [p for p in pieces if not p.is_empty]
-    if splitter.geom_type != "LineString":
-        raise EditError(f"split needs a line or a polygon, not a {splitter.geom_type}.")
-    line = _extend(snap_geometry(splitter, [shape], tolerance), max(tolerance, 1e-3))
-    pieces = []
-    for part in shapely.get_parts(shape):
-        pieces += [polygonal(p) for p in shapely.get_parts(split_by(part, line))]
-    return [p for p in pieces if not p.is_empty]
 
 
 def split_grid(
@@ -243,7 +153,7 @@ def split_grid(
     layer = _layer(district, level)
     row = _rows(layer, [grid_id])
     shape = shapely.make_valid(row.geometry.iloc[0])
-    pieces = sorted(_cut(shape, splitter, snap_tolerance), key=lambda p: -p.area)
+    pieces = sorted(cut_shape(shape, splitter, snap_tolerance), key=lambda p: -p.area)
     if len(pieces) < 2:
         raise EditError(
             f"the drawing does not divide grid {grid_id}: draw a line that crosses it "
@@ -256,6 +166,8 @@ def split_grid(
         raise EditError(f"the split makes {len(pieces)} grids; give {fresh} new ids.")
     ids = ([grid_id] if keep_id else []) + ids
     base = str(row["name"].iloc[0] or grid_id)
+    if names is not None and len(names) != len(pieces):
+        raise EditError(f"the split makes {len(pieces)} grids; give {len(pieces)} names.")
     labels = (
         list(names) if names is not None else [f"{base}-{i}" for i in range(1, len(pieces) + 1)]
     )
@@ -271,10 +183,15 @@ def merge_grids(
     grid_ids: Sequence[str],
     *,
     keep: str | None = None,
+    attributes: Mapping[str, object] | None = None,
     user: str = "",
     reason: str | None = None,
 ) -> Edit:
-    """Merge adjacent grids of one parent into one; `keep` names whose attributes survive."""
+    """Merge adjacent grids of one parent into one.
+
+    `keep` names the grid whose id and attributes survive; `attributes`
+    overrides single fields of it (say, the leader of another merged grid).
+    """
     layer = _layer(district, level)
     if len(set(grid_ids)) < 2:
         raise EditError("choose at least two grids to merge.")
@@ -297,6 +214,10 @@ def merge_grids(
     if survivor.empty:
         raise EditError(f"{keep} is not one of the grids being merged.")
     added = _with_geometry(survivor, [merged])
+    for field, value in (attributes or {}).items():
+        if field in ("grid_id", "parent_id", added.geometry.name) or field not in added.columns:
+            raise EditError(f"merge cannot set {field!r}; choose among the grids' attributes.")
+        added[field] = [value]
     return Edit(level, "merge", removed=rows, added=added, user=user, reason=reason)
 
 
@@ -338,7 +259,7 @@ def reshape_boundary(
     if not a.intersects(b):
         raise EditError(f"grids {grid_a} and {grid_b} are not neighbours.")
     union = polygonal(shapely.union(a, b))
-    pieces = _cut(union, line, snap_tolerance)
+    pieces = cut_shape(union, line, snap_tolerance)
     if len(pieces) < 2:
         raise EditError("the line does not cross the two grids from edge to edge.")
     goes_to_a = [shapely.intersection(p, a).area >= shapely.intersection(p, b).area for p in pieces]
@@ -386,6 +307,12 @@ def reassign_grid(
     layer = _layer(district, level)
     row = _rows(layer, [grid_id])
     unknown = sorted(set(changes) - set(layer.columns) - set(LAYERS[level].field_names))
+    geometry = layer.geometry.name
+    if geometry in changes or "geometry" in changes:
+        raise EditError(
+            "reassign changes attributes only; change a boundary with split, merge, reshape "
+            "or transfer so the neighbours change with it."
+        )
     if "grid_id" in changes or unknown:
         raise EditError(
             "grid ids are changed by split or merge, not here."

@@ -29,6 +29,7 @@ from gridmap.edits import Edit, apply_edit
 from gridmap.errors import ConflictError, GridmapError, SaveError
 from gridmap.io.gpkg import file_fingerprint as fingerprint
 from gridmap.io.gpkg import write_layers
+from gridmap.io.locking import file_lock
 from gridmap.layers import rename_aliases
 from gridmap.schema import LAYERS, TIMEZONE
 
@@ -143,11 +144,32 @@ def _layer_changes(district: District, path: Path, name: str) -> dict[str, list[
         b = theirs.set_index(theirs[key].astype(str)).loc[common].geometry.values
         same = shapely.equals_exact(a, b, tolerance=1e-6)
         changed = [i for i, s in zip(common, same, strict=True) if not s]
+    changed = sorted({*changed, *_attribute_changes(mine, theirs, key, ours_ids & their_ids)})
     return {
         "added": sorted(their_ids - ours_ids),
         "removed": sorted(ours_ids - their_ids),
         "changed": changed,
     }
+
+
+def _as_text(frame: pd.DataFrame, key: str, ids: set[str], columns: list[str]) -> pd.DataFrame:
+    rows = frame[frame[key].astype(str).isin(ids)]
+    rows = rows.drop_duplicates(key).set_index(rows[key].astype(str))
+    return rows[columns].astype(object).where(rows[columns].notna(), None).astype(str).sort_index()
+
+
+def _attribute_changes(mine: Layer, theirs: Layer, key: str, common: set[str]) -> list[str]:
+    """Ids present in both whose attributes (any shared non-geometry column) differ."""
+    skip = {key}
+    for frame in (mine, theirs):
+        if isinstance(frame, gpd.GeoDataFrame):
+            skip.add(frame.geometry.name)
+    columns = [c for c in mine.columns if c in theirs.columns and c not in skip]
+    if not common or not columns:
+        return []
+    a, b = _as_text(mine, key, common, columns), _as_text(theirs, key, common, columns)
+    differs = (a != b.reindex(a.index)).any(axis=1)
+    return sorted(differs.index[differs])
 
 
 def check_unchanged(district: District) -> None:
@@ -193,6 +215,13 @@ def save_edit(
     if district.path is None:
         raise SaveError("the district has no file to save edits to; write it first.")
     path = Path(district.path)
+    with file_lock(path):
+        return _save_locked(district, path, edits, _undoes)
+
+
+def _save_locked(
+    district: District, path: Path, edits: list[Edit], _undoes: Sequence[int | None] | None
+) -> District:
     check_unchanged(district)
     layers = dict(district.layers)
     for edit in edits:
@@ -276,7 +305,36 @@ def undo(district: District, *, steps: int = 1, user: str = "") -> District:
     if len(rows) < steps:
         raise GridmapError(f"only {len(rows)} edits can be undone, not {steps}.")
     edits = _undo_edits(district, log, rows, user)
+    _check_still_as_logged(district, edits, rows["edit_id"].astype(int).tolist())
     return save_edit(district, edits, _undoes=rows["edit_id"].astype(int).tolist())
+
+
+def _check_still_as_logged(district: District, edits: list[Edit], edit_ids: list[int]) -> None:
+    """Refuse an undo that would overwrite changes made after the logged edits (in QGIS, say)."""
+    layers = dict(district.layers)
+    for edit, edit_id in zip(edits, edit_ids, strict=True):
+        current = layers.get(edit.layer)
+        current = current if current is not None else _empty_layer(edit.layer, district)
+        key = edit.id_field
+        logged = edit.removed
+        ids = set(logged[key].astype(str))
+        found = current[current[key].astype(str).isin(ids)]
+        differs = sorted(ids - set(found[key].astype(str)))
+        differs += _attribute_changes(found, logged, key, ids & set(found[key].astype(str)))
+        if isinstance(found, gpd.GeoDataFrame) and isinstance(logged, gpd.GeoDataFrame):
+            common = sorted(ids & set(found[key].astype(str)))
+            a = found.set_index(found[key].astype(str)).loc[common].geometry.values
+            b = logged.set_index(logged[key].astype(str)).loc[common].geometry.values
+            same = shapely.equals_exact(a, b, tolerance=1e-3)
+            differs += [i for i, ok in zip(common, same, strict=True) if not ok]
+        if differs:
+            raise ConflictError(
+                f"layer {edit.layer!r}: {', '.join(sorted(set(differs)))} changed after edit "
+                f"{edit_id} (outside GridMap's log, for example in QGIS); undoing it would "
+                "overwrite that change. Nothing was undone: redo the change by hand instead.",
+                changes={edit.layer: {"changed": sorted(set(differs))}},
+            )
+        layers[edit.layer] = apply_edit(current, edit)
 
 
 def export_version(district: District, edit_id: int, path: str | os.PathLike[str]) -> None:
@@ -285,9 +343,16 @@ def export_version(district: District, edit_id: int, path: str | os.PathLike[str
         raise SaveError("the district has no file, so it has no edit history.")
     check_unchanged(district)
     log = read_edit_log(district.path)
-    later = _open_edits(log)
-    later = later[later["edit_id"] > edit_id]
+    if edit_id < 0 or (edit_id > 0 and edit_id not in set(log["edit_id"])):
+        raise GridmapError(
+            f"{district.path} has no edit {edit_id}; its log holds edits "
+            f"1 to {int(log['edit_id'].max()) if len(log) else 0} (0 is the original)."
+        )
+    # Every later log entry, undo entries included, is inverted newest first.
+    later = log[log["edit_id"] > edit_id].sort_values("edit_id", ascending=False)
     layers = dict(district.layers)
     for edit in _undo_edits(district, log, later, user=""):
-        layers[edit.layer] = apply_edit(layers[edit.layer], edit)
+        current = layers.get(edit.layer)
+        current = current if current is not None else _empty_layer(edit.layer, district)
+        layers[edit.layer] = apply_edit(current, edit)
     write_layers(path, {n: _for_source(layers[n], district.source_crs.get(n)) for n in layers})
