@@ -9,6 +9,18 @@ import streamlit as st
 from gridmap.i18n import t
 from gridmap_app.context import render_sidebar
 
+#: (file in pages/, title key, icon, URL path), in the order of the menu.
+PAGES = (
+    ("coverage_map", "page.coverage_map", "🗺️", "coverage"),
+    ("edit_grids", "page.edit", "✏️", "edit"),
+    ("inspections", "page.inspections", "🔍", "inspections"),
+    ("equipment", "page.equipment", "🧯", "equipment"),
+    ("plan_records", "page.plan_records", "📒", "records"),
+    ("assessment", "page.assessment", "🏅", "assessment"),
+    ("export", "export.page", "🖨️", "export"),
+    ("import_data", "page.import", "📥", "import"),
+)
+
 st.set_page_config(page_title="GridMap 消防安全网格", page_icon="🧯", layout="wide")
 
 st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.2rem;}</style>")
@@ -16,11 +28,12 @@ context = render_sidebar()
 st.session_state["_context"] = context
 pages = [
     st.Page(
-        "pages/coverage_map.py",
-        title=t("page.coverage_map", context.lang),
-        icon="🗺️",
-        url_path="coverage",
-        default=True,
-    ),
+        f"pages/{name}.py",
+        title=t(title, context.lang),
+        icon=icon,
+        url_path=url,
+        default=(name == "coverage_map"),
+    )
+    for name, title, icon, url in PAGES
 ]
 st.navigation(pages).run()

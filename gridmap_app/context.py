@@ -10,8 +10,10 @@ import streamlit as st
 from gridmap.errors import GridmapError
 from gridmap.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from gridmap.io.uploads import store_upload
+from gridmap.io.vendor import missing_vendor_assets
+from gridmap.render.assets import INSTALL_COMMAND, STATIC_URL
 from gridmap.render.tiles import DEFAULT_PROVIDER, PROVIDERS
-from gridmap_app import APP_ROOT, sample_path
+from gridmap_app import APP_ROOT, VENDOR_DIR, sample_path
 from gridmap_app.widgets import choice
 
 SOURCES = ("sample", "upload", "path")
@@ -126,3 +128,12 @@ def context() -> Context:
         ctx = render_sidebar()
         st.session_state["_context"] = ctx
     return ctx
+
+
+def asset_base(lang: str) -> str | None:
+    """URL path of the offline map assets; None (public CDNs) with a warning when missing."""
+    if missing_vendor_assets(VENDOR_DIR) or not st.get_option("server.enableStaticServing"):
+        st.warning(t("assets.missing", lang, command=INSTALL_COMMAND))
+        return None
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return (f"/{prefix}" if prefix else "") + STATIC_URL

@@ -14,12 +14,11 @@ from gridmap.analysis.coverage import CHECKS
 from gridmap.coords import gcj02_to_wgs84
 from gridmap.district import District
 from gridmap.i18n import check_label, choice_label, layer_label, t
-from gridmap.io.vendor import missing_vendor_assets
-from gridmap.render.assets import INSTALL_COMMAND, STATIC_URL
 from gridmap.render.tiles import PROVIDERS
 from gridmap.render.webmap import build_map
-from gridmap_app import VENDOR_DIR, loading
+from gridmap_app import loading
 from gridmap_app.context import Context
+from gridmap_app.context import asset_base as _asset_base  # pages still importing it here
 from gridmap_app.widgets import choice
 
 ALL = ""
@@ -205,14 +204,6 @@ def side_panel(profile: dict[str, Any], lang: str, report: Any) -> None:
         st.dataframe(
             table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 320)
         )
-
-
-def _asset_base(lang: str) -> str | None:
-    if missing_vendor_assets(VENDOR_DIR) or not st.get_option("server.enableStaticServing"):
-        st.warning(t("assets.missing", lang, command=INSTALL_COMMAND))
-        return None
-    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return (f"/{prefix}" if prefix else "") + STATIC_URL
 
 
 def coverage_map(

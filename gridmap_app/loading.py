@@ -102,10 +102,13 @@ def map_data(
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 
 
-def show_error(exc: GridmapError, lang: str) -> None:
-    """A GridMap error as a readable message (markdown special characters escaped)."""
+def show_error(exc: GridmapError, lang: str, *, intro: str | None = None) -> None:
+    """A GridMap error as a readable message (markdown special characters escaped).
+
+    `intro` heads the message; by default it says the data cannot be opened.
+    """
     lines = [_MARKDOWN.sub(r"\\\1", line) for line in str(exc).splitlines()]
-    st.error(t("load.error", lang) + "  \n" + "  \n".join(lines))
+    st.error((intro or t("load.error", lang)) + "  \n" + "  \n".join(lines))
 
 
 def open_source(path: str, lang: str) -> Source | None:

@@ -269,3 +269,21 @@ def test_map_point_falls_in_the_selected_grid(checked) -> None:
     lon, lat = Transformer.from_crs(district.crs, 4326, always_xy=True).transform(point.x, point.y)
     assert scope.grid_at(district, lon, lat, "grid_small") == grid["grid_id"]
     assert shapely.contains(grid.geometry, point)
+
+
+def test_the_navigation_opens_every_page(sample: Path) -> None:
+    import ast
+
+    tree = ast.parse(APP.read_text())
+    table = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES"
+    )
+    names = [name for name, *_ in ast.literal_eval(table)]
+    assert sorted(names) == sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    at = run_app()
+    for name in names:
+        at.switch_page(f"pages/{name}.py").run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        assert not at.error, (name, [e.value for e in at.error])

@@ -9,6 +9,7 @@ from gridmap.io.editlog import (
     read_edit_log,
     save_edit,
     undo,
+    version_bytes,
 )
 from gridmap.io.gpkg import file_fingerprint, read_district, write_district, write_layers
 from gridmap.io.ledger import write_json, write_ledger
@@ -21,6 +22,7 @@ __all__ = [
     "read_edit_log",
     "save_edit",
     "undo",
+    "version_bytes",
     "write_district",
     "write_json",
     "write_layers",

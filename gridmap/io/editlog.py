@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -28,9 +29,8 @@ from gridmap.district import District, Layer
 from gridmap.edits import Edit, apply_edit
 from gridmap.errors import ConflictError, GridmapError, SaveError
 from gridmap.io.gpkg import file_fingerprint as fingerprint
-from gridmap.io.gpkg import write_layers
+from gridmap.io.gpkg import read_district, write_layers
 from gridmap.io.locking import file_lock
-from gridmap.layers import rename_aliases
 from gridmap.schema import LAYERS, TIMEZONE
 
 EDIT_LOG = "edit_log"
@@ -128,13 +128,14 @@ def _for_source(layer: Layer, source_crs: str | None) -> Layer:
     return layer
 
 
-def _layer_changes(district: District, path: Path, name: str) -> dict[str, list[str]]:
-    source = district.source_names.get(name, name)
+def _layer_changes(
+    district: District, theirs_district: District, name: str
+) -> dict[str, list[str]]:
     mine = district[name]
+    theirs = theirs_district.get(name)
     key = LAYERS[name].id_field
-    theirs, _ = rename_aliases(pyogrio.read_dataframe(path, layer=source), LAYERS[name])
-    if key not in theirs.columns:
-        return {"changed": ["(the layer's id field is gone)"]}
+    if theirs is None or key not in theirs.columns:
+        return {"changed": ["(the layer is gone)"]}
     ours_ids, their_ids = set(mine[key].astype(str)), set(theirs[key].astype(str))
     changed: list[str] = []
     if isinstance(mine, gpd.GeoDataFrame) and isinstance(theirs, gpd.GeoDataFrame):
@@ -155,7 +156,11 @@ def _layer_changes(district: District, path: Path, name: str) -> dict[str, list[
 def _as_text(frame: pd.DataFrame, key: str, ids: set[str], columns: list[str]) -> pd.DataFrame:
     rows = frame[frame[key].astype(str).isin(ids)]
     rows = rows.drop_duplicates(key).set_index(rows[key].astype(str))
-    return rows[columns].astype(object).where(rows[columns].notna(), None).astype(str).sort_index()
+    return (
+        rows[columns]
+        .map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+        .sort_index()
+    )
 
 
 def _attribute_changes(mine: Layer, theirs: Layer, key: str, common: set[str]) -> list[str]:
@@ -172,6 +177,11 @@ def _attribute_changes(mine: Layer, theirs: Layer, key: str, common: set[str]) -
     return sorted(differs.index[differs])
 
 
+def _some(ids: list[str], shown: int = 8) -> str:
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
 def check_unchanged(district: District) -> None:
     """Raise `ConflictError` if the district's file changed since it was loaded."""
     if district.path is None or district.fingerprint is None:
@@ -181,16 +191,18 @@ def check_unchanged(district: District) -> None:
         raise ConflictError(f"{path} was moved or deleted since it was loaded; nothing was saved.")
     if fingerprint(path) == district.fingerprint:
         return
-    names = {str(n) for n, _ in pyogrio.list_layers(path)}
-    changes = {
-        name: _layer_changes(district, path, name)
-        for name in district
-        if district.source_names.get(name, name) in names
-    }
+    try:  # their file, loaded and typed the way ours was
+        theirs = read_district(path, working_crs=district.crs)
+    except GridmapError as exc:
+        raise ConflictError(
+            f"{path} was saved by someone else after you loaded it, and it cannot be read now "
+            f"({exc}). Nothing was saved."
+        ) from exc
+    changes = {name: _layer_changes(district, theirs, name) for name in district}
     changes = {k: v for k, v in changes.items() if any(v.values())}
     summary = (
         "; ".join(
-            f"{layer}: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in c.items() if ids)
+            f"{layer}: " + ", ".join(f"{kind} {_some(ids)}" for kind, ids in c.items() if ids)
             for layer, c in changes.items()
         )
         or "layers outside GridMap's schema or the edit log"
@@ -356,3 +368,11 @@ def export_version(district: District, edit_id: int, path: str | os.PathLike[str
         current = current if current is not None else _empty_layer(edit.layer, district)
         layers[edit.layer] = apply_edit(current, edit)
     write_layers(path, {n: _for_source(layers[n], district.source_crs.get(n)) for n in layers})
+
+
+def version_bytes(district: District, edit_id: int) -> bytes:
+    """The GeoPackage of the state right after edit `edit_id`, as bytes (for a download)."""
+    with tempfile.TemporaryDirectory(prefix="gridmap-version-") as folder:
+        out = Path(folder) / f"version_{edit_id}.gpkg"
+        export_version(district, edit_id, out)
+        return out.read_bytes()

@@ -1,0 +1,56 @@
+"""边界编辑: planners split, merge, reshape and draw grids, preview the impact, save, undo."""
+
+import streamlit as st
+
+from gridmap.analysis.edit_review import review_edit
+from gridmap.errors import GridmapError
+from gridmap.i18n import t
+from gridmap.render.tiles import PROVIDERS
+from gridmap_app import edit_panels as ui
+from gridmap_app import edit_review_panels as review_ui
+from gridmap_app import loading
+from gridmap_app.context import context
+
+ctx = context()
+lang = ctx.lang
+st.markdown(f"### {t('page.edit', lang)} · {t('app.title', lang)}")
+st.caption(t("edit.intro", lang))
+if ctx.path is None:
+    st.info(ctx.note)
+    st.stop()
+source = loading.open_source(ctx.path, lang)
+if source is None:
+    st.stop()
+district = loading.district(source)
+if flash := st.session_state.pop(review_ui.FLASH, None):
+    st.success(flash)
+left, right = st.columns([3, 1.3], gap="medium")
+with right:
+    form = ui.operation_form(district, lang)
+with left:
+    drawing = ui.drawing_map(source, ctx, form)
+changes = ui.attribute_table(district, form, lang) if form["op"] == "attributes" else []
+signature = ui.signature(form, drawing, changes)
+if st.button(t("edit.preview", lang), key="edit_preview"):
+    st.session_state.pop(review_ui.PENDING, None)
+    gcj02 = PROVIDERS[ctx.basemap].datum == "gcj02"
+    try:
+        edits = ui.build_edits(district, form, drawing, changes, lang=lang, gcj02=gcj02)
+        if not edits:
+            st.info(t("edit.attributes.none", lang))
+        else:
+            with st.spinner(t("loading", lang)):
+                review = review_edit(district, edits, before=loading.report(source))
+            st.session_state[review_ui.PENDING] = review_ui.Pending(
+                district, edits, review, signature
+            )
+    except GridmapError as exc:
+        loading.show_error(exc, lang, intro=t("edit.error", lang))
+pending = st.session_state.get(review_ui.PENDING)
+if pending is not None and pending.signature != signature:
+    st.session_state.pop(review_ui.PENDING, None)
+    st.info(t("edit.stale", lang))
+elif pending is not None:
+    review_ui.show_review(pending, ctx)
+    review_ui.save_form(pending, lang)
+review_ui.history(district, lang)
