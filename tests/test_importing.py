@@ -26,7 +26,8 @@ from gridmap.analysis.importing import (
 )
 from gridmap.analysis.parents import match_parents, normalise_name
 from gridmap.errors import DataError
-from gridmap.schema import GRID_SMALL
+from gridmap.layers import validate_layer
+from gridmap.schema import GRID_SMALL, LAYERS
 
 BOW_TIE = Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])
 
@@ -279,3 +280,20 @@ def test_report_lines_are_readable() -> None:
     assert "'东林' (1 features): closest 东林村" in text
     listed = {u["value"]: u["candidates"] for u in report.as_dict()["unmatched_parents"]}
     assert listed["朝阳"][0] == "朝阳社区"
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_empty_geometries_raise_no_geopandas_warning() -> None:
+    """GeoSeries.notna() warns on empty geometries; the import and validation must not call it."""
+    units = make_tiny_layers()["units"]
+    frame = pd.concat([units, units.iloc[[0]]], ignore_index=True)
+    frame.loc[2, "unit_id"] = "U9"
+    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
+    frame.loc[2, "geometry"] = Point()  # an empty point, as some exporters write
+    typed, report = prepare_import([SourceTable(frame, "x.gpkg", "GeoPackage")], "units")
+    assert (report.features_read, report.features_kept) == (3, 3)
+    assert report.warnings == [
+        "features without geometry are kept but cannot be placed on the map."
+    ]
+    _, problems = validate_layer(frame, LAYERS["units"])
+    assert [(p.severity, p.count) for p in problems] == [("warning", 1)]

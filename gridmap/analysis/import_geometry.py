@@ -204,9 +204,11 @@ def convert_coordinates(
 
 def in_china(frame: gpd.GeoDataFrame) -> bool:
     """True when the centre of the layer's extent lies in China's bounding box."""
-    if frame.crs is None or not frame.geometry.notna().any():
+    geoms = frame.geometry
+    placed = geoms[~geoms.isna() & ~geoms.is_empty]
+    if frame.crs is None or placed.empty:
         return False
-    minx, miny, maxx, maxy = frame.geometry.dropna().to_crs("EPSG:4326").total_bounds
+    minx, miny, maxx, maxy = placed.to_crs("EPSG:4326").total_bounds
     west, south, east, north = CHINA_BOUNDS
     return west <= (minx + maxx) / 2 <= east and south <= (miny + maxy) / 2 <= north
 

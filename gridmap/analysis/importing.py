@@ -332,7 +332,7 @@ def prepare_import(
     typed, problems = validate_layer(frame, spec, file=", ".join(files), coerce_ids=True)
     report.problems += [p for p in problems if p.severity == "error"]
     report.warnings += [p.message for p in problems if p.severity == "warning"]
-    located = typed.geometry.notna().any()
+    located = bool((~typed.geometry.isna() & ~typed.geometry.is_empty).any())
     if target_crs:
         target = CRS.from_user_input(target_crs)
     else:

@@ -156,7 +156,7 @@ def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[P
             )
         return problems
     geoms = frame.geometry
-    present = geoms.notna() & ~geoms.is_empty
+    present = ~geoms.isna() & ~geoms.is_empty  # notna() warns on empty geometries
     types = geoms[present].geom_type
     wrong = types[~types.isin(spec.geometry or ())]
     if len(wrong):
