@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from gridmap import clock
 from gridmap.analysis import plan_rules
 from gridmap.analysis.assessment import Assessment
 from gridmap.analysis.assessment_tables import indicator_table, scorecard_rules, scorecard_table
@@ -15,11 +15,9 @@ from gridmap.i18n import t
 from gridmap.render import inspection_maps as rm
 from gridmap.render.assessment_maps import score_map
 from gridmap.render.tiles import PROVIDERS
-from gridmap.schema import TIMEZONE
 from gridmap.standards.assessment import SCORECARD
 from gridmap_app import assessment_loading as data
-from gridmap_app.context import Context
-from gridmap_app.coverage_panels import _asset_base
+from gridmap_app.context import Context, asset_base
 
 Key = tuple[str, int, int]
 MAP_KEY = "assess_map"
@@ -27,7 +25,7 @@ LEVELS = ("grid_medium", "grid_large")
 
 
 def today() -> dt.date:
-    return pd.Timestamp.now(tz=TIMEZONE).date()
+    return clock.today_in_shanghai()
 
 
 def options(key: Key, lang: str) -> dict:
@@ -118,7 +116,7 @@ def score_map_view(key: Key, ctx: Context, found: Assessment) -> None:
         vetoed_label=t("assess.band.vetoed", lang),
         tiles=provider,
         tile_key=ctx.tile_key,
-        asset_base=_asset_base(lang),
+        asset_base=asset_base(lang),
         name=t("assess.map.score", lang),
     )
     st_folium(m, key=MAP_KEY, height=520, width="stretch", returned_objects=[])

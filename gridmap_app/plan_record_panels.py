@@ -8,13 +8,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from gridmap import clock
 from gridmap.analysis.plan_recording import drill_edit, meeting_edit, training_edit
 from gridmap.district import District
 from gridmap.edits import Edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, field_label, t
 from gridmap.io import save_edit
-from gridmap.schema import TIMEZONE, TRAINING_KINDS, TRAINING_TARGETS
+from gridmap.schema import TRAINING_KINDS, TRAINING_TARGETS
 from gridmap_app import assessment_loading as data
 
 Key = tuple[str, int, int]
@@ -24,7 +25,7 @@ _DATE_FIELD = {"trainings": "date", "drills": "date", "meetings": "date"}
 
 
 def _now() -> pd.Timestamp:
-    return pd.Timestamp.now(tz=TIMEZONE)
+    return clock.now_in_shanghai()
 
 
 def _grid_options(key: Key, levels: tuple[str, ...]) -> dict[str, str]:

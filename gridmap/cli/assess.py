@@ -79,13 +79,11 @@ def assess(
     """Score every town and community (考核): indicators, targets, pass/fail, veto and rank."""
     import datetime as dt
 
-    import pandas as pd
-
     from gridmap.analysis.assessment import assess as run_assessment
     from gridmap.analysis.plan_rules import parse_period
+    from gridmap.clock import today_in_shanghai
     from gridmap.io import read_district
     from gridmap.io.ledger_plan import write_assessment_json, write_assessment_xlsx
-    from gridmap.schema import TIMEZONE
     from gridmap.standards.assessment import SCORECARD, with_vetoes
 
     try:
@@ -93,7 +91,7 @@ def assess(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--period") from None
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else pd.Timestamp.now(tz=TIMEZONE).date()
+        day = dt.date.fromisoformat(as_of) if as_of else today_in_shanghai()
     except ValueError:
         raise typer.BadParameter(
             f"{as_of!r} is not a date; write it as 2026-06-30.", param_hint="--as-of"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,7 +74,9 @@ def check(
         write_json(json_out, report.to_json_dict())
     if xlsx_out is not None:
         progress(f"writing {xlsx_out}")
-        today = dt.date.today().isoformat()
+        from gridmap.clock import today_in_shanghai
+
+        today = today_in_shanghai().isoformat()
         write_ledger(xlsx_out, ledger_sheets(report, district=file.name, checked_at=today))
     typer.echo("\n".join(summary_lines(report, file=str(file))))
     if not report.ok:

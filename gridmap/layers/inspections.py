@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gridmap import clock
 from gridmap.errors import Problem
-from gridmap.schema import TIMEZONE
 
 
 def validate_inspections(frame: pd.DataFrame, *, now: pd.Timestamp | None = None) -> list[Problem]:
-    now = now if now is not None else pd.Timestamp.now(tz=TIMEZONE)
+    now = now if now is not None else clock.now_in_shanghai()
     future = frame["inspected_at"] > now
     if future.any():
         return [

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gridmap import clock
 from gridmap.errors import Problem
-from gridmap.schema import TIMEZONE
 
 
 def _now(now: pd.Timestamp | None) -> pd.Timestamp:
-    return now if now is not None else pd.Timestamp.now(tz=TIMEZONE)
+    return now if now is not None else clock.now_in_shanghai()
 
 
 def _negative(frame: pd.DataFrame, field: str, what: str) -> list[Problem]:
