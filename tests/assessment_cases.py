@@ -2,8 +2,7 @@
 
 Period 2026H1 (2026-01-01 .. 2026-06-30). Zone S4 has no leader, so the coverage
 check finds an error in M3 and L2 (a veto). Frequency table: the safety office
-once a month in every community (plus the scorecard's half-yearly supervision
-of each town).
+once a month in every community and the half-yearly supervision of each town.
 
 =========  ==========================================================  =======
 grid       passed (weight) / failed / not applicable                   score
@@ -33,14 +32,16 @@ import geopandas as gpd
 import pandas as pd
 from conftest import CRS, make_tiny_layers, pt
 
-from gridmap.standards.inspections import InspectionRequirement
+from gridmap.standards.inspections import InspectionRequirement, supervision_requirement
 
 PERIOD = "2026H1"
-#: The frequency table of the case: the safety office monthly in every community.
+#: The frequency table of the case: the safety office monthly in every community, and the
+#: plan's half-yearly supervision of each town (the rule of the scorecard's supervision).
 FREQUENCIES = (
     InspectionRequirement(
         "safety_office", "grid_medium", "monthly", "安监办每月检查", "safety office monthly"
     ),
+    supervision_requirement(),
 )
 #: Expected scores: grid -> (score, raw score, rank, vetoed by).
 EXPECTED = {

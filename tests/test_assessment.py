@@ -17,6 +17,7 @@ from gridmap.analysis.assessment import assess
 from gridmap.analysis.assessment_tables import (
     assessment_document,
     indicator_table,
+    scorecard_rules,
     scorecard_table,
 )
 from gridmap.district import District
@@ -24,6 +25,7 @@ from gridmap.io import read_district
 from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS
 from gridmap.standards.assessment import SCORECARD, Indicator, indicator, with_vetoes
+from gridmap.standards.inspections import DEFAULT_FREQUENCIES, supervision_requirement
 
 
 def district_of(layers: dict[str, pd.DataFrame]) -> District:
@@ -368,6 +370,46 @@ def test_weights_and_targets_come_from_the_table(case_file: Path) -> None:
     assert scores.loc["L1", "score"] == pytest.approx(100 * 60 / 85, abs=0.005)
     with pytest.raises(ValueError, match="more than once"):
         assess(read_district(case_file), period=PERIOD, table=(*SCORECARD, SCORECARD[0]))
+
+
+def test_supervision_is_the_frequency_table_s_supervision_row(case_file: Path) -> None:
+    """One home: changing the frequency table's supervision row changes the scorecard."""
+    district = read_district(case_file)
+    monthly, supervision = FREQUENCIES
+    assert supervision == supervision_requirement(DEFAULT_FREQUENCIES)
+    twice = assess(district, period=PERIOD, frequencies=(monthly, replace(supervision, times=2)))
+    l1 = result(twice, "L1", "supervision")
+    assert (l1["done"], l1["required"], bool(l1["passed"])) == (1, 2, False)  # one visit, in May
+    assert (
+        result(twice, "L1", "inspections")["done"],
+        result(twice, "L1", "inspections")["required"],
+    ) == (11, 12)  # the supervision row stays out of the inspections indicator
+    # L1 passed 45 of 100 with supervision (5); without it 40 of 100
+    assert twice.scores.set_index("grid_id").loc["L1", "score"] == 40.0
+    rules = scorecard_rules(twice).set_index("考核指标")
+    assert rules.loc["每半年督导检查", "频次"] == "每半年 2 次"
+    quarterly = assess(
+        district, period=PERIOD, frequencies=(monthly, replace(supervision, period="monthly"))
+    )
+    l1 = result(quarterly, "L1", "supervision")
+    assert (l1["done"], l1["required"]) == (1, 6)
+
+
+def test_without_a_supervision_row_supervision_does_not_apply(case_file: Path) -> None:
+    monthly, _ = FREQUENCIES
+    found = assess(read_district(case_file), period=PERIOD, frequencies=(monthly,))
+    l1 = result(found, "L1", "supervision")
+    assert not l1["applicable"] and found.supervision is None
+    # L1 passed 40 of the 95 that apply
+    assert found.scores.set_index("grid_id").loc["L1", "score"] == pytest.approx(
+        100 * 40 / 95, abs=0.005
+    )
+
+
+def test_the_scorecard_keeps_no_second_supervision_rule() -> None:
+    assert indicator("supervision").period is None
+    with pytest.raises(ValueError, match="frequency table"):
+        Indicator("supervision", "督导", "supervision", 5, 1.0, period="half_yearly")
 
 
 def test_indicator_rows_are_checked() -> None:

@@ -22,7 +22,8 @@ publicity       months with a publicity day / whole months, summed over the
 trainings       trainings counted / required, likewise
 drills          plans due a drill that were drilled / plans due
 meetings        longest interval between joint meetings, in days (towns)
-supervision     half years with supervision / whole half years (towns)
+supervision     half years with supervision / whole half years (towns), by
+                the frequency table's supervision row
 equipment       existing points holding the standard kit / existing points
                 (`gridmap.analysis.equipment.inventory_shortfalls`)
 serious_fire    serious fires with responsibility not fulfilled that the
@@ -48,7 +49,11 @@ from gridmap.analysis.coverage import CoverageReport
 from gridmap.district import District
 from gridmap.errors import Problem
 from gridmap.standards.assessment import SCORECARD, Indicator, check_scorecard
-from gridmap.standards.inspections import DEFAULT_FREQUENCIES, InspectionRequirement
+from gridmap.standards.inspections import (
+    DEFAULT_FREQUENCIES,
+    InspectionRequirement,
+    supervision_requirement,
+)
 
 #: Columns of `Assessment.scores` (one row per grid, ranked).
 SCORE_COLUMNS = (
@@ -88,6 +93,9 @@ class Assessment:
         The drill status of every plan and the meeting intervals of every town.
     problems
         Records naming grids or plans the district does not have.
+    supervision
+        The supervision row of the frequency table used (the rule of the
+        ``supervision`` indicator), None when the table has none.
     """
 
     period: pr.AssessmentPeriod
@@ -99,6 +107,7 @@ class Assessment:
     plans: pd.DataFrame
     meetings: pd.DataFrame
     problems: tuple[Problem, ...] = field(default=())
+    supervision: InspectionRequirement | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -165,7 +174,9 @@ def assess(
         Grid codes (zone, community or town) where a serious fire occurred with
         responsibility not fulfilled; the fire counts for the grid's community and town.
     frequencies
-        The inspection frequency table (`gridmap.standards.inspections`).
+        The inspection frequency table (`gridmap.standards.inspections`); its
+        supervision row (`supervision_requirement`) is the rule of the
+        ``supervision`` indicator and is left out of ``inspections``.
     coverage
         `check_coverage(district)`, when already computed.
 
@@ -204,6 +215,7 @@ def assess(
         plans=plans,
         meetings=meetings,
         problems=tuple(pr.reference_problems(district, tree)),
+        supervision=supervision_requirement(inputs.frequencies),
     )
 
 

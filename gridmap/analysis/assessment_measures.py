@@ -9,7 +9,7 @@ table and compares each value with its target.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +23,7 @@ from gridmap.analysis.inspections import compliance
 from gridmap.analysis.placement import lookup
 from gridmap.district import District
 from gridmap.standards.assessment import Indicator
-from gridmap.standards.inspections import InspectionRequirement
+from gridmap.standards.inspections import InspectionRequirement, supervision_requirement
 
 #: Columns of `measure`'s result (one row per grid and indicator).
 RESULT_COLUMNS = (
@@ -146,33 +146,14 @@ def _leaders(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
     return _rate(done, required, (" 个网格", " grids"))
 
 
-def _compliance(inputs: Inputs, sup: InspectionRequirement | None) -> pd.DataFrame:
-    rows = [
-        r for r in inputs.frequencies if sup is None or (r.role, r.level) != (sup.role, sup.level)
-    ]
+def _compliance(inputs: Inputs) -> pd.DataFrame:
+    """Compliance with the whole frequency table (its supervision row included), keyed by
+    ``role@level``."""
     result = compliance(
-        inputs.district,
-        start=inputs.first,
-        end=inputs.last,
-        table=[*rows, *([sup] if sup is not None else [])],
+        inputs.district, start=inputs.first, end=inputs.last, table=inputs.frequencies
     )
     result["key"] = result["role"] + "@" + result["level"]
     return result
-
-
-def _supervision_requirement(table: Iterable[Indicator]) -> InspectionRequirement | None:
-    for ind in table:
-        if ind.key == "supervision":
-            return InspectionRequirement(
-                "safety_office",
-                "grid_large",
-                ind.period or "half_yearly",
-                "每半年督导检查（每镇/街道）",
-                "half-yearly supervision, per town",
-                times=ind.times,
-                scope="grid",
-            )
-    return None
 
 
 def _inspections(inputs: Inputs, ind: Indicator, result: pd.DataFrame, sup_key: str | None):
@@ -183,7 +164,8 @@ def _inspections(inputs: Inputs, ind: Indicator, result: pd.DataFrame, sup_key: 
 
 
 def _supervision(inputs: Inputs, ind: Indicator, result: pd.DataFrame, sup_key: str | None):
-    rows = result[result["key"] == sup_key]
+    """Half years with supervision, by the frequency table's supervision row (none: n/a)."""
+    rows = result[result["key"] == sup_key] if sup_key else result.iloc[0:0]
     medium, large = _of_tree(inputs, rows[["level", "grid_id"]])
     done, required = _tally(inputs.targets, medium, large, rows["done"], rows["required"])
     return _rate(done, required, (" 个半年", " half years"))
@@ -288,9 +270,9 @@ def measure(
     inputs: Inputs, table: tuple[Indicator, ...], plans: pd.DataFrame, meetings: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per target grid and indicator applying to its level (`RESULT_COLUMNS`)."""
-    sup = _supervision_requirement(table)
+    sup = supervision_requirement(inputs.frequencies)
     needs_compliance = any(i.key in ("inspections", "supervision") for i in table)
-    result = _compliance(inputs, sup) if needs_compliance else None
+    result = _compliance(inputs) if needs_compliance else None
     sup_key = f"{sup.role}@{sup.level}" if sup is not None else None
     measures: dict[str, Callable[[Indicator], pd.DataFrame]] = {
         "coverage": lambda i: _coverage(inputs, i),

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gridmap.analysis.assessment import Assessment
+from gridmap.standards.inspections import PERIOD_LABELS
 
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
     "grid_large": ("镇（街道）", "town"),
@@ -240,16 +241,18 @@ def assessment_document(assessment: Assessment) -> dict[str, Any]:
 def scorecard_rules(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame:
     """The scorecard used: indicator, levels, target, weight, veto and the rule."""
     zh = lang != "en"
-    period = {"monthly": ("每月", "monthly"), "half_yearly": ("每半年", "half-yearly")}
+    period = dict(PERIOD_LABELS)
     period["yearly"] = ("每年（截至考核期末的一年）", "yearly (the year ending with the window)")
     targets = target_text(assessment, lang)
     rows = []
     for ind in assessment.table:
         rule = ""
-        if ind.period:
-            rule = _pick(period[ind.period], lang) + (
-                f" {ind.times} 次" if zh else f", {ind.times} per period"
-            )
+        every, times = ind.period, ind.times
+        if ind.key == "supervision":  # the frequency table's supervision row
+            sup = assessment.supervision
+            every, times = (sup.period, sup.times) if sup is not None else (None, 1)
+        if every:
+            rule = _pick(period[every], lang) + (f" {times} 次" if zh else f", {times} per period")
         rows.append(
             {
                 "考核指标" if zh else "Indicator": ind.label(lang),

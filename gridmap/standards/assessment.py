@@ -42,10 +42,14 @@ in Asia/Shanghai, counted as whole periods inside the assessment window as in
     last meeting was 61 days before the window's last day had one due inside
     the window and is late. Value: the longest interval in days.
 ``supervision`` supervision every half year per large grid
-    A ``safety_office`` inspection whose ``target_id`` is the large grid itself
-    in each whole half year of the window (as in
-    `gridmap.standards.inspections`); it is left out of the ``inspections``
-    indicator so it is not counted twice.
+    The rule is the supervision row of the inspection frequency table
+    (`gridmap.standards.inspections.supervision_requirement`: by default a
+    ``safety_office`` inspection whose ``target_id`` is the large grid itself
+    in each whole half year of the window), not a second copy here: pass
+    ``frequencies=...`` to `gridmap.analysis.assessment.assess` to change it.
+    A frequency table without a supervision row leaves the indicator with
+    nothing to measure (it does not apply). That row is left out of the
+    ``inspections`` indicator so it is not counted twice.
 
 The other indicators: ``coverage`` (no error finding of the coverage check in
 the grid), ``leaders`` (every grid of the grid's tree has a named leader),
@@ -118,8 +122,10 @@ class Indicator:
     veto
         Failing it vetoes the grid (score 0, ranked last).
     period, times
-        The rule of a recurring work item: ``times`` records per calendar
-        ``period`` (``monthly``, ``half_yearly``; ``yearly`` for drills).
+        The rule of a recurring work item of the plan's ledgers: ``times``
+        records per calendar ``period`` (``monthly``, ``half_yearly``;
+        ``yearly`` for drills). Supervision's rule is in the inspection
+        frequency table instead.
     kinds
         Training kinds counted (``trainings`` layer).
     """
@@ -152,6 +158,11 @@ class Indicator:
             problems.append(f"period {self.period!r} is not one of {', '.join(_PERIODS)}")
         if int(self.times) < 1:
             problems.append(f"times must be at least 1, not {self.times}")
+        if self.key == "supervision" and (self.period is not None or self.times != 1):
+            problems.append(
+                "the supervision rule is the supervision row of the inspection frequency "
+                "table (gridmap.standards.inspections); set no period or times here"
+            )
         if set(self.kinds) - set(TRAINING_KINDS):
             problems.append(f"kinds must be some of {', '.join(TRAINING_KINDS)}")
         if problems:
@@ -219,7 +230,6 @@ SCORECARD: tuple[Indicator, ...] = (
         5,
         1.0,
         levels=("grid_large",),
-        period="half_yearly",
     ),
     Indicator("equipment", "器材存放点配备达标", "equipment points stocked to standard", 5, 1.0),
     Indicator(

@@ -29,11 +29,16 @@ How the plan's sentences are read (the defaults):
     so supervision is recorded as a ``safety_office`` inspection whose
     ``target_id`` is the large grid's own code; the monthly community visits
     do not count toward it. Once per calendar half year (Jan-Jun, Jul-Dec).
+    This row is the one home of the supervision rule: the assessment's
+    ``supervision`` indicator (`gridmap.standards.assessment`) reads it with
+    `supervision_requirement`, so changing it here changes the scorecard.
 
 >>> [(r.role, r.level, r.period) for r in DEFAULT_FREQUENCIES][:2]
 [('patrol', 'grid_medium', 'daily'), ('community', 'grid_small', 'weekly')]
 >>> requirement("police").scope
 'units'
+>>> supervision_requirement().key
+'safety_office@grid_large/half_yearly'
 """
 
 from __future__ import annotations
@@ -179,3 +184,18 @@ def requirement(
         if row.role == role:
             return row
     raise KeyError(f"no requirement for role {role!r} in the table")
+
+
+def supervision_requirement(
+    table: tuple[InspectionRequirement, ...] = DEFAULT_FREQUENCIES,
+) -> InspectionRequirement | None:
+    """The supervision row of `table` (督导检查): the first requirement of a large grid whose
+    scope is the grid itself; None when the table has none.
+
+    >>> supervision_requirement(DEFAULT_FREQUENCIES[:4]) is None
+    True
+    """
+    for row in table:
+        if row.level == "grid_large" and row.scope == "grid":
+            return row
+    return None
