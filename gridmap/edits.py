@@ -60,7 +60,10 @@ def apply_edit(frame: pd.DataFrame, edit: Edit) -> pd.DataFrame:
     """Return `frame` with the edit's removed rows dropped and its added rows appended.
 
     Raises `DataError` when a removed id is not in the layer or an added id
-    would duplicate one that stays.
+    would duplicate one that stays. A field of the layer's schema that the
+    frame lacks but the added rows give a value (a hazard's first
+    ``rectified_at`` in a file without that column) is added; other extra
+    columns are dropped.
     """
     key = edit.id_field
     ids = frame[key].astype(str)
@@ -77,7 +80,13 @@ def apply_edit(frame: pd.DataFrame, edit: Edit) -> pd.DataFrame:
         raise DataError(
             f"layer {edit.layer!r}: the edit adds ids that already exist: {sorted(clash)}."
         )
-    added = edit.added.reindex(columns=frame.columns)
+    fields = LAYERS[edit.layer].field_names
+    new_fields = [
+        c
+        for c in edit.added.columns
+        if c in fields and c not in frame.columns and edit.added[c].notna().any()
+    ]
+    added = edit.added.reindex(columns=[*frame.columns, *new_fields])
     for column in frame.columns:
         if column != getattr(frame, "_geometry_column_name", None):
             with contextlib.suppress(TypeError, ValueError):

@@ -46,3 +46,29 @@ def choice(
             on_change()
 
     return widget(label, options, key=key, format_func=format_func, on_change=changed, **kwargs)
+
+
+def multi_choice(
+    label: str,
+    options: Sequence[Any],
+    *,
+    name: str,
+    lang: str,
+    format_func: Callable[[Any], str],
+    container: Any = st,
+    **kwargs: Any,
+) -> list[Any]:
+    """A multiselect for the values kept under `name` (all options at first), labels in `lang`."""
+    options = list(options)
+    kept = st.session_state.get(name)
+    value = [v for v in kept if v in options] if isinstance(kept, list | tuple) else options
+    key = widget_key(name, lang)
+    st.session_state[name] = value
+    st.session_state[key] = value
+
+    def changed() -> None:
+        st.session_state[name] = list(st.session_state[key])
+
+    return container.multiselect(
+        label, options, key=key, format_func=format_func, on_change=changed, **kwargs
+    )

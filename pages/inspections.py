@@ -41,10 +41,4 @@ elif view == "record":
 elif "inspections" not in district and view != "compliance":
     st.info(t("insp.no_layer", lang))
 else:
-    filters = ui.filters(key, lang)
-    {
-        "heat": ui.heat_view,
-        "missing": ui.missing_view,
-        "tallies": ui.tallies_view,
-        "compliance": ui.compliance_view,
-    }[view](key, ctx, filters)
+    ui.FILTERED[view](key, ctx, ui.filters(key, lang))

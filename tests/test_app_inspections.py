@@ -142,3 +142,113 @@ def test_the_form_saves_a_valid_inspection_through_the_edit_log(writable: Path) 
 
     log = read_edit_log(writable)
     assert log.iloc[-1]["layer"] == "inspections" and log.iloc[-1]["user"] == "测试员"
+
+
+# ---------------------------------------------------------------------------
+# A fixed clock: the form's default time, early in the Shanghai morning
+
+#: 07:15:42 in Shanghai is still 23:15 of the day before in UTC, and before the old 09:00 default.
+EARLY = pd.Timestamp("2030-03-10 07:15:42", tz="Asia/Shanghai")
+
+
+@pytest.fixture
+def early_clock(monkeypatch: pytest.MonkeyPatch) -> pd.Timestamp:
+    import gridmap.clock
+
+    monkeypatch.setattr(gridmap.clock, "now_in_shanghai", lambda: EARLY)
+    return EARLY
+
+
+def test_the_default_time_is_now_rounded_down_and_is_accepted(
+    writable: Path, early_clock: pd.Timestamp
+) -> None:
+    district = read_district(writable)
+    lon, lat = _lonlat_in(district)
+    at = run_page(insp_view="record", **{RECORD_MAP: {"last_clicked": {"lat": lat, "lng": lon}}})
+    assert at.date_input(key="rec_date").value == dt.date(2030, 3, 10)
+    assert at.time_input(key="rec_time").value == dt.time(7, 15)
+    _submit(at)  # the defaults as they are
+    assert not at.error, [e.value for e in at.error]
+    new = read_district(writable)["inspections"].iloc[-1]
+    assert str(new["inspected_at"]) == "2030-03-10 07:15:00+08:00"
+
+
+# ---------------------------------------------------------------------------
+# Closing the loop: a hazard's status
+
+
+def _status_submit(at: AppTest) -> AppTest:
+    at.button(key="FormSubmitter:hazard_status_form-更新状态").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _open_hazard(district) -> pd.Series:
+    hazards = district["hazards"]
+    return hazards[hazards["status"] == "open"].sort_values("found_at").iloc[-1]
+
+
+def test_the_status_form_refuses_an_unknown_hazard(writable: Path) -> None:
+    before = read_district(writable)["hazards"]
+    at = run_page(insp_view="hazards")
+    at.text_input(key="hz_status_id").set_value("HZ-NO-SUCH")
+    _status_submit(at)
+    assert any("unknown hazard id 'HZ-NO-SUCH'" in e.value for e in at.error)
+    after = read_district(writable)["hazards"]
+    assert after["status"].tolist() == before["status"].tolist()  # nothing saved
+
+
+def test_the_status_form_refuses_a_rectification_before_the_hazard_was_found(
+    writable: Path,
+) -> None:
+    hazard = _open_hazard(read_district(writable))
+    at = run_page(insp_view="hazards")
+    at.text_input(key="hz_status_id").set_value(hazard["hazard_id"])
+    at.date_input(key="hz_rect_date").set_value(hazard["found_at"].date() - dt.timedelta(days=1))
+    _status_submit(at)
+    assert any("before the hazard was found" in e.value for e in at.error)
+
+
+def test_the_status_form_refuses_a_rectification_in_the_future(writable: Path) -> None:
+    hazard = _open_hazard(read_district(writable))
+    at = run_page(insp_view="hazards")
+    at.text_input(key="hz_status_id").set_value(hazard["hazard_id"])
+    at.date_input(key="hz_rect_date").set_value(_shanghai_today() + dt.timedelta(days=2))
+    _status_submit(at)
+    assert any("in the future" in e.value for e in at.error)
+
+
+def test_the_status_form_saves_a_rectification_through_the_edit_log(writable: Path) -> None:
+    from gridmap.io import read_edit_log
+
+    hazard = _open_hazard(read_district(writable))
+    at = run_page(insp_view="hazards")
+    at.text_input(key="hz_status_id").set_value(hazard["hazard_id"])
+    at.text_input(key="hz_status_user").set_value("测试员")
+    _status_submit(at)  # rectified, now (the defaults)
+    assert not at.error, [e.value for e in at.error]
+    assert at.success and hazard["hazard_id"] in at.success[0].value
+    row = read_district(writable)["hazards"].set_index("hazard_id").loc[hazard["hazard_id"]]
+    assert row["status"] == "rectified" and row["rectified_at"] >= hazard["found_at"]
+    log = read_edit_log(writable).iloc[-1]
+    assert (log["layer"], log["operation"], log["user"]) == ("hazards", "status", "测试员")
+    assert json.loads(log["ids"]) == [hazard["hazard_id"]]
+
+
+def test_the_status_form_records_a_transfer_to_the_police(writable: Path) -> None:
+    hazard = _open_hazard(read_district(writable))
+    at = run_page(insp_view="hazards")
+    at.text_input(key="hz_status_id").set_value(hazard["hazard_id"])
+    at.selectbox(key="hz_status").set_value("transferred")
+    _status_submit(at)
+    assert not at.error, [e.value for e in at.error]
+    row = read_district(writable)["hazards"].set_index("hazard_id").loc[hazard["hazard_id"]]
+    assert row["status"] == "transferred" and pd.isna(row["rectified_at"])
+
+
+def test_the_result_filter_shows_the_schema_labels(sample: Path) -> None:
+    at = run_page(insp_view="heat")
+    results = at.multiselect(key="insp_results@zh")
+    assert results.options == ["正常", "发现隐患"]
+    english = run_page(insp_view="heat", lang="en")
+    assert english.multiselect(key="insp_results@en").options == ["ok", "hazard"]

@@ -104,9 +104,10 @@ def test_a_recorded_transfer_is_transferred_and_needs_no_escalation() -> None:
 
 
 def test_a_major_hazard_needs_supervision_from_the_day_it_is_found() -> None:
+    # Recorded open: supervision is due, not done (no 挂牌督办 next to 应挂牌督办).
     got = one("2025-06-08", found="2025-06-08 09:00", deadline="2025-07-08", severity="major")
     assert (got["state"], got["escalation"], got["due_since"], got["new_today"]) == (
-        "supervised",
+        "supervision_due",
         "supervise",
         D("2025-06-08"),
         True,
@@ -114,10 +115,18 @@ def test_a_major_hazard_needs_supervision_from_the_day_it_is_found() -> None:
     later = one("2025-07-20", found="2025-06-08", deadline="2025-07-08", severity="major")
     # Overdue as well, but supervision takes precedence over the transfer.
     assert (later["state"], later["escalation"], later["overdue"]) == (
-        "supervised",
+        "supervision_due",
         "supervise",
         True,
     )
+    handed = one(
+        "2025-07-20",
+        found="2025-06-08",
+        deadline="2025-07-08",
+        severity="major",
+        status="transferred",
+    )  # handed to the police, still not under supervision
+    assert (handed["state"], handed["escalation"]) == ("supervision_due", "supervise")
     done = one(
         "2025-06-09",
         found="2025-06-08",
@@ -135,6 +144,25 @@ def test_a_major_hazard_needs_supervision_from_the_day_it_is_found() -> None:
         rectified="2025-07-01",
     )
     assert (fixed["state"], fixed["escalation"]) == ("rectified", None)
+
+
+def test_the_ledger_never_shows_supervised_next_to_supervision_due() -> None:
+    district = district_with(
+        hazards=[
+            hazard("2025-06-02", deadline="2025-06-30", severity="major", hazard_id="HZ-B"),
+            hazard(
+                "2025-06-02",
+                deadline="2025-06-30",
+                severity="major",
+                status="supervised",
+                hazard_id="HZ-S",
+            ),
+        ]
+    )
+    ledger = hazard_ledger(hazard_states(district, as_of="2025-06-11"), district)
+    rows = ledger.set_index("隐患编号")[["当前状态", "待办升级"]]
+    assert rows.loc["HZ-B"].tolist() == ["待挂牌督办", "应挂牌督办"]
+    assert rows.loc["HZ-S"].tolist() == ["挂牌督办", None]
 
 
 def test_a_hazard_without_deadline_is_flagged() -> None:
@@ -175,12 +203,9 @@ def test_escalations_counts_and_ledger() -> None:
     assert due["escalation"].tolist() == ["supervise", "transfer", "transfer"]
     assert due["new_today"].tolist() == [False, False, True]
     counts = state_counts(states).set_index("medium_id")
-    assert counts.loc["M2", ["supervised", "rectified", "total", "escalations"]].tolist() == [
-        1,
-        1,
-        2,
-        1,
-    ]
+    assert counts.loc[
+        "M2", ["supervision_due", "supervised", "rectified", "total", "escalations"]
+    ].tolist() == [1, 0, 1, 2, 1]
     assert counts.loc["M1", "overdue"] == 1 and counts.loc["M3", "overdue_now"] == 1
 
     ledger = hazard_ledger(states, district)
@@ -188,7 +213,7 @@ def test_escalations_counts_and_ledger() -> None:
     # Ordered by town, community, date: L1/M1 (A), L1/M2 (B, C), L2/M3 (D).
     assert ledger["隐患编号"].tolist() == ["HZ-A", "HZ-B", "HZ-C", "HZ-D"]
     assert ledger["社区（村）"].tolist() == ["朝阳社区", "金华社区", "金华社区", "东林村"]
-    assert ledger["当前状态"].tolist() == ["逾期未整改", "挂牌督办", "已整改", "逾期未整改"]
+    assert ledger["当前状态"].tolist() == ["逾期未整改", "待挂牌督办", "已整改", "逾期未整改"]
     assert ledger["隐患等级"].tolist()[:2] == ["一般隐患", "重大火灾隐患"]
     assert ledger["待办升级"].tolist() == ["应移交派出所", "应挂牌督办", None, "应移交派出所"]
     assert ledger["是否按期整改"].tolist() == [None, None, "是", None]

@@ -5,6 +5,11 @@ and given a deadline (限期整改); one still open after its deadline is handed
 the police station (移交派出所); a major hazard (重大火灾隐患) is reported and put
 under government supervision (挂牌督办).
 
+The lifecycle as recorded (the ``status`` field): a hazard is recorded
+``open`` (a major one too: being found does not put it under supervision),
+then ``rectified`` (with ``rectified_at``), ``transferred`` to the police
+station, or ``supervised`` once the government has put it under supervision.
+
 Dates are Shanghai calendar days (`gridmap.analysis.inspections`). A deadline
 is a day: a hazard due on 22 June is rectified in time on 22 June and overdue
 from 23 June. ``as_of`` is a day too: the state at the end of that day, so a
@@ -18,7 +23,10 @@ State of each hazard, first rule that applies:
     rectified_at on or before ``as_of`` (or status ``rectified`` with no date);
     ``rectified_in_time`` tells whether by the deadline.
 ``supervised``
-    a major hazard, or one recorded as ``supervised``.
+    recorded as ``supervised`` (挂牌督办 has happened).
+``supervision_due``
+    a major hazard not yet recorded as ``supervised``: supervision is due
+    (待挂牌督办), whether or not it is also past its deadline or transferred.
 ``transferred``
     recorded as ``transferred`` to the police station.
 ``overdue``
@@ -26,8 +34,8 @@ State of each hazard, first rule that applies:
 ``open``
     within its deadline (or without one: ``no_deadline`` flags it).
 
-Escalations due (the to-do list of ``as_of``): ``supervise`` for a major hazard
-not rectified and not recorded as supervised, due from the day it was found;
+Escalations due (the to-do list of ``as_of``): ``supervise`` for a hazard in
+state ``supervision_due``, due from the day it was found;
 ``transfer`` for an ``overdue`` hazard, due from the day after its deadline.
 ``due_since`` says from when, ``new_today`` whether it became due on ``as_of``.
 """
@@ -42,11 +50,12 @@ from gridmap.analysis.inspections import as_date, day_number, day_numbers
 from gridmap.analysis.placement import assign_records, event_layer, text_ids
 from gridmap.district import District
 
-HAZARD_STATES = ("open", "overdue", "transferred", "supervised", "rectified")
+HAZARD_STATES = ("open", "overdue", "supervision_due", "transferred", "supervised", "rectified")
 #: Labels of the computed states.
 STATE_LABELS: dict[str, tuple[str, str]] = {
     "open": ("整改中", "open"),
     "overdue": ("逾期未整改", "overdue"),
+    "supervision_due": ("待挂牌督办", "supervision due"),
     "transferred": ("已移交派出所", "transferred to police"),
     "supervised": ("挂牌督办", "under supervision"),
     "rectified": ("已整改", "rectified"),
@@ -117,16 +126,17 @@ def hazard_states(
     major = text_ids(frame["severity"]) == "major"
     rectified = (has_rect & (rect <= today)) | ((status == "rectified") & ~has_rect)
     past = has_deadline & (today > deadline)
+    supervised = status == "supervised"
+    supervise = major & ~rectified & ~supervised
     state = np.select(
-        [rectified, major | (status == "supervised"), status == "transferred", past],
-        ["rectified", "supervised", "transferred", "overdue"],
+        [rectified, supervised, supervise, status == "transferred", past],
+        ["rectified", "supervised", "supervision_due", "transferred", "overdue"],
         "open",
     ).astype(object)
     in_time = pd.array(np.where(has_deadline, rect <= deadline, False), dtype="boolean")
     in_time[~(rectified & has_rect & has_deadline)] = pd.NA
     end = np.where(rectified & has_rect, rect, today)
     late_days = np.where(has_deadline, end - deadline, 0)
-    supervise = major & ~rectified & (status != "supervised")
     transfer = state == "overdue"
     escalation = np.select([supervise, transfer], ["supervise", "transfer"], "").astype(object)
     escalation[escalation == ""] = None

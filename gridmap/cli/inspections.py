@@ -133,7 +133,6 @@ def hazards(
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """The hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
-    import pandas as pd
 
     from gridmap.analysis.hazards import (
         ESCALATION_LABELS,
@@ -143,11 +142,11 @@ def hazards(
         hazard_ledger,
         hazard_states,
     )
+    from gridmap.clock import today_in_shanghai
     from gridmap.io import read_district
     from gridmap.io.ledger_inspections import write_hazard_ledger_xlsx
-    from gridmap.schema import TIMEZONE
 
-    day = _date(as_of, "--as-of") or pd.Timestamp.now(tz=TIMEZONE).date()
+    day = _date(as_of, "--as-of") or today_in_shanghai()
     district = read_district(file, crs=crs, progress=progress)
     states = hazard_states(district, as_of=day)
     if xlsx_out is not None:
@@ -156,7 +155,7 @@ def hazards(
     counts = states["state"].value_counts()
     lines = [f"Hazards as of {day}: {len(states)}"]
     for state in HAZARD_STATES:
-        lines.append(f"  {state:<13}{int(counts.get(state, 0)):>6}  {STATE_LABELS[state][0]}")
+        lines.append(f"  {state:<16}{int(counts.get(state, 0)):>6}  {STATE_LABELS[state][0]}")
     lines.append(
         f"  {'overdue now':<13}{int(states['overdue'].sum()):>6}  逾期未整改（含已移交/督办）"
     )

@@ -72,6 +72,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp.record.submit": ("保存", "Save"),
     "insp.record.saved": ("已保存 {id}。", "Saved {id}."),
     "insp.record.refused": ("未保存：", "Not saved:"),
+    "insp.status.title": ("更新隐患状态", "Update a hazard's status"),
+    "insp.status.hazard": ("隐患编号", "Hazard id"),
+    "insp.status.hint": (
+        "从上方隐患台帐复制隐患编号。",
+        "Copy the hazard id from the ledger above.",
+    ),
+    "insp.status.status": ("新状态", "New status"),
+    "insp.status.rectified_date": (
+        "整改完成日期（仅“已整改”时）",
+        "Rectified on (only for rectified)",
+    ),
+    "insp.status.rectified_time": ("整改完成时间", "Rectified at (time)"),
+    "insp.status.submit": ("更新状态", "Update status"),
+    "insp.status.saved": ("已将 {id} 更新为“{status}”。", "{id} is now {status}."),
     "insp.record.conflict": (
         "文件已被他人修改，请重新加载后再保存：",
         "The file was changed by someone else; reload and save again:",

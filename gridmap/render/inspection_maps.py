@@ -37,6 +37,7 @@ STATUS_COLOURS = {"on_schedule": "#2ca02c", "late": "#ff9f1c", "never": "#d62728
 STATE_COLOURS = {
     "open": "#1f77b4",
     "overdue": "#d62728",
+    "supervision_due": "#ff7f0e",
     "transferred": "#9467bd",
     "supervised": "#8b0000",
     "rectified": "#2ca02c",

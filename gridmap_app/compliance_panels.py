@@ -1,0 +1,82 @@
+"""The schedule compliance view of the Inspections page: choropleth, summary, table, Excel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from gridmap.analysis import inspections as ins
+from gridmap.i18n import layer_label, t
+from gridmap.io.ledger_inspections import (
+    Sheet,
+    compliance_summary_zh,
+    compliance_table_zh,
+    workbook_bytes,
+)
+from gridmap.render import inspection_maps as rm
+from gridmap.standards.inspections import DEFAULT_FREQUENCIES, STATUS_LABELS
+from gridmap_app import inspection_loading as data
+from gridmap_app.context import Context
+from gridmap_app.inspection_widgets import Key, gcj02, label, map_args, show
+
+
+def compliance_view(key: Key, ctx: Context, f: dict) -> None:
+    lang = ctx.lang
+    result = data.compliance(*key, f["start"], f["end"])
+    level = st.radio(
+        t("insp.level", lang),
+        ("grid_small", "grid_medium", "grid_large"),
+        horizontal=True,
+        key="insp_compliance_level",
+        format_func=lambda v: layer_label(v, lang),
+    )
+    worst = ins.worst_status(result, level).set_index("grid_id")
+    grids = data.district(key)[level]
+    zones = rm.to_web(grids[["grid_id", "name", "geometry"]], gcj02=gcj02(ctx))
+    zones["status"] = (
+        zones["grid_id"]
+        .map(worst["status"])
+        .map(lambda s: label(STATUS_LABELS, s, lang) if isinstance(s, str) else "")
+    )
+    zones["rate"] = zones["grid_id"].map(worst["rate"]).round(3)
+    colour = zones["grid_id"].map(worst["status"]).map(rm.STATUS_COLOURS)
+    legend = {label(STATUS_LABELS, s, lang): c for s, c in rm.STATUS_COLOURS.items()}
+    fields = {
+        "grid_id": t("col.id", lang),
+        "name": t("col.name", lang),
+        "status": t("insp.compliance.worst", lang),
+        "rate": "done / required",
+    }
+    m = rm.choropleth_map(
+        zones,
+        colour=colour,
+        fields=fields,
+        bounds=rm.bounds_of(grids),
+        legend=legend,
+        **map_args(ctx),
+    )
+    show(m, "insp_compliance_map")
+    summary = ins.compliance_summary(result)
+    periods = {(r.role, r.level): r.period for r in DEFAULT_FREQUENCIES}
+    st.markdown(f"**{t('insp.compliance.summary', lang)}**")
+    st.dataframe(
+        compliance_summary_zh(summary, periods=periods) if lang == "zh" else summary,
+        hide_index=True,
+    )
+    names = pd.Series(
+        {k: v for level_names in data.grid_names(*key).values() for k, v in level_names.items()}
+    )
+    table = compliance_table_zh(result, names=names, periods=periods)
+    st.dataframe(table if lang == "zh" else result, hide_index=True)
+    book = workbook_bytes(
+        [
+            Sheet("汇总", "巡查频次落实情况 汇总", compliance_summary_zh(summary, periods=periods)),
+            Sheet("明细", f"巡查频次落实情况（{f['start']} 至 {f['end']}）", table),
+        ]
+    )
+    st.download_button(
+        t("insp.compliance.download", lang),
+        book,
+        key="insp_compliance_xlsx",
+        file_name=f"巡查频次_{f['start']}_{f['end']}.xlsx",
+    )
