@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
+import pyogrio
 import pytest
 from assessment_cases import case_layers
 from conftest import make_tiny_layers, write_gpkg
@@ -128,8 +130,21 @@ def test_records_are_saved_through_the_edit_log_and_undone(case_file: Path) -> N
 def test_the_first_record_of_a_layer_creates_it(tmp_path: Path) -> None:
     path = write_gpkg(tmp_path / "tiny.gpkg", make_tiny_layers())
     district = read_district(path)
-    edit = training_edit(district, date="2026-06-30", grid_id="M2", kind="publicity_day", now=NOW)
-    save_edit(district, edit)
-    again = read_district(path)
+    edit = training_edit(
+        district, date="2026-06-30", grid_id="M2", kind="publicity_day", participants=12, now=NOW
+    )
+    saved = save_edit(district, edit)
+    save_edit(saved, meeting_edit(saved, date="2026-06-29", large_id="L1", attendees=9, now=NOW))
+    # The schema's types, so GDAL reads the layers back without "Non-conformant content".
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = read_district(path)
     assert list(again["trainings"]["training_id"]) == ["T20260630-1"]
     assert again.problems == ()
+    for layer, count in (("trainings", "participants"), ("meetings", "attendees")):
+        info = pyogrio.read_info(path, layer=layer)
+        types = dict(zip(info["fields"], info["dtypes"], strict=True))
+        assert types[count] == "int64" and types["date"].startswith("datetime64"), types
+    assert again["trainings"]["participants"].tolist() == [12]
+    assert str(again["trainings"]["date"].iloc[0]) == "2026-06-30 00:00:00+08:00"
+    assert str(again["meetings"]["date"].iloc[0]) == "2026-06-29 00:00:00+08:00"
