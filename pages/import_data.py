@@ -46,7 +46,7 @@ def chosen_files(lang: str) -> list[str]:
             stored = store_sources(
                 [(u.name, u.getvalue()) for u in uploads], upload_folder() / "imports"
             )
-        except OSError as exc:
+        except GridmapError as exc:  # a name that is not a file name, or a full disk
             st.error(str(exc))
             stored = []
         files += [str(p) for p in stored]

@@ -18,12 +18,17 @@ from gridmap.errors import Problem
 
 @dataclass(frozen=True)
 class SourceTable:
-    """One source as read from disk: a GeoDataFrame, or a plain table (CSV/Excel ledger)."""
+    """One source as read from disk: a GeoDataFrame, or a plain table (CSV/Excel ledger).
+
+    `notes` say what the reader assumed or detected; `warnings` what the user
+    should check (an encoding that disagrees with the file's own header).
+    """
 
     frame: pd.DataFrame
     file: str
     format: str
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

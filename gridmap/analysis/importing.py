@@ -83,6 +83,7 @@ def _source_layer(
     """One source renamed, as points if it is a ledger, in a CRS PROJ knows."""
     frame, name = table.frame, table.file
     report.notes += [f"{name}: {n}" for n in table.notes]
+    report.warnings += [f"{name}: {w}" for w in table.warnings]
     is_table = not isinstance(frame, gpd.GeoDataFrame)
     problems = check_mapping(options.mapping, layer, frame.columns, table=is_table)
     if is_table and not problems:
