@@ -10,12 +10,14 @@ from conftest import make_tiny_layers
 from import_cases import (
     POLYGON_WRITERS,
     small_grids_wgs84,
+    units_ledger,
     write_csv_ledger,
     write_excel_ledger,
     write_kmz,
     write_shapefile,
 )
 
+from gridmap import coords
 from gridmap.analysis.importing import ImportOptions
 from gridmap.errors import DataError
 from gridmap.io import read_district, read_edit_log
@@ -322,3 +324,37 @@ def test_uploaded_shapefile_parts_are_kept_together(tmp_path: Path) -> None:
     assert stored[0].parent.parent == tmp_path / "uploads"
     assert len(read_source(stored[0]).frame) == 4
     assert store_sources(uploads, tmp_path / "uploads") == stored  # same upload, same place
+
+
+def test_bd09_csv_ledger_round_trip(tmp_path: Path, tiny_gpkg: Path) -> None:
+    """A 台帐 with 经度/纬度 copied from Baidu Maps (BD-09) lands back on the buildings."""
+    ledger = units_ledger()
+    want = make_tiny_layers()["units"]
+    wgs = want.to_crs(4326).geometry
+    ledger["经度"], ledger["纬度"] = coords.wgs84_to_bd09(wgs.x.to_numpy(), wgs.y.to_numpy())
+    path = tmp_path / "单位台帐_百度.csv"
+    path.write_text(ledger.to_csv(index=False), encoding="utf-8")
+    report = import_layer([path], tiny_gpkg, "units", options=ImportOptions(from_coords="bd09"))
+    assert report.ok and report.written, report.lines()
+    assert any("converted from BD09 to WGS 84" in n for n in report.notes)
+    got = read_district(tiny_gpkg)["units"].sort_values("unit_id").reset_index(drop=True)
+    assert got["name"].tolist() == want["name"].tolist()
+    assert got.geometry.distance(want.geometry).max() < 0.001  # to the millimetre
+    shifted = import_layer([path], tiny_gpkg, "units", dry_run=True)  # not converted: flagged
+    assert any("looks like BD09" in w for w in shifted.warnings), shifted.warnings
+
+
+@pytest.mark.parametrize("with_prj", [True, False])
+def test_utm_shapefile_round_trip(with_prj: bool, tmp_path: Path) -> None:
+    """Small grids in UTM zone 49N (EPSG:32649), with a .prj, or without one and --crs."""
+    path = tmp_path / "utm.shp"
+    small_grids_wgs84().to_crs(32649).to_file(path, encoding="GBK")
+    options = ImportOptions()
+    if not with_prj:
+        path.with_suffix(".prj").unlink()
+        missing = import_layer([path], tmp_path / "d.gpkg", "grid_small")
+        assert not missing.ok and "--crs" in str(missing.problems[0])
+        options = ImportOptions(crs="EPSG:32649")
+    report = import_layer([path], tmp_path / "d.gpkg", "grid_small", options=options)
+    assert report.written, report.lines()
+    assert_same_small_grids(tmp_path / "d.gpkg")
