@@ -11,14 +11,14 @@ from gridmap_app.context import render_sidebar
 
 #: (file in pages/, title key, icon, URL path), in the order of the menu.
 PAGES = (
-    ("coverage_map", "page.coverage_map", "🗺️", "coverage"),
-    ("edit_grids", "page.edit", "✏️", "edit"),
-    ("inspections", "page.inspections", "🔍", "inspections"),
-    ("equipment", "page.equipment", "🧯", "equipment"),
-    ("plan_records", "page.plan_records", "📒", "records"),
-    ("assessment", "page.assessment", "🏅", "assessment"),
-    ("export", "export.page", "🖨️", "export"),
-    ("import_data", "page.import", "📥", "import"),
+    ("coverage_map", "page.coverage_map", ":material/map:", "coverage"),
+    ("edit_grids", "page.edit", ":material/edit_location_alt:", "edit"),
+    ("inspections", "page.inspections", ":material/fact_check:", "inspections"),
+    ("equipment", "page.equipment", ":material/fire_extinguisher:", "equipment"),
+    ("plan_records", "page.plan_records", ":material/menu_book:", "records"),
+    ("assessment", "page.assessment", ":material/military_tech:", "assessment"),
+    ("export", "export.page", ":material/print:", "export"),
+    ("import_data", "page.import", ":material/upload_file:", "import"),
 )
 
 st.set_page_config(page_title="GridMap 消防安全网格", page_icon="🧯", layout="wide")

@@ -114,7 +114,9 @@ def show_review(pending: Pending, ctx: Context) -> None:
             pd.DataFrame(
                 {
                     t("edit.col.check", lang): _finding_labels(found, lang),
-                    t("edit.col.area", lang): found["area_m2"].round(1),
+                    t("edit.col.area", lang): pd.to_numeric(
+                        found["area_m2"], errors="coerce"
+                    ).round(1),
                 }
             ),
             hide_index=True,

@@ -225,3 +225,57 @@ def test_an_uploaded_broken_file_shows_the_error(page, app_url: str, tmp_path: P
 def test_chromium_is_debians() -> None:
     """The browser is the system one; Playwright never downloaded its own."""
     assert shutil.which("chromium") in (CHROMIUM, None) or Path(CHROMIUM).exists()
+
+
+def _screen_point(page, frame_handle, lat: float, lon: float) -> tuple[float, float]:
+    box = page.locator(MAP_FRAME).bounding_box()
+    x, y = frame_handle.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+        " return [p.x, p.y]; }",
+        [lat, lon],
+    )
+    return box["x"] + x, box["y"] + y
+
+
+def test_a_line_drawn_with_the_mouse_reaches_the_edit_preview(
+    page, app_url: str, sample: Path
+) -> None:
+    """What streamlit-folium's Draw control really returns drives the page (issue 5)."""
+    from pyproj import Transformer
+
+    district = read_district(sample)
+    small = district["grid_small"]
+    target = small.iloc[0]  # the form's default grid, which the map zooms to
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_map(page, 1)  # the coverage page has run once
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("边界编辑").click()
+    page.get_by_text("吸附容差").first.wait_for(timeout=MAP_TIMEOUT_MS)
+    frame = _wait_for_map(page, 5)  # the map of the chosen grid's surroundings
+    page.wait_for_timeout(1500)  # fitBounds on the chosen grid
+    tool = frame.locator("a.leaflet-draw-draw-polyline")
+    assert tool.count() == 1, "the split offers the line tool"
+    handle = page.locator(MAP_FRAME).element_handle().content_frame()
+    to_web = Transformer.from_crs(district.crs, 4326, always_xy=True)
+    minx, _, maxx, _ = target.geometry.bounds
+    middle = target.geometry.representative_point()
+    ends = [to_web.transform(x, middle.y) for x in (minx - 30, maxx + 30)]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))  # the map's script, rebuilt after drawing
+    tool.click()
+    points = [_screen_point(page, handle, lat, lon) for lon, lat in ends]
+    for x, y in points:
+        page.mouse.click(x, y)
+        page.wait_for_timeout(300)
+    page.mouse.click(*points[-1])  # a click on the last vertex finishes the line
+    page.get_by_text("已绘制：LineString").first.wait_for(timeout=120_000)
+    # after the rerun the drawing is still on the map, as GridMap's dashed layer
+    dashed = page.frame_locator(MAP_FRAME).last.locator('path[stroke="#e67e22"]')
+    dashed.first.wait_for(state="attached", timeout=60_000)
+    page.get_by_role("button", name="预览").click()
+    page.get_by_text("修改预览").first.wait_for(timeout=120_000)
+    page.get_by_text(f"涉及网格：{target['grid_id']}").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    shot = SCREENSHOT.with_name("edit_grids.png")
+    page.screenshot(path=str(shot), full_page=True)
+    assert errors == [], errors
+    assert page.outside == [], f"requests left localhost: {page.outside[:5]}"

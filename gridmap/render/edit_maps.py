@@ -47,6 +47,7 @@ def add_drawing_tools(
             drawing[["geometry"]].to_json(),
             name=drawing_name,
             style_function=lambda _: DRAWING_STYLE,
+            control=False,  # the map's layer control is already written: a new entry breaks it
         ).add_to(m)
     if tools:
         options = {k: (k in tools) for k in (*DRAW_TOOLS, "circle", "marker", "circlemarker")}

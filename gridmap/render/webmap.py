@@ -30,6 +30,7 @@ from folium.template import Template
 
 from gridmap.i18n import DEFAULT_LANG, choice_label, field_label, layer_label, t
 from gridmap.render.assets import ASSETS, STATIC_URL, localize
+from gridmap.render.controls import MetricScale
 from gridmap.render.mapjs import CSS, RUNTIME_JS
 from gridmap.render.tiles import PROVIDERS, TileProvider
 from gridmap.render.webdata import CHORO_PALETTE, UNIT_COLOURS, MapData
@@ -360,11 +361,12 @@ def build_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=data.zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         max_zoom=19,
         maxZoom=19,
     )
     _tile_layers(m, provider, tile_key, lang)
+    MetricScale().add_to(m)
     _Runtime().add_to(m)
     checks = checks or {}
     for level in ("grid_medium", "grid_small", "grid_large"):
