@@ -112,7 +112,7 @@ def test_group_limits() -> None:
 def test_group_minimum_without_candidates_is_an_error() -> None:
     cover = sp.csr_matrix(np.array([[1, 0]], dtype=bool))
     limits = SiteLimits(np.array([0, 0]), np.array([0.0, 1.0]), np.array([np.inf, np.inf]))
-    with pytest.raises(DataError, match="more points than they have candidates"):
+    with pytest.raises(DataError, match="more new points than they have candidate sites: group 1"):
         mclp(cover, np.ones(1), 1, limits=limits)
 
 

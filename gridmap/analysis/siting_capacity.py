@@ -18,13 +18,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from gridmap.analysis.siting_core import (
-    _INF,
     Pairs,
     SiteLimits,
     Solution,
     _aggregate,
-    _cap_bound,
     _group_rows,
+)
+from gridmap.analysis.siting_solver import (
+    _INF,
+    _cap_bound,
     _infeasible,
     _is_integral,
     _Model,

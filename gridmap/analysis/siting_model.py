@@ -22,25 +22,27 @@ import numpy as np
 import scipy.sparse as sp
 
 from gridmap.analysis.siting_core import (
-    _INF,
     Pairs,
     SiteLimits,
     Solution,
-    _cap_bound,
     _check_inputs,
     _covered_share,
     _fold_singletons,
     _group_rows,
+    _reduce,
+)
+from gridmap.analysis.siting_screen import solve_by_pricing
+from gridmap.analysis.siting_solver import (
+    _INF,
+    _cap_bound,
     _infeasible,
     _is_integral,
     _mclp_model,
     _Model,
-    _reduce,
     _run,
     _solution,
     _stack,
 )
-from gridmap.analysis.siting_screen import solve_by_pricing
 from gridmap.errors import DataError, Problem
 
 __all__ = ["Pairs", "SiteLimits", "Solution", "lscp", "mclp", "pmedian"]

@@ -33,6 +33,8 @@ import scipy.sparse as sp
 
 from gridmap.analysis.siting_core import (
     _aggregate,
+)
+from gridmap.analysis.siting_solver import (
     _compact,
     _gap,
     _mclp_model,

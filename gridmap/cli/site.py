@@ -25,11 +25,13 @@ class SiteDemand(StrEnum):
 
 
 def _summary(result) -> list[str]:
-    t = result.totals
+    t, params = result.totals, result.params
+    reach = f"{params['radius_m']:g} m"
+    if params.get("minutes") is not None:
+        reach += f" = {params['minutes']:g} min at {params['speed_kmh']:g} km/h"
     lines = [
-        f"Model {result.params['model']} ({result.params['distance']}, "
-        f"{result.params['radius_m']:g} m): {result.status}, gap {result.gap:.3%}, "
-        f"{result.time:.2f} s",
+        f"Model {params['model']} ({params['distance']}, {reach}): {result.status}, "
+        f"gap {result.gap:.3%}, {result.time:.2f} s",
         f"Demand {t['demand']:g}; covered before {t['covered_before']:g} "
         f"({t['share_before']:.1%}), after {t['covered_after']:g} ({t['share']:.1%})",
         f"Existing points kept: {t['existing_points']}; new points: {t['new_points']}",
@@ -50,6 +52,13 @@ def site(
     radius: float = typer.Option(300.0, "--radius", min=0.0, help="Service distance, metres."),
     minutes: float | None = typer.Option(
         None, "--minutes", min=0.0, help="Service distance in walking minutes (overrides radius)."
+    ),
+    speed: float | None = typer.Option(
+        None,
+        "--speed",
+        min=0.1,
+        metavar="KMH",
+        help="Walking speed for --minutes, km/h (default 5; slower for the elderly, e.g. 3).",
     ),
     demand: SiteDemand = typer.Option(SiteDemand.households, "--demand"),
     candidates: str = typer.Option(
@@ -74,11 +83,17 @@ def site(
 ) -> None:
     """Choose new equipment storage points (消防器材存放点) by maximal coverage or set cover."""
     from gridmap.analysis.siting import site_equipment
+    from gridmap.analysis.walking import WALKING_SPEED_KMH
     from gridmap.io import read_district
     from gridmap.io.extra_layers import read_extra_layers
 
     if model.value in ("mclp", "pmedian") and count is None:
         raise typer.BadParameter("--count is required for mclp and pmedian.", param_hint="--count")
+    if speed is not None and minutes is None:
+        raise typer.BadParameter(
+            "--speed sets the walking speed for --minutes; give --minutes too, or use --radius.",
+            param_hint="--speed",
+        )
     district = read_district(file, crs=crs, progress=progress)
     named = [x for x in (candidates, unsuitable) if x and x not in ("auto", "buildings", "lattice")]
     work = read_extra_layers(district, required=named, optional=[] if straight else [roads])
@@ -89,6 +104,7 @@ def site(
         count=count,
         radius=radius,
         minutes=minutes,
+        speed_kmh=WALKING_SPEED_KMH if speed is None else speed,
         demand=demand.value,
         candidates=candidates,
         keep_existing=keep_existing,
@@ -142,11 +158,18 @@ def _save(district, result, *, user: str | None, reason: str | None) -> list[str
 def bom(
     file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
     xlsx_out: Path | None = typer.Option(None, "--xlsx", help="Write the equipment ledger here."),
-    as_json: bool = typer.Option(False, "--json", help="Print totals and shortfalls as JSON."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the kit per community, totals and shortfalls as JSON."
+    ),
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
 ) -> None:
     """Bill of materials for planned points and pilot communities, and inventory shortfalls."""
-    from gridmap.analysis.equipment import bill_of_materials, inventory_shortfalls
+    from gridmap.analysis.equipment import (
+        COMMUNITY_COLUMNS,
+        TOTAL_ROW,
+        bill_of_materials,
+        inventory_shortfalls,
+    )
     from gridmap.io import read_district
 
     district = read_district(file, crs=crs, progress=progress)
@@ -159,7 +182,11 @@ def bom(
         write_equipment_ledger(xlsx_out, materials, shortfalls)
     short = shortfalls[~shortfalls["complete"]]
     if as_json:
+        communities = materials.per_community
         document = {
+            "per_community": communities[
+                communities[COMMUNITY_COLUMNS["medium_id"]] != TOTAL_ROW
+            ].to_dict(orient="records"),
             "total": materials.total.to_dict(orient="records"),
             "points_checked": len(shortfalls),
             "points_short": len(short),
