@@ -97,7 +97,39 @@ def run_spopt(demand: np.ndarray, sites: np.ndarray) -> dict[str, float]:
     }
 
 
-def machine() -> dict[str, str]:
+def load_and_memory(
+    loadavg: str | None = None, meminfo: str | None = None
+) -> dict[str, float | None]:
+    """Load averages (1, 5, 15 min) and RAM in GiB (total, available), read from /proc.
+
+    `loadavg` / `meminfo` are the files' text (read from /proc when None); a
+    value that cannot be read is None, never a guess.
+    """
+    out: dict[str, float | None] = dict.fromkeys(
+        ("load_1", "load_5", "load_15", "ram_total_gib", "ram_available_gib")
+    )
+    try:
+        fields = (loadavg if loadavg is not None else Path("/proc/loadavg").read_text()).split()
+        out["load_1"], out["load_5"], out["load_15"] = (float(v) for v in fields[:3])
+    except (OSError, ValueError):
+        pass
+    try:
+        text = meminfo if meminfo is not None else Path("/proc/meminfo").read_text()
+    except OSError:
+        text = ""
+    kib = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        parts = value.split()
+        if parts and parts[0].isdigit():
+            kib[name.strip()] = int(parts[0])
+    for key, name in (("ram_total_gib", "MemTotal"), ("ram_available_gib", "MemAvailable")):
+        if name in kib:
+            out[key] = kib[name] / 2**20
+    return out
+
+
+def machine(start: dict[str, float | None] | None = None) -> dict[str, object]:
     import highspy
     import scipy
 
@@ -120,11 +152,55 @@ def machine() -> dict[str, str]:
         versions["pulp"] = pulp.__version__
     except ImportError:
         pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "load": f"{load:.1f}", **versions}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "start": start or load_and_memory(),
+        "end": load_and_memory(),
+        "versions": versions,
+    }
 
 
-def section(ours: list[dict], theirs: dict | None, info: dict[str, str]) -> str:
+def _reading(state: dict[str, float | None]) -> str:
+    loads = [state.get(k) for k in ("load_1", "load_5", "load_15")]
+    load = (
+        "load average " + " / ".join(f"{v:.2f}" for v in loads)
+        if all(v is not None for v in loads)
+        else "load average not readable"
+    )
+    free = state.get("ram_available_gib")
+    return load + (f", {free:.1f} GiB RAM available" if free is not None else "")
+
+
+def machine_line(info: dict[str, object]) -> str:
+    """The machine, its load and RAM at the start and the end, as measured; no assumption.
+
+    Whether the machine was busy is said only from the 1-minute load before
+    the benchmark began (afterwards the benchmark's own work is in the load).
+    """
+    start, end = info["start"], info["end"]
+    total = start.get("ram_total_gib") or end.get("ram_total_gib")
+    head = f"Machine: {info['cpu']}, {info['cores']} cores"
+    if total is not None:
+        head += f", {total:.1f} GiB RAM"
+    before = start.get("load_1")
+    if before is None:
+        busy = ""
+    elif before < 0.5:
+        busy = f" (nearly idle before the benchmark began: 1-minute load {before:.2f})"
+    else:
+        busy = (
+            f" (busy before the benchmark began: 1-minute load {before:.2f} "
+            f"on {info['cores']} cores)"
+        )
+    line = f"{head}; at the start {_reading(start)}{busy}; at the end {_reading(end)}."
+    versions = info.get("versions") or {}
+    if versions:
+        line += " " + ", ".join(f"{k} {v}" for k, v in versions.items()) + "."
+    return line
+
+
+def section(ours: list[dict], theirs: dict | None, info: dict[str, object]) -> str:
     med = {k: statistics.median(r[k] for r in ours) for k in ("matrix_s", "solve_s", "total_s")}
     lines = [
         "## Equipment siting",
@@ -143,7 +219,8 @@ def section(ours: list[dict], theirs: dict | None, info: dict[str, str]) -> str:
         build = theirs["matrix_s"] + theirs["model_s"]
         same = abs(theirs["objective"] - ours[0]["objective"]) < 1e-6
         lines.append(
-            f"| spopt {info.get('spopt', '')} MCLP.from_cost_matrix + PuLP HiGHS (1 run) | "
+            f"| spopt {info['versions'].get('spopt', '')} MCLP.from_cost_matrix + PuLP HiGHS "
+            "(1 run) | "
             f"{build:.1f} s | {theirs['solve_s']:.1f} s | **{theirs['total_s']:.1f} s** | "
             f"{theirs['objective']:.0f} | {theirs['status']} |"
         )
@@ -156,10 +233,7 @@ def section(ours: list[dict], theirs: dict | None, info: dict[str, str]) -> str:
     lines += [
         "",
         "Runs: " + ", ".join(f"{r['total_s']:.2f} s" for r in ours) + ".",
-        f"Machine: {info['cpu']}, {info['cores']} cores, load average {info['load']} at the end "
-        "(other sessions were working on the same machine); "
-        + ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("cpu", "cores", "load"))
-        + ".",
+        machine_line(info),
         "",
     ]
     return "\n".join(lines)
@@ -181,6 +255,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--log", type=Path, default=None, help="Append JSON lines here.")
     args = parser.parse_args()
+    start = load_and_memory()  # before any work of ours
     demand, sites = instance()
 
     def log(entry: dict) -> None:
@@ -199,7 +274,7 @@ def main() -> int:
         log({"spopt": theirs})
         if abs(theirs["objective"] - ours[0]["objective"]) > 1e-6:
             print("objective values differ", file=sys.stderr)
-    text = section(ours, theirs, machine())
+    text = section(ours, theirs, machine(start))
     print(text)
     if args.write:
         write_section(text)
