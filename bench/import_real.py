@@ -40,6 +40,7 @@ class Step:
     layer: str
     options: ImportOptions = field(default_factory=ImportOptions)
     argv: str = ""
+    remarks: tuple[str, ...] = ()  # what the report cannot say about the data (from its README)
 
 
 PLAN = (
@@ -73,12 +74,21 @@ PLAN = (
         ),
         "--map IDIDU=grid_id --parent-by code --parent-column IDIDU --parent-prefix 8",
     ),
-    Step(
+    Step(  # the data README: "fire stations -> equipment points"; they are not social units
         "montreal",
         "casernes_sim_fire_stations.geojson",
-        "units",
-        ImportOptions(mapping={"CASERNE": "unit_id"}, defaults={"category": "key"}),
-        "--map CASERNE=unit_id --set category=key",
+        "equipment_points",
+        ImportOptions(mapping={"CASERNE": "point_id"}, defaults={"status": "existing"}),
+        "--map CASERNE=point_id --set status=existing",
+        (
+            "The fire stations are equipment points (the data README's mapping), not social "
+            "units. One station is closed: station 79 (5520 avenue MacDonald, Hampstead) has "
+            "`DATE_FIN` 2009-11-05; the other 67 have the text `NaT` there (the file was "
+            "written by pandas). `equipment_points` knows only the statuses existing and "
+            "planned and the import has no row filter, so station 79 comes in as existing, "
+            "with `DATE_FIN` kept as an attribute: delete it (the GeoPackage opens in QGIS) "
+            "before siting, or it counts as an existing point that covers its neighbourhood.",
+        ),
     ),
     Step(
         "vaucluse",
@@ -181,6 +191,8 @@ def render(results: list[tuple[Step, ImportReport, float]]) -> str:
         if report.unmatched_parents:
             lines.append("- parents not found (features kept, parent_id empty):")
             lines += _unmatched(report)
+        for remark in step.remarks:
+            lines += ["", remark]
     return "\n".join(lines) + "\n"
 
 

@@ -83,8 +83,24 @@ def test_montreal_blocks_repairs_and_linked_cities(imported) -> None:
     assert log["operation"].tolist() == ["import"] * 3 and log["layer"].tolist() == [
         "grid_medium",
         "grid_small",
-        "units",
+        "equipment_points",
     ]
+
+
+def test_montreal_fire_stations_are_equipment_points(imported) -> None:
+    """The data README maps fire stations to equipment points; one of them is closed."""
+    out, reports = imported
+    report = reports[("montreal", "equipment_points")]
+    assert (report.features_read, report.features_kept, report.dropped) == (68, 68, {})
+    district = read_district(out / "montreal.gpkg")
+    assert "units" not in district or len(district["units"]) == 0
+    points = district["equipment_points"].set_index("point_id")
+    assert len(points) == 68 and set(points["status"]) == {"existing"}
+    closed = points[points["DATE_FIN"] != "NaT"]  # the file writes NaT as text
+    assert closed.index.tolist() == ["79"]
+    assert closed.loc["79", "DATE_FIN"].startswith("2009-11-05")
+    (step,) = [s for s in _plan_module().PLAN if s.layer == "equipment_points"]
+    assert "station 79" in step.remarks[0] and "DATE_FIN" in step.remarks[0]
 
 
 def test_vaucluse_parents_by_location(imported) -> None:
