@@ -14,11 +14,23 @@ district records them). Then, in one process, as medians over ``--reps`` runs:
   of the same records, the least any per-grid, per-period count must do;
 - heat: `heat_points` (the HeatMap input) and `weekly_heat` (the time slider),
   with the size of their JSON payloads;
-- missing / tallies: `missing_inspections` and `tallies` for the year.
+- missing / tallies: `missing_inspections` and `tallies` for the year;
+- read: the district written once to a GeoPackage in a temporary folder
+  (not timed), then `read_district` of it, as `gridmap inspections FILE` starts;
+- pipeline: read + assign + compliance, what `gridmap inspections FILE` computes,
+  on which the < 20 s target is judged (the in-memory total leaves the reading out);
+- heat page: the rendered HTML of the Inspections page's heat map (the heat
+  layer over the community outlines, `gridmap.render.inspection_maps`), for
+  the year and for the busiest week of the time slider, against < 5 MB.
+
+Each step also reports the process's involuntary context switches: the times
+it was made to wait for a core while other processes ran. With no voluntary
+switches and no major page faults, a wall time above the CPU time is that wait
+(the machine is shared), not file or memory I/O.
 
 Figures and the machine go to docs/benchmarks.md, section "Inspections".
 
-    .venv/bin/python bench/inspections.py [--reps 3] [--records 1000000]
+    .venv/bin/python bench/inspections.py [--reps 3] [--records 1000000] [--no-file]
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ import platform
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -148,14 +161,34 @@ def make_inspections(layers: dict[str, pd.DataFrame], n: int, seed: int = 11) ->
 
 
 def timed(fn, reps: int):
-    """Median wall time, the wall times, the result and the median CPU time of this process."""
-    times, cpu, result = [], [], None
+    """Median wall time, the wall times, the result, the median CPU time of this process and
+    the median of its involuntary context switches (waits for a core) and major page faults."""
+    times, cpu, waits, faults, result = [], [], [], [], None
     for _ in range(reps):
+        r = resource.getrusage(resource.RUSAGE_SELF)
         t, c = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return statistics.median(times), times, result, statistics.median(cpu)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        waits.append(after.ru_nivcsw - r.ru_nivcsw)
+        faults.append(after.ru_majflt - r.ru_majflt)
+    median = statistics.median
+    return median(times), times, result, median(cpu), median(waits), median(faults)
+
+
+def heat_page_bytes(heat: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
+    """Bytes of the rendered HTML of the Inspections page's heat map: the heat layer over the
+    community outlines the page draws (`community_outlines`), with its legend and controls."""
+    from gridmap.render import inspection_maps as rm
+
+    m = rm.heat_map(
+        heat,
+        bounds=rm.bounds_of(layers["grid_large"]),
+        outlines=rm.community_outlines(layers["grid_medium"]),
+        names={"heat": "巡查密度", "outlines": "社区/村"},
+    )
+    return len(m.get_root().render().encode("utf-8"))
 
 
 def machine() -> str:
@@ -198,6 +231,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--no-file", action="store_true", help="skip writing and reading the GeoPackage"
+    )
     args = parser.parse_args()
     from gridmap.analysis.inspection_maps import (
         heat_points,
@@ -207,6 +243,7 @@ def main() -> None:
     )
     from gridmap.analysis.inspections import assign_inspections, compliance, place_table
     from gridmap.district import District
+    from gridmap.render.inspection_maps import OUTLINE_TOLERANCE
 
     info = machine()
     t = time.perf_counter()
@@ -219,18 +256,22 @@ def main() -> None:
     print(f"city {t_city:.1f} s ({source}); {len(records):,} records {t_records:.1f} s", flush=True)
     year = {"start": "2025-01-01", "end": "2025-12-31"}
 
-    results: dict[str, tuple[float, list[float], float]] = {}
+    results: dict[str, tuple[float, list[float], float, float, float]] = {}
 
     def run(name, fn):
-        median, times, out, cpu = timed(fn, args.reps)
-        results[name] = (median, times, cpu)
+        median, times, out, cpu, waits, faults = timed(fn, args.reps)
+        results[name] = (median, times, cpu, waits, faults)
         runs = [round(x, 2) for x in times]
-        print(f"{name:<12} median {median:6.2f} s  cpu {cpu:6.2f} s  runs {runs}", flush=True)
+        print(
+            f"{name:<12} median {median:6.2f} s  cpu {cpu:6.2f} s  runs {runs}  "
+            f"waits for a core {waits:,.0f}  major faults {faults:,.0f}",
+            flush=True,
+        )
         return out
 
     def cell(name: str) -> str:
-        median, _, cpu = results[name]
-        return f"{median:.2f} | {cpu:.2f}"
+        median, _, cpu, waits, _ = results[name]
+        return f"{median:.2f} | {cpu:.2f} | {waits:,.0f}"
 
     places = run("places", lambda: place_table(district))
     assignment = run("assign", lambda: assign_inspections(district, places=places))
@@ -251,6 +292,34 @@ def main() -> None:
         lambda: missing_inspections(district, **year, assignment=assignment, places=places),
     )
     run("tallies", lambda: tallies(district, **year, assignment=assignment))
+    page_bytes = heat_page_bytes(heat, layers)
+    busiest = max(range(len(weekly.weeks)), key=lambda i: len(weekly.frames[i]), default=None)
+    week_frame = pd.DataFrame(
+        weekly.frames[busiest] if busiest is not None else [], columns=["lat", "lon", "weight"]
+    )
+    week_page_bytes = heat_page_bytes(week_frame, layers)
+    print(
+        f"heat page HTML {page_bytes / 1e6:.2f} MB; busiest week's page "
+        f"{week_page_bytes / 1e6:.2f} MB ({len(week_frame):,} cells)",
+        flush=True,
+    )
+    file_mb = None
+    if not args.no_file:
+        from gridmap.io import read_district, write_layers
+
+        with tempfile.TemporaryDirectory(prefix="gridmap-bench-") as folder:
+            path = Path(folder) / "city_inspections.gpkg"
+            t = time.perf_counter()
+            write_layers(path, {**layers, "inspections": records}, backup=False)
+            file_mb = path.stat().st_size / 1e6
+            print(f"wrote {path.name} ({file_mb:,.0f} MB) in {time.perf_counter() - t:.1f} s")
+            run("read", lambda: read_district(path))
+
+            def pipeline():  # as `gridmap inspections FILE --from ... --to ...` computes it
+                found = read_district(path)
+                return compliance(found, **year, assignment=assign_inspections(found))
+
+            run("pipeline", pipeline)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = table["status"].value_counts().to_dict()
     print(
@@ -259,8 +328,10 @@ def main() -> None:
         f"{weekly_bytes / 1e6:.2f} MB; peak {peak:,.0f} MB"
     )
 
-    total, total_cpu = results["total"][0], results["total"][2]
+    total = results["total"][0]
     base = results["baseline"][0]
+    judged = "pipeline" if "pipeline" in results else "total"
+    goal, goal_cpu = results[judged][0], results[judged][2]
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     lines = [
         SECTION,
@@ -270,23 +341,41 @@ def main() -> None:
         f"{len(layers['grid_small']):,} small, {len(layers['grid_medium']):,} medium, "
         f"{len(layers['grid_large']):,} large grids, {len(layers['units']):,} units, "
         f"{len(layers.get('buildings', [])):,} buildings, {len(layers.get('households', [])):,} "
-        f"households). Medians of {args.reps} runs in one process, in memory (reading the "
-        "GeoPackage is not included). Wall time depends on what else runs on the machine; "
-        "the CPU time of the benchmark's own process is what the work costs on an idle core "
-        "(the code is single-threaded numpy/shapely/Arrow).",
+        f"households). Medians of {args.reps} runs in one process; the in-memory steps first, "
+        "then reading the district from a GeoPackage"
+        + (f" ({file_mb:,.0f} MB) and the whole pipeline" if file_mb else " (skipped: --no-file)")
+        + ". Wall time depends on what else runs on the machine; the CPU time of the "
+        "benchmark's own process is what the work costs on an idle core (the code is "
+        "single-threaded numpy/shapely/Arrow). 'Waits' counts the involuntary context "
+        "switches of the process during the step: each is a time it had to give up a core to "
+        "other processes, which is where wall time beyond CPU time goes when it does no I/O.",
         "",
         f"Machine: {info}; load average at the end {load}.",
         "",
-        "| step | wall, median (s) | CPU of this process, median (s) | target |",
-        "|---|---:|---:|---|",
+        "| step | wall, median (s) | CPU of this process, median (s) | waits for a core | target |",
+        "|---|---:|---:|---:|---|",
         f"| place table (targets: grids, units, buildings, households) | {cell('places')} | |",
         f"| assign 1M inspections to grids (target lookup + point in polygon), given the "
         f"place table | {cell('assign')} | |",
         f"| compliance for the year, given the assignment ({len(table):,} rows) | "
         f"{cell('compliance')} | |",
-        f"| **compliance for a year, total** (lazy place lookup + assign + compliance) | "
-        f"**{total:.2f}** | **{total_cpu:.2f}** | < 20 s: wall "
-        f"{'met' if total < 20 else 'NOT met'}, CPU {'met' if total_cpu < 20 else 'NOT met'} |",
+        f"| compliance for a year in memory (lazy place lookup + assign + compliance) | "
+        f"{cell('total')} | |",
+        *(
+            [
+                f"| read_district of the GeoPackage (use_arrow) | {cell('read')} | |",
+                f"| **pipeline: read + assign + compliance for a year**, as `gridmap inspections "
+                f"FILE` computes it | **{goal:.2f}** | **{goal_cpu:.2f}** | "
+                f"{results['pipeline'][3]:,.0f} | < 20 s: wall {'met' if goal < 20 else 'NOT met'}"
+                f", CPU {'met' if goal_cpu < 20 else 'NOT met'} |",
+            ]
+            if judged == "pipeline"
+            else [
+                f"| **(--no-file) compliance in memory** | **{goal:.2f}** | **{goal_cpu:.2f}** | "
+                f"| < 20 s: wall {'met' if goal < 20 else 'NOT met'}, CPU "
+                f"{'met' if goal_cpu < 20 else 'NOT met'} (reading not measured) |"
+            ]
+        ),
         f"| baseline: pandas groupby(target_id, role, day).size() of the same records | "
         f"{cell('baseline')} | |",
         f"| heat_points (HeatMap input) | {cell('heat')} | |",
@@ -299,8 +388,11 @@ def main() -> None:
         "",
         f"Heat-map payload: {len(heat):,} hexagons of {size:g} m, {heat_bytes / 1e6:.2f} MB of "
         f"JSON; weekly time slider: {weekly.cells:,} cells of {weekly.cell_size:g} m over "
-        f"{len(weekly.weeks)} weeks, {weekly_bytes / 1e6:.2f} MB (target < 5 MB each: "
-        f"{'met' if max(heat_bytes, weekly_bytes) < 5e6 else 'NOT met'}). "
+        f"{len(weekly.weeks)} weeks, {weekly_bytes / 1e6:.2f} MB of JSON for all weeks. "
+        f"Rendered HTML of the heat map page (heat layer, community outlines simplified by "
+        f"{OUTLINE_TOLERANCE:g} m, legend and controls): {page_bytes / 1e6:.2f} MB for the year, "
+        f"{week_page_bytes / 1e6:.2f} MB for the busiest week "
+        f"(target < 5 MB: {'met' if max(page_bytes, week_page_bytes) < 5e6 else 'NOT met'}). "
         f"Peak memory (ru_maxrss) {peak:,.0f} MB.",
         "",
     ]

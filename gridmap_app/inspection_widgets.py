@@ -42,11 +42,8 @@ def show(m, key: str, *, height: int = 560, returned: list[str] | None = None):
 
 
 def outlines(key: Key, shifted: bool):
-    """The communities' outlines in EPSG:4326 (GCJ-02 when `shifted`), simplified to 10 m."""
-    found = data.district(key)
-    return rm.to_web(
-        found["grid_medium"][["grid_id", "name", "geometry"]], tolerance=10, gcj02=shifted
-    )
+    """The communities' outlines in EPSG:4326 (GCJ-02 when `shifted`), simplified."""
+    return rm.community_outlines(data.district(key)["grid_medium"], gcj02=shifted)
 
 
 def data_range(key: Key) -> tuple[dt.date, dt.date]:

@@ -132,3 +132,20 @@ def test_tallies_per_role_and_per_inspector() -> None:
         {"grid_id": "S1", "inspector": "王芳", "inspections": 2, "hazards": 1},
         {"grid_id": "S2", "inspector": "李强", "inspections": 1, "hazards": 0},
     ]
+
+
+def test_community_outlines_are_simplified_in_degrees() -> None:
+    from gridmap.render.inspection_maps import OUTLINE_TOLERANCE, community_outlines
+
+    wavy = shapely.Polygon(
+        [(X0, Y0), (X0 + 100, Y0 + 3), (X0 + 200, Y0), (X0 + 200, Y0 + 100), (X0, Y0 + 100)]
+    )
+    frame = gpd.GeoDataFrame(
+        {"grid_id": ["M1"], "name": ["朝阳社区"], "leader": ["张伟"]}, geometry=[wavy], crs=CRS
+    )
+    web = community_outlines(frame)
+    assert list(web.columns) == ["grid_id", "name", "geometry"]  # nothing else is sent
+    assert web.crs.to_epsg() == 4326
+    # the 3 m bump is below the tolerance: the bottom edge becomes straight
+    assert OUTLINE_TOLERANCE > 3
+    assert shapely.get_num_coordinates(web.geometry.iloc[0]) == 5

@@ -275,3 +275,19 @@ def test_points_where_polygons_expected_in_one_layer_only(tmp_path: Path) -> Non
     with pytest.raises(DataError) as info:
         read_district(write_gpkg(tmp_path / "p.gpkg", layers))
     assert [p.layer for p in info.value.problems] == ["grid_large"]
+
+
+def test_missing_values_of_typed_and_text_columns() -> None:
+    import pandas as pd
+
+    from gridmap.layers._validate import _missing
+
+    stamps = pd.Series(pd.to_datetime(["2025-06-01", None]).tz_localize("Asia/Shanghai"))
+    assert _missing(stamps).tolist() == [False, True]
+    assert _missing(pd.Series([1.0, None, 0.0])).tolist() == [False, True, False]
+    assert _missing(pd.Series(["a", " ", None, ""], dtype=object)).tolist() == [
+        False,
+        True,
+        True,
+        True,
+    ]

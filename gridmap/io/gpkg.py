@@ -170,7 +170,7 @@ def _layer_crs(
 
 
 def _read_layer(path: Path, layer: str, crs: CRS | None) -> Layer:
-    frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=False)
+    frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=False, use_arrow=True)
     if isinstance(frame, gpd.GeoDataFrame) and crs is not None:
         frame = frame.set_crs(crs, allow_override=True)
     return frame

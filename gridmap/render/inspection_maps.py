@@ -61,6 +61,19 @@ def to_web(
     return out
 
 
+#: Simplification of the community outlines drawn under the inspection maps, in metres.
+OUTLINE_TOLERANCE = 10.0
+
+
+def community_outlines(grid_medium: gpd.GeoDataFrame, *, gcj02: bool = False) -> gpd.GeoDataFrame:
+    """The communities' outlines as the Inspections page draws them under its maps: grid id,
+    name and geometry simplified by `OUTLINE_TOLERANCE`, in EPSG:4326 (GCJ-02 if asked)."""
+    columns = [c for c in ("grid_id", "name") if c in grid_medium.columns]
+    return to_web(
+        grid_medium[[*columns, grid_medium.geometry.name]], tolerance=OUTLINE_TOLERANCE, gcj02=gcj02
+    )
+
+
 def shift_gcj02(geoms: np.ndarray) -> np.ndarray:
     """Geometries in WGS 84 degrees shifted onto GCJ-02 (for Gaode tiles)."""
 
