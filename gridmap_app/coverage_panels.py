@@ -17,8 +17,7 @@ from gridmap.i18n import check_label, choice_label, layer_label, t
 from gridmap.render.tiles import PROVIDERS
 from gridmap.render.webmap import build_map
 from gridmap_app import loading
-from gridmap_app.context import Context
-from gridmap_app.context import asset_base as _asset_base  # pages still importing it here
+from gridmap_app.context import Context, asset_base
 from gridmap_app.widgets import choice
 
 ALL = ""
@@ -223,7 +222,7 @@ def coverage_map(
         lang=ctx.lang,
         tiles=provider,
         tile_key=ctx.tile_key,
-        asset_base=_asset_base(ctx.lang),
+        asset_base=asset_base(ctx.lang),
         checks=CHECKS,
         indicator_name=t(f"choro.{indicator}", ctx.lang) if indicator else None,
     )

@@ -30,8 +30,7 @@ from gridmap.render import equipment_maps as em
 from gridmap.render import inspection_maps as rm
 from gridmap.render.tiles import PROVIDERS
 from gridmap_app import loading
-from gridmap_app.context import Context
-from gridmap_app.coverage_panels import _asset_base
+from gridmap_app.context import Context, asset_base
 
 Key = tuple[str, int, int]
 RESULT = "eq_result"
@@ -71,7 +70,7 @@ def _map_args(ctx: Context) -> dict:
     return {
         "tiles": PROVIDERS[ctx.basemap],
         "tile_key": ctx.tile_key,
-        "asset_base": _asset_base(ctx.lang),
+        "asset_base": asset_base(ctx.lang),
     }
 
 

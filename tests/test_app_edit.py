@@ -129,11 +129,13 @@ def test_a_save_after_someone_else_saved_is_refused(tiny: Path) -> None:
 
 
 def test_a_preview_goes_stale_when_the_drawing_changes(tiny: Path) -> None:
+    first = feature("LineString", (195, 50), (405, 50))
     at = run_page(edit_level="grid_small", edit_op="split", edit_grid="S4",
-                  edit_map={"last_active_drawing": feature("LineString", (195, 50), (405, 50))})  # fmt: skip
+                  edit_map={"last_active_drawing": first})  # fmt: skip
     click(at, "edit_preview")
     assert at.button(key="edit_save")
-    at.session_state["edit_map"] = {"last_active_drawing": feature("LineString", (300, -5), (300, 105))}
+    second = feature("LineString", (300, -5), (300, 105))
+    at.session_state["edit_map"] = {"last_active_drawing": second}
     at.run()
     assert "请重新预览" in texts(at.info)
     assert not [b for b in at.button if b.key == "edit_save"]

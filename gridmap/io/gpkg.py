@@ -210,7 +210,7 @@ def read_district(
     """
     path = Path(path)
     file = str(path)
-    fallback = CRS.from_user_input(crs) if crs is not None else None
+    fallback = _given_crs(crs, "crs", file) if crs is not None else None
     listing = _open_listing(path)
     digest = file_fingerprint(path)
     found, extra, problems = _match_layers(name for name, _ in listing)
@@ -273,9 +273,25 @@ def read_district(
     )
 
 
+def _given_crs(value: str | CRS, option: str, file: str) -> CRS:
+    """A CRS the caller named; one PROJ cannot read is a `CRSError`, not a traceback."""
+    try:
+        return CRS.from_user_input(value)
+    except ProjCRSError as exc:
+        raise CRSError(
+            Problem(
+                "error",
+                f"the {option} given ({value!r}) cannot be read by PROJ ({exc}).",
+                file=file,
+                fix="give an EPSG code such as EPSG:4490 (CGCS2000) or EPSG:4547 "
+                "(CGCS2000 3-degree Gauss-Kruger, 114E), or a WKT or PROJ string.",
+            )
+        ) from exc
+
+
 def _choose_working_crs(layers: dict[str, Layer], working_crs: str | CRS | None, file: str) -> CRS:
     if working_crs is not None:
-        target = CRS.from_user_input(working_crs)
+        target = _given_crs(working_crs, "working_crs", file)
         if not target.is_projected:
             raise CRSError(
                 f"the working CRS {target.name} is not projected; choose a metric "

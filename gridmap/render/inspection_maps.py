@@ -29,6 +29,7 @@ from folium.plugins import HeatMap
 from gridmap.coords import wgs84_to_gcj02
 from gridmap.crs import WEB_CRS
 from gridmap.render.assets import STATIC_URL, localize
+from gridmap.render.controls import MetricScale
 from gridmap.render.tiles import PROVIDERS, TileProvider
 
 #: Colours of the compliance statuses.
@@ -93,9 +94,10 @@ def base_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=12,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         max_zoom=19,
     )
+    MetricScale().add_to(m)
     provider = tiles or PROVIDERS["none"]
     for layer in provider.layers(key=tile_key):
         folium.TileLayer(
