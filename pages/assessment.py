@@ -6,18 +6,10 @@ from gridmap.errors import GridmapError
 from gridmap.i18n import t
 from gridmap_app import assessment_loading as data
 from gridmap_app import assessment_panels as ui
-from gridmap_app import loading
-from gridmap_app.context import context
+from gridmap_app import loading, page
 
-ctx = context()
+ctx, source = page.start("page.assessment", check=True)
 lang = ctx.lang
-st.markdown(f"### {t('page.assessment', lang)} · {t('app.title', lang)}")
-if ctx.path is None:
-    st.info(ctx.note)
-    st.stop()
-source = loading.open_source(ctx.path, lang)
-if source is None:
-    st.stop()
 key = source.key
 opts = ui.options(key, lang)
 try:

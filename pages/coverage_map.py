@@ -2,21 +2,12 @@
 
 import streamlit as st
 
-from gridmap.i18n import t
 from gridmap.render.tiles import PROVIDERS
 from gridmap_app import coverage_panels as ui
-from gridmap_app import loading
-from gridmap_app.context import context
+from gridmap_app import loading, page
 
-ctx = context()
+ctx, source = page.start("page.coverage_map", check=True)
 lang = ctx.lang
-st.markdown(f"### {t('page.coverage_map', lang)} · {t('app.title', lang)}")
-if ctx.path is None:
-    st.info(ctx.note)
-    st.stop()
-source = loading.open_source(ctx.path, lang)
-if source is None:
-    st.stop()
 district = loading.district(source)
 ui.apply_map_click(district, gcj02=PROVIDERS[ctx.basemap].datum == "gcj02")
 selection, indicator = ui.selectors(district, lang)

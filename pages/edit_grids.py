@@ -8,22 +8,13 @@ from gridmap.i18n import t
 from gridmap.render.tiles import PROVIDERS
 from gridmap_app import edit_panels as ui
 from gridmap_app import edit_review_panels as review_ui
-from gridmap_app import loading
-from gridmap_app.context import context
+from gridmap_app import loading, page
 
-ctx = context()
+ctx, source = page.start("page.edit", check=True)
 lang = ctx.lang
-st.markdown(f"### {t('page.edit', lang)} · {t('app.title', lang)}")
 st.caption(t("edit.intro", lang))
-if ctx.path is None:
-    st.info(ctx.note)
-    st.stop()
-source = loading.open_source(ctx.path, lang)
-if source is None:
-    st.stop()
 district = loading.district(source)
-if flash := st.session_state.pop(review_ui.FLASH, None):
-    st.success(flash)
+page.flash(review_ui.FLASH)
 left, right = st.columns([3, 1.3], gap="medium")
 with right:
     form = ui.operation_form(district, lang)

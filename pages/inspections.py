@@ -2,28 +2,15 @@
 
 import streamlit as st
 
-from gridmap.errors import GridmapError
 from gridmap.i18n import t
 from gridmap_app import inspection_panels as ui
-from gridmap_app import loading
-from gridmap_app.context import context
+from gridmap_app import loading, page
 
-ctx = context()
+ctx, source = page.start("page.inspections")
 lang = ctx.lang
-st.markdown(f"### {t('page.inspections', lang)} · {t('app.title', lang)}")
-if ctx.path is None:
-    st.info(ctx.note)
-    st.stop()
-try:
-    source = loading.Source.of(ctx.path)
-    with st.spinner(t("loading", lang)):
-        district = loading.district(source)
-except GridmapError as exc:
-    loading.show_error(exc, lang)
-    st.stop()
+district = loading.district(source)
 key = source.key
-if "insp_saved" in st.session_state:
-    st.success(st.session_state.pop("insp_saved"))
+page.flash("insp_saved")
 view = (
     st.segmented_control(
         t("insp.view", lang),

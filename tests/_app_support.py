@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
@@ -92,3 +93,13 @@ def ensure_sample(folder: Path) -> Path:
         write_layers(path, build_demo_district())
     os.environ["GRIDMAP_SAMPLE"] = str(path)
     return path
+
+
+def run_page(page: Path, *, timeout: int = 600, **state) -> AppTest:
+    """Run a page (or app.py) with `state` in the session; fail on any exception."""
+    at = AppTest.from_file(str(page), default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -14,6 +14,8 @@ small grids, all rectangles whose areas are known by hand::
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,6 +23,10 @@ import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import Point, box
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the pages import gridmap_app, as app.py's folder allows
 
 CRS = "EPSG:4547"
 X0, Y0 = 433_000.0, 3_852_000.0  # near 113.27E 34.80N in EPSG:4547
@@ -182,3 +188,20 @@ def tiny_layers() -> dict[str, pd.DataFrame]:
 @pytest.fixture
 def tiny_gpkg(tmp_path: Path) -> Path:
     return write_gpkg(tmp_path / "tiny.gpkg", make_tiny_layers())
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample district the app opens first (bundled, or generated once)."""
+    from _app_support import ensure_sample
+
+    return ensure_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def writable(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample that the app opens, so forms never write into the repository."""
+    copy = tmp_path / "district.gpkg"
+    shutil.copy(sample, copy)
+    monkeypatch.setenv("GRIDMAP_SAMPLE", str(copy))
+    return copy

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
-from _app_support import ROOT, ensure_sample
+from _app_support import ROOT
+from _app_support import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
 from gridmap.io import read_district, read_edit_log
@@ -19,29 +19,7 @@ RECORDS = ROOT / "pages" / "plan_records.py"
 TIMEOUT = 600
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # the pages import gridmap_app, as app.py's folder allows
-    return ensure_sample(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture
-def writable(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the sample the app opens (so the forms never write into the repository)."""
-    copy = tmp_path / "district.gpkg"
-    shutil.copy(sample, copy)
-    monkeypatch.setenv("GRIDMAP_SAMPLE", str(copy))
-    return copy
-
-
-def run(page: Path, **state) -> AppTest:
-    at = AppTest.from_file(str(page), default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = partial(run_page_at, timeout=TIMEOUT)
 
 
 def map_args(at: AppTest) -> dict:

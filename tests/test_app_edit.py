@@ -7,11 +7,12 @@ The drawing is fed the way streamlit-folium delivers it: the component's value
 from __future__ import annotations
 
 import json
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 from _app_support import ROOT, ensure_sample
+from _app_support import run_page as run_page_at
 from conftest import X0, Y0, make_tiny_layers, write_gpkg
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
@@ -24,12 +25,6 @@ TIMEOUT = 300
 TO_WEB = Transformer.from_crs("EPSG:4547", "EPSG:4326", always_xy=True)
 
 
-@pytest.fixture(autouse=True)
-def importable() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # the page imports gridmap_app, as app.py's folder allows
-
-
 @pytest.fixture
 def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = write_gpkg(tmp_path / "tiny.gpkg", make_tiny_layers())
@@ -37,20 +32,14 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+run_page = partial(run_page_at, PAGE, timeout=TIMEOUT)
+
+
 def feature(kind: str, *xy: tuple[float, float]) -> dict:
     """A drawing in lon/lat from tiny-district coordinates (metres from X0, Y0)."""
     coords = [list(TO_WEB.transform(X0 + x, Y0 + y)) for x, y in xy]
     geometry = {"type": kind, "coordinates": coords if kind == "LineString" else [coords]}
     return {"type": "Feature", "properties": {}, "geometry": geometry}
-
-
-def run_page(**state) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def click(at: AppTest, key: str) -> AppTest:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import sys
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from _app_support import ROOT, ensure_sample
+from _app_support import ROOT
+from _app_support import run_page as run_page_at
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
@@ -21,29 +21,7 @@ TIMEOUT = 600
 RECORD_MAP = "inspection_record_map"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # the page imports gridmap_app, as app.py's folder allows
-    return ensure_sample(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture
-def writable(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the sample the app opens (so the form never writes into the repository)."""
-    copy = tmp_path / "district.gpkg"
-    shutil.copy(sample, copy)
-    monkeypatch.setenv("GRIDMAP_SAMPLE", str(copy))
-    return copy
-
-
-def run_page(**state) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run_page = partial(run_page_at, PAGE, timeout=TIMEOUT)
 
 
 def maps(at: AppTest) -> list[dict]:
