@@ -254,11 +254,11 @@ def test_prepare_import_sets_constants_and_checks_choices() -> None:
     _, report = prepare_import(
         [SourceTable(frame, "x", "GeoPackage")],
         "grid_medium",
-        options=ImportOptions(defaults={"kind": "居委会"}),
+        options=ImportOptions(defaults={"kind": "街道"}),  # a town, not a community's kind
     )
-    assert not report.ok and "cannot be read as one of community, village" in str(
-        report.problems[0]
-    )
+    assert not report.ok
+    assert "cannot be read as one of community" in str(report.problems[0])
+    assert "'街道'" in str(report.problems[0])
 
 
 def test_report_lines_are_readable() -> None:

@@ -40,7 +40,7 @@ from gridmap.analysis.placement import text_ids
 from gridmap.district import District
 from gridmap.edits import Edit
 from gridmap.errors import DataError, Problem
-from gridmap.schema import CHOICE_LABELS_ZH, LAYERS, TIMEZONE, TRAINING_KINDS, TRAINING_TARGETS
+from gridmap.schema import LAYERS, TIMEZONE, TRAINING_KINDS, TRAINING_TARGETS
 
 
 def _empty(district: District, layer: str) -> pd.DataFrame:
@@ -141,13 +141,10 @@ def _text(value: object) -> str | None:
     return text_ids([value])[0]
 
 
-_CODES = {label: code for code, label in CHOICE_LABELS_ZH.items()}
-
-
-def _choice(value: object) -> str | None:
-    """An enumerated value given by its code or its Chinese label (学校 -> school)."""
+def _choice(value: object, layer: str, field: str) -> str | None:
+    """An enumerated value given by its code or a Chinese name of it (进学校 -> school)."""
     text = _text(value)
-    return _CODES.get(text, text) if text is not None else None
+    return LAYERS[layer].field(field).choice_codes().get(text, text) if text is not None else None
 
 
 def training_edit(
@@ -165,7 +162,8 @@ def training_edit(
     """An `Edit` appending one training or publicity record; `DataError` listing every problem."""
     problems: list[Problem] = []
     day = _day(date, now, "trainings", problems)
-    grid, kind, target = _text(grid_id), _choice(kind), _choice(target)
+    grid = _text(grid_id)
+    kind, target = _choice(kind, "trainings", "kind"), _choice(target, "trainings", "target")
     if not _known(_grid_ids(district, ("grid_small", "grid_medium", "grid_large")), grid):
         problems.append(
             Problem(
@@ -183,12 +181,18 @@ def training_edit(
                 f"unknown kind {kind!r}.",
                 layer="trainings",
                 field="kind",
-                fix=f"one of {', '.join(TRAINING_KINDS)}.",
+                fix=f"one of {LAYERS['trainings'].field('kind').accepted_values()}.",
             )
         )
     if target is not None and target not in TRAINING_TARGETS:
         problems.append(
-            Problem("error", f"unknown target {target!r}.", layer="trainings", field="target")
+            Problem(
+                "error",
+                f"unknown target {target!r}.",
+                layer="trainings",
+                field="target",
+                fix=f"one of {LAYERS['trainings'].field('target').accepted_values()}.",
+            )
         )
     if kind == "five_into" and target is None:
         problems.append(
@@ -197,7 +201,7 @@ def training_edit(
                 "a 'five into' publicity needs its target.",
                 layer="trainings",
                 field="target",
-                fix=f"one of {', '.join(TRAINING_TARGETS)}.",
+                fix=f"one of {LAYERS['trainings'].field('target').accepted_values()}.",
             )
         )
     count = _people(participants, "trainings", "participants", problems)

@@ -33,7 +33,7 @@ from gridmap.i18n import (
     text_plan,
     text_printing,
 )
-from gridmap.schema import CHOICE_LABELS_ZH, LAYERS
+from gridmap.schema import CHOICE_LABELS_EN, CHOICE_LABELS_ZH, LAYERS
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -91,20 +91,10 @@ def field_label(layer: str, field: str, lang: str = DEFAULT_LANG) -> str:
     return spec.en if lang == "en" else spec.zh
 
 
-#: English labels of enumerated values where the code itself does not read well.
-_CHOICE_LABELS_EN = {
-    "key": "key units",
-    "general": "general",
-    "small_venue": "nine small venues",
-    "street_shop": "street shops",
-    "family_workshop": "family workshops",
-}
-
-
 def choice_label(value: str, lang: str = DEFAULT_LANG) -> str:
     """Label of an enumerated value (a unit category, a building use...)."""
     if lang == "en":
-        return _CHOICE_LABELS_EN.get(value, value.replace("_", " "))
+        return CHOICE_LABELS_EN.get(value, value.replace("_", " "))
     return CHOICE_LABELS_ZH.get(value, value)
 
 

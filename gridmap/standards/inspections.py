@@ -46,7 +46,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from gridmap.schema import GRID_LEVELS, INSPECTOR_ROLES
+from gridmap.schema import GRID_LEVELS, INSPECTOR_ROLE_LABELS, INSPECTOR_ROLES
 
 Period = Literal["daily", "weekly", "monthly", "half_yearly"]
 #: What an inspection must be about to count: anything in the grid (``area``),
@@ -63,14 +63,9 @@ PERIOD_LABELS: dict[str, tuple[str, str]] = {
     "half_yearly": ("每半年", "half-yearly"),
 }
 
-#: Labels of the inspector roles as inspectors (the schema's labels name the grid kinds).
-ROLE_LABELS: dict[str, tuple[str, str]] = {
-    "patrol": ("巡防队员", "patrol team"),
-    "community": ("社区/村工作人员", "community staff"),
-    "safety_office": ("安监办", "safety office"),
-    "police": ("派出所", "police station"),
-    "unit": ("单位自查", "unit self-inspection"),
-}
+#: Labels (Chinese, English) of the inspector roles as inspectors: the schema's
+#: (`gridmap.schema.INSPECTOR_ROLE_LABELS`), under the name the ledgers and pages use.
+ROLE_LABELS: dict[str, tuple[str, str]] = INSPECTOR_ROLE_LABELS
 #: Labels of the compliance statuses.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "on_schedule": ("按期", "on schedule"),
