@@ -2,30 +2,21 @@
 
 Sheets: the bill of materials per community and in total, the inventory
 shortfalls of existing points, and the standard itself. Laid out like the
-other ledgers (`gridmap.io.ledger`): title line, bold headers repeated on
+other ledgers (`gridmap.io.workbook`): title line, bold headers repeated on
 every printed page, fitted widths, landscape A4; written atomically.
 `equipment_workbook_bytes` gives the same workbook for a download button.
 """
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
 from gridmap.analysis.equipment import BillOfMaterials, shortfall_table
-from gridmap.io.ledger import _TABLE_ROW, _layout, write_ledger
+from gridmap.io.workbook import Sheet, workbook_bytes, write_workbook
 from gridmap.standards.equipment import EQUIPMENT_STANDARD, EquipmentItem
-
-
-@dataclass(frozen=True)
-class _Sheet:
-    name: str
-    title: str
-    table: pd.DataFrame
 
 
 def standard_table(standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD) -> pd.DataFrame:
@@ -46,12 +37,12 @@ def _sheets(
     shortfalls: pd.DataFrame,
     standard: Sequence[EquipmentItem],
     title: str,
-) -> list[_Sheet]:
+) -> list[Sheet]:
     return [
-        _Sheet("物资清单（按社区）", f"{title}消防器材物资清单（按社区）", bom.per_community),
-        _Sheet("物资汇总", f"{title}消防器材物资汇总", bom.total),
-        _Sheet("器材点缺额", f"{title}已建器材点配备缺额", shortfall_table(shortfalls)),
-        _Sheet("配置标准", "消防器材配置标准", standard_table(standard)),
+        Sheet("物资清单（按社区）", f"{title}消防器材物资清单（按社区）", bom.per_community),
+        Sheet("物资汇总", f"{title}消防器材物资汇总", bom.total),
+        Sheet("器材点缺额", f"{title}已建器材点配备缺额", shortfall_table(shortfalls)),
+        Sheet("配置标准", "消防器材配置标准", standard_table(standard)),
     ]
 
 
@@ -64,7 +55,7 @@ def write_equipment_ledger(
     title: str = "",
 ) -> None:
     """Write the equipment ledger to `path` atomically (`SaveError` if it cannot)."""
-    write_ledger(path, _sheets(bom, shortfalls, standard, title))
+    write_workbook(path, _sheets(bom, shortfalls, standard, title))
 
 
 def equipment_workbook_bytes(
@@ -75,9 +66,4 @@ def equipment_workbook_bytes(
     title: str = "",
 ) -> bytes:
     """The same workbook in memory, for a download button."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet in _sheets(bom, shortfalls, standard, title):
-            sheet.table.to_excel(writer, sheet_name=sheet.name, startrow=_TABLE_ROW, index=False)
-            _layout(writer.sheets[sheet.name], sheet.table, sheet.title)
-    return buffer.getvalue()
+    return workbook_bytes(_sheets(bom, shortfalls, standard, title))

@@ -1,29 +1,37 @@
 """Inspection and hazard ledgers (巡查台帐, 隐患台帐) as .xlsx workbooks with Chinese headers.
 
 The tables come from `gridmap.analysis.inspections` and `gridmap.analysis.hazards`;
-this module only lays them out: a title line, bold headers repeated on every
-printed page, fitted column widths, frozen headers, landscape A4. Files are
-written atomically (a temporary file renamed over the target); `workbook_bytes`
-gives the same workbook for a download button.
+this module only chooses the sheets; the layout (a title line, bold headers
+repeated on every printed page, fitted column widths, frozen headers,
+landscape A4) is `gridmap.io.workbook`'s and files are written atomically
+(`gridmap.io.atomic`). `workbook_bytes` gives the same workbook for a
+download button.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import re
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from gridmap.errors import SaveError
+from gridmap.io.ledger import write_json
+from gridmap.io.workbook import Sheet, workbook_bytes, write_workbook
 from gridmap.schema import LAYERS
 from gridmap.standards.inspections import PERIOD_LABELS, ROLE_LABELS, STATUS_LABELS
 
-_HEADER_ROW = 2  # zero-based: title in row 0, a blank row, then the headers
+__all__ = [
+    "COMPLIANCE_HEADERS",
+    "Sheet",
+    "compliance_summary_zh",
+    "compliance_table_zh",
+    "hazard_ledger_sheets",
+    "workbook_bytes",
+    "write_compliance_xlsx",
+    "write_hazard_ledger_xlsx",
+    "write_records_json",
+    "write_workbook",
+]
+
 #: Compliance columns -> Chinese headers.
 COMPLIANCE_HEADERS = {
     "grid_id": "网格编码",
@@ -36,84 +44,6 @@ COMPLIANCE_HEADERS = {
     "longest_gap_days": "最长间隔天数",
     "status": "状态",
 }
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One worksheet: its tab name, the title line above the table, and the table."""
-
-    name: str
-    title: str
-    table: pd.DataFrame
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", str(text) or "Sheet")[:28] or "Sheet"
-    name, i = base, 2
-    while name in used:
-        name, i = f"{base[:26]}~{i}", i + 1
-    used.add(name)
-    return name
-
-
-def _width(values: pd.Series) -> int:
-    head = values.head(2000).astype(object)
-    widths = [
-        sum(2 if ord(ch) > 0x2E7F else 1 for ch in ("" if pd.isna(v) else str(v))) for v in head
-    ] or [6]
-    return int(min(max(max(widths) + 2, 6), 60))
-
-
-def _layout(sheet: object, table: pd.DataFrame, title: str) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    for i, column in enumerate(table.columns, 1):
-        width = max(_width(pd.Series([column])), _width(table[column]))
-        sheet.column_dimensions[get_column_letter(i)].width = width
-        cell = sheet.cell(row=_HEADER_ROW + 1, column=i)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    sheet.freeze_panes = sheet.cell(row=_HEADER_ROW + 2, column=1)
-    sheet.print_title_rows = f"{_HEADER_ROW + 1}:{_HEADER_ROW + 1}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _write(target: object, sheets: Sequence[Sheet]) -> None:
-    used: set[str] = set()
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for sheet in sheets:
-            name = _sheet_name(sheet.name, used)
-            sheet.table.to_excel(writer, sheet_name=name, startrow=_HEADER_ROW, index=False)
-            _layout(writer.sheets[name], sheet.table, sheet.title)
-
-
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The workbook as bytes (for a download button)."""
-    buffer = io.BytesIO()
-    _write(buffer, sheets)
-    return buffer.getvalue()
-
-
-def write_workbook(path: str | os.PathLike[str], sheets: Sequence[Sheet]) -> None:
-    """Write `sheets` to an .xlsx file atomically; `SaveError` leaves an existing file as it was."""
-    target = Path(path)
-    if target.is_dir():
-        raise SaveError(f"{target} is a folder; give an .xlsx file name.")
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.xlsx")
-    try:
-        _write(tmp, sheets)
-        os.replace(tmp, target)
-    except Exception as exc:
-        tmp.unlink(missing_ok=True)
-        raise SaveError(
-            f"could not write {target} ({exc}); an existing file is unchanged."
-        ) from exc
 
 
 # ---------------------------------------------------------------------------
@@ -201,18 +131,5 @@ def write_hazard_ledger_xlsx(
 
 
 def write_records_json(path: str | os.PathLike[str], records: list[dict[str, object]]) -> None:
-    """Write a list of records as UTF-8 JSON atomically."""
-    import json
-
-    target = Path(path)
-    if target.is_dir():
-        raise SaveError(f"{target} is a folder; give a .json file name.")
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.json")
-    try:
-        tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise SaveError(
-            f"could not write {target} ({exc}); an existing file is unchanged."
-        ) from exc
+    """Write a list of records as UTF-8 JSON atomically; `SaveError` on failure."""
+    write_json(path, records, indent=1)

@@ -1,35 +1,25 @@
 """Printed maps on disk: PDF, PNG and zip files written atomically, and the font cache.
 
 The render layer (`gridmap.render.pdf`, `gridmap.render.atlas`) returns bytes;
-this module only writes them. A file is written beside its target under a
-temporary name and renamed over it, so a reader never sees half a PDF and an
-existing file is left unchanged when writing fails.
+this module only writes them, through `gridmap.io.atomic`: a file is written
+beside its target under a temporary name and renamed over it, so a reader
+never sees half a PDF and an existing file is left unchanged when writing fails.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from gridmap.errors import GridmapError, SaveError
+from gridmap.io.atomic import atomic_write_bytes
 
 
 class TileError(GridmapError):
     """A basemap tile could not be fetched."""
-
-
-def _atomic_bytes(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -37,18 +27,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 
     Raises `SaveError` naming the file (an existing file is left unchanged).
     """
-    target = Path(path)
-    if target.is_dir():
-        raise SaveError(f"{target} is a folder; give a file name such as {target / 'map.pdf'}.")
-    if not target.parent.is_dir():
-        raise SaveError(f"cannot write {target}: the folder {target.parent} does not exist.")
-    try:
-        _atomic_bytes(target, data)
-    except OSError as exc:
-        raise SaveError(
-            f"could not write {target} ({exc.strerror or exc}); an existing file is unchanged."
-        ) from exc
-    return target
+    return atomic_write_bytes(path, data, example="map.pdf")
 
 
 def zip_bytes(members: Mapping[str, bytes]) -> bytes:
@@ -86,8 +65,8 @@ def font_cache(name: str, make: Callable[[], bytes]) -> Path:
     data = make()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic_bytes(target, data)
-    except OSError as exc:
+        atomic_write_bytes(target, data)
+    except (OSError, SaveError) as exc:
         raise SaveError(
             f"could not store the font subset in {folder} ({exc}); set TMPDIR to a writable folder."
         ) from exc
