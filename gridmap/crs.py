@@ -18,7 +18,7 @@ import shapely.geometry
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from gridmap.errors import CRSError
+from gridmap.errors import CRSError, Problem
 
 WEB_CRS = CRS.from_epsg(4326)
 #: Extent of CGCS2000 (EPSG:4490 area of use): lon min, lat min, lon max, lat max.
@@ -26,8 +26,17 @@ CHINA_BOUNDS = (73.62, 16.7, 134.77, 53.56)
 _GK_FIRST_EPSG, _GK_FIRST_CM = 4534, 75  # CGCS2000 / 3-degree GK CM 75E .. CM 135E
 
 
-def metric_crs_for(lon: float, lat: float) -> CRS:
+def _crs_error(message: str, fix: str, layer: str | None, file: str | None) -> CRSError:
+    return CRSError(Problem("error", message, file=file, layer=layer, fix=fix))
+
+
+def metric_crs_for(
+    lon: float, lat: float, *, layer: str | None = None, file: str | None = None
+) -> CRS:
     """Return the metric working CRS for data centred on (lon, lat) in degrees.
+
+    `layer` and `file` name the data in the error raised when no CRS fits
+    (a centre beyond 84° of latitude, or not a number).
 
     Examples
     --------
@@ -37,7 +46,20 @@ def metric_crs_for(lon: float, lat: float) -> CRS:
     32618
     """
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 84:
-        raise CRSError(f"Cannot choose a metric CRS for the centre ({lon}, {lat}).")
+        where = (
+            "beyond 84° of latitude, where no UTM zone holds it"
+            if math.isfinite(lon) and math.isfinite(lat)
+            else "not a number"
+        )
+        raise _crs_error(
+            f"cannot choose a metric working CRS: the data's centre ({lon:.4f}, {lat:.4f}) is "
+            f"{where}.",
+            "check that the layer's CRS is right and its coordinates are longitude, latitude "
+            "(not swapped, not metres read as degrees); for polar data name a metric working "
+            "CRS, e.g. read_district(path, working_crs='EPSG:3413').",
+            layer,
+            file,
+        )
     west, south, east, north = CHINA_BOUNDS
     if west <= lon <= east and south <= lat <= north:
         cm = min(max(3 * round(lon / 3), _GK_FIRST_CM), 135)
@@ -46,15 +68,33 @@ def metric_crs_for(lon: float, lat: float) -> CRS:
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
-def metric_crs_for_frame(frame: gpd.GeoDataFrame) -> CRS:
-    """Choose the working CRS from the centre of a layer's extent."""
+def metric_crs_for_frame(
+    frame: gpd.GeoDataFrame, *, layer: str | None = None, file: str | None = None
+) -> CRS:
+    """Choose the working CRS from the centre of a layer's extent.
+
+    `layer` and `file` name the layer in the `CRSError` raised when it has no
+    CRS, no geometry, or a centre no metric CRS fits.
+    """
     if frame.crs is None:
-        raise CRSError("Cannot choose a working CRS for a layer without a CRS.")
-    bounds = frame.geometry.dropna()
-    if bounds.empty:
-        raise CRSError("Cannot choose a working CRS for a layer with no geometry.")
-    minx, miny, maxx, maxy = bounds.to_crs(WEB_CRS).total_bounds
-    return metric_crs_for((minx + maxx) / 2, (miny + maxy) / 2)
+        raise _crs_error(
+            "cannot choose a working CRS for a layer without a CRS.",
+            "set the layer's CRS (QGIS: Layer Properties > Source), or name the CRS of its "
+            "coordinates (gridmap info/check --crs EPSG:4490).",
+            layer,
+            file,
+        )
+    geoms = frame.geometry
+    placed = geoms[~geoms.isna() & ~geoms.is_empty]
+    if placed.empty:
+        raise _crs_error(
+            "cannot choose a working CRS for a layer with no geometry.",
+            "give its features geometries, or name a metric working CRS (working_crs).",
+            layer,
+            file,
+        )
+    minx, miny, maxx, maxy = placed.to_crs(WEB_CRS).total_bounds
+    return metric_crs_for((minx + maxx) / 2, (miny + maxy) / 2, layer=layer, file=file)
 
 
 def require_metric(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str = "this layer") -> None:

@@ -75,6 +75,10 @@ class ArchiveError(DataError):
     """An uploaded archive is refused: too large, a zip bomb, unsafe paths or unexpected files."""
 
 
+class OptionError(GridmapError, ValueError):
+    """An option's value is out of range; the message names the option, the value and the fix."""
+
+
 class SaveError(GridmapError):
     """A district could not be written; the original file is untouched."""
 

@@ -14,9 +14,9 @@ from coverage_cases import EXPECTED, add_rows, bow_tie, district, make_defective
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import MultiPolygon, Polygon
 
-from gridmap.analysis.coverage import CHECKS, CoverageReport, check_coverage
+from gridmap.analysis.coverage import CHECKS, CoverageReport, check_coverage, require_min_area
 from gridmap.district import District
-from gridmap.errors import CRSError
+from gridmap.errors import CRSError, GridmapError, OptionError
 
 X0, Y0 = 433_000.0, 3_852_000.0
 
@@ -366,10 +366,20 @@ def test_layer_in_another_crs_raises_crs_error(tiny_layers):
         check_coverage(district(tiny_layers))
 
 
-@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf")])
+@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), float("-inf"), "5", None, True])
 def test_min_area_must_be_a_finite_non_negative_number(tiny_layers, bad):
-    with pytest.raises(ValueError, match="min_area"):
+    with pytest.raises(OptionError) as info:
         check_coverage(district(tiny_layers), min_area=bad)
+    assert isinstance(info.value, GridmapError) and isinstance(info.value, ValueError)
+    assert str(info.value).startswith(
+        f"min_area must be a finite number of square metres, 0 or more, not {bad!r}. Fix: "
+    )
+
+
+@pytest.mark.parametrize("good", [0, 0.0, 1, 2.5])
+def test_min_area_accepts_finite_non_negative_numbers(good):
+    assert require_min_area(good) == float(good)
+    assert isinstance(require_min_area(good), float)
 
 
 @pytest.mark.parametrize(("min_area", "found"), [(0.0, 1), (0.4, 1), (1.0, 0), (5.0, 0)])

@@ -55,11 +55,19 @@ def test_defective_file_exits_1_with_every_finding(
 ) -> None:
     out_json = tmp_path / "report.json"
     assert main(["check", str(defective_gpkg), "--json", str(out_json)]) == 1
-    printed = capsys.readouterr().out
-    assert "Errors: 13, warnings: 2 -> NOT OK" in printed
-    for check in CHECKS:
-        assert check in printed
-    assert "L1" in printed and "10" in printed
+    lines = capsys.readouterr().out.splitlines()
+    counts = {"gap": 2, "household_missed": 3}  # every other check finds 1
+    assert lines[0] == f"Coverage check {defective_gpkg} (min_area 1 m²)"
+    for line, (check, info) in zip(lines[1:13], CHECKS.items(), strict=True):
+        flag = "  <- error" if info.severity == "error" else "  <- warning"
+        assert line == f"  {check:<23}{counts.get(check, 1):>8}  {info.zh}{flag}"
+    assert lines[13:] == [
+        "Errors: 13, warnings: 2 -> NOT OK",
+        "Findings per large grid (大网格):",
+        f"  {'L1':<23}{10:>8}  济源路街道",
+        f"  {'L2':<23}{2:>8}  峡窝镇",
+        f"  {'(none)':<23}{3:>8}  不在任何大网格 / in no large grid",
+    ]
     document = json.loads(out_json.read_text(encoding="utf-8"))
     assert set(document) == {"summary", "findings"}
     assert set(document["summary"]) == SUMMARY_KEYS
@@ -92,8 +100,29 @@ def test_min_area_option(defective_gpkg: Path, tmp_path: Path) -> None:
     assert summary["overlap"] == 0 and summary["outside_parent"] == 0
 
 
-def test_negative_min_area_is_a_usage_error(tiny_gpkg: Path) -> None:
-    assert main(["check", str(tiny_gpkg), "--min-area", "-1"]) == 2
+@pytest.mark.parametrize(("given", "shown"), [("-1", "-1.0"), ("nan", "nan"), ("-inf", "-inf")])
+def test_a_bad_min_area_is_refused_before_reading(tmp_path: Path, capsys, given, shown) -> None:
+    missing = tmp_path / "never-read.gpkg"  # the option is checked first
+    assert main(["check", str(missing), f"--min-area={given}"]) == 2
+    assert capsys.readouterr().err == (
+        f"gridmap: error: --min-area must be a finite number of square metres, 0 or more, "
+        f"not {shown}. Fix: give a tolerance such as 1 (the default) or 100; 0 reports every "
+        "sliver.\n"
+    )
+
+
+def test_min_area_inf_exits_2_with_one_message_and_no_traceback(tiny_gpkg: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gridmap.cli", "check", str(tiny_gpkg), "--min-area", "inf"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert done.stderr.startswith(
+        "gridmap: error: --min-area must be a finite number of square metres, 0 or more, not inf."
+    )
 
 
 @pytest.mark.parametrize("content", [None, b"", b"not a geopackage at all"])

@@ -50,7 +50,7 @@ from gridmap.analysis.findings import CHECKS, FINDING_COLUMNS, CheckInfo, LayerD
 from gridmap.analysis.occupancy import membership_tables, occupancy_findings
 from gridmap.crs import require_metric
 from gridmap.district import District
-from gridmap.errors import CRSError
+from gridmap.errors import CRSError, OptionError
 from gridmap.schema import LAYERS
 
 __all__ = ["CHECKS", "CheckInfo", "CoverageReport", "check_coverage"]
@@ -205,6 +205,23 @@ def _grid_table(layers: Mapping[str, LayerData]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def require_min_area(value: object, *, option: str = "min_area") -> float:
+    """`value` as a sliver tolerance in m²: a finite number >= 0, else `OptionError`.
+
+    `option` is the name the caller knows it by (``--min-area`` on the command line).
+
+    >>> require_min_area(100)
+    100.0
+    """
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number < 0:
+        raise OptionError(
+            f"{option} must be a finite number of square metres, 0 or more, not {value!r}. "
+            "Fix: give a tolerance such as 1 (the default) or 100; 0 reports every sliver."
+        )
+    return float(number)
+
+
 def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageReport:
     """Run every coverage and topology check of `CHECKS` over `district`.
 
@@ -219,11 +236,12 @@ def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageRepo
 
     Raises
     ------
+    OptionError
+        If `min_area` is negative, not finite (inf, nan) or not a number.
     CRSError
         If the district's CRS is not metric or a layer is in another CRS.
     """
-    if not (isinstance(min_area, int | float) and math.isfinite(min_area) and min_area >= 0):
-        raise ValueError(f"min_area must be a finite number >= 0 (square metres), not {min_area!r}")
+    min_area = require_min_area(min_area)
     _check_crs(district)
     layers = _prepare(district)
     geoms = {lv: layers[lv].geoms for lv in fnd.GRIDS}

@@ -337,7 +337,8 @@ def prepare_import(
     if target_crs:
         target = CRS.from_user_input(target_crs)
     else:
-        target = metric_crs_for_frame(typed) if located else CRS.from_epsg(4326)
+        where = {"layer": layer, "file": ", ".join(files)}
+        target = metric_crs_for_frame(typed, **where) if located else CRS.from_epsg(4326)
     typed = typed.to_crs(target)
     order = [c for c in spec.field_names if c in typed.columns]
     typed = typed[order + [c for c in typed.columns if c not in order]]

@@ -229,6 +229,25 @@ def household_membership(
     return out, reason, pos
 
 
+def _merge_shared_ids(
+    parts: pd.DataFrame, small_ids: np.ndarray, building_geoms: np.ndarray, small_geoms: np.ndarray
+) -> pd.DataFrame:
+    """One row per (building, grid id): the area inside the union of the rows sharing the id."""
+    keys = pd.Series(small_ids[parts["grid"].to_numpy()], dtype=object).fillna("").to_numpy()
+    parts = parts.assign(key=keys)
+    grouped = parts.groupby(["building", "key"], sort=False)
+    merged = grouped.agg(grid=("grid", "min"), area=("area", "sum"), rows=("grid", "size"))
+    shared = merged.index[merged["rows"].to_numpy() > 1]  # rare: a duplicate_id case
+    if len(shared):
+        rows, grids = grouped.indices, parts["grid"].to_numpy()
+        for key in shared:
+            union = shapely.union_all(small_geoms[grids[rows[key]]])
+            merged.loc[key, "area"] = shapely.area(
+                shapely.intersection(building_geoms[key[0]], union)
+            )
+    return merged.drop(columns="rows").reset_index().drop(columns="key")
+
+
 def split_buildings(
     building_geoms: np.ndarray,
     small_geoms: np.ndarray,
@@ -242,7 +261,10 @@ def split_buildings(
 
     Returns one row per (building, grid) part: ``building``, ``grid`` (positions)
     and ``area``, for the split buildings only, ordered by building then grid.
-    Rows of a grid layer sharing an id (`small_ids`) count as one grid.
+    Rows of a grid layer sharing an id (`small_ids`) count as one grid: the
+    building's part in it is its part in the union of those rows (the sum of
+    its parts when they do not overlap), reported at the first of them, and
+    `min_area` applies to that part.
     Candidates are buildings whose bounding box meets two or more grids'; a
     building lying strictly inside its `member` grid (the grid holding its
     representative point) is not split when that grid is not flagged by
@@ -272,13 +294,11 @@ def split_buildings(
     keep = several[b_idx]
     b_idx, g_idx = b_idx[keep], g_idx[keep]
     area = shapely.area(shapely.intersection(building_geoms[b_idx], small_geoms[g_idx]))
-    keep = (area >= min_area) & (area > 0)
-    parts = pd.DataFrame({"building": b_idx[keep], "grid": g_idx[keep], "area": area[keep]})
+    parts = pd.DataFrame({"building": b_idx, "grid": g_idx, "area": area})
+    parts = parts[parts["area"] > 0]
     if small_ids is not None:
-        parts["key"] = (
-            pd.Series(small_ids[parts["grid"].to_numpy()], dtype=object).fillna("").to_numpy()
-        )
-        parts = parts.drop_duplicates(["building", "key"]).drop(columns="key")
+        parts = _merge_shared_ids(parts, small_ids, building_geoms, small_geoms)
+    parts = parts[parts["area"] >= min_area]
     split = parts.groupby("building")["grid"].transform("size") >= 2
     if not len(parts):
         return empty

@@ -52,20 +52,20 @@ def check(
     min_area: float = typer.Option(
         1.0,
         "--min-area",
-        min=0.0,
         help="Gaps, overlaps and parts outside a parent smaller "
-        "than this (m²) are slivers and not reported.",
+        "than this (m²) are slivers and not reported (a finite number, 0 or more).",
     ),
     crs: str | None = typer.Option(
         None, help="CRS to assume for layers without one, e.g. EPSG:4490."
     ),
 ) -> None:
     """Check coverage and topology; exit 0 if no errors, 1 if errors, 2 if unreadable."""
-    from gridmap.analysis.coverage import check_coverage
+    from gridmap.analysis.coverage import check_coverage, require_min_area
     from gridmap.analysis.report import ledger_sheets
     from gridmap.io import read_district
     from gridmap.io.ledger import write_json, write_ledger
 
+    min_area = require_min_area(min_area, option="--min-area")  # before reading the file
     district = read_district(file, crs=crs, progress=progress)
     progress("checking coverage")
     report = check_coverage(district, min_area=min_area)
