@@ -102,11 +102,6 @@ def test_import_of_arctic_data_names_file_and_layer(tmp_path: Path) -> None:
     assert not (tmp_path / "arctic.gpkg").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gridmap/io/gpkg.py _choose_working_crs calls metric_crs_for_frame(layer) without "
-    "layer=name, file=file (a file another developer is editing)",
-)
 def test_read_district_of_arctic_data_names_file_and_layer(tmp_path: Path) -> None:
     import pyogrio
 

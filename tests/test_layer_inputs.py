@@ -20,11 +20,6 @@ from gridmap.errors import Problem
 from gridmap.schema import HAZARD_SEVERITIES, HAZARD_STATUSES, INSPECTOR_ROLES, UNIT_CATEGORIES
 
 NOW = pd.Timestamp("2025-07-01 12:00", tz="Asia/Shanghai")
-NEEDS_VALIDATE = (
-    "gridmap/layers/_validate.py reads enumerated values through the flat CHOICE_LABELS_ZH "
-    "(one label per code) and lists only the codes; it should read Field.choice_codes() and "
-    "list Field.accepted_values() (a file another developer is editing)"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -104,17 +99,11 @@ def test_units_wrong_geometry_type(tmp_path: Path) -> None:
     assert str(problem) in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gridmap/layers/_validate.py _check_geometry gives geometry problems no field; "
-    "they should name the geometry column (field='geometry')",
-)
 def test_units_wrong_geometry_type_names_the_geometry_field(tmp_path: Path) -> None:
     path = _write(tmp_path, units=_units_as_polygons())
     _error(path, "units", "geometry")
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_VALIDATE)
 @pytest.mark.parametrize(
     ("label", "code"),
     [("一般单位", "general"), ("消防安全重点单位", "key"), ("沿街商铺", "street_shop")],
@@ -125,7 +114,6 @@ def test_units_common_ledger_labels_are_accepted(tmp_path: Path, label: str, cod
     assert loaded["units"]["category"].tolist() == [code, "small_venue"]
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_VALIDATE)
 def test_units_bad_category_lists_codes_and_chinese_labels(tmp_path: Path) -> None:
     units = make_tiny_layers()["units"].assign(category=["small_venue", "超市"])
     text = _error(_write(tmp_path, units=units), "units", "category")
@@ -210,7 +198,6 @@ def test_inspections_bad_datetime(tmp_path: Path, value: str) -> None:
     assert f"1 values cannot be read as dates such as 2025-06-01 08:30, e.g. '{value}'." in text
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_VALIDATE)
 def test_inspections_role_labels_of_real_ledgers(tmp_path: Path) -> None:
     inspections = make_tiny_layers()["inspections"].assign(
         inspector_role=["社区工作人员", "巡防队"]
@@ -251,7 +238,6 @@ def test_hazards_deadline_before_found_is_a_warning(tmp_path: Path) -> None:
     assert "1 hazards have a deadline before they were found." in text
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_VALIDATE)
 @pytest.mark.parametrize(("label", "code"), [("一般隐患", "general"), ("重大火灾隐患", "major")])
 def test_hazards_severity_labels_of_real_ledgers(tmp_path: Path, label: str, code: str) -> None:
     loaded = read_district(_write(tmp_path, hazards=_hazards(severity=[label])))

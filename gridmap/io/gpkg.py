@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,6 +28,7 @@ from pyproj.exceptions import CRSError as ProjCRSError
 from gridmap.crs import metric_crs_for_frame
 from gridmap.district import District, Layer
 from gridmap.errors import CRSError, DataError, Problem, SaveError
+from gridmap.io.atomic import atomic_write
 from gridmap.io.field_types import schema_types
 from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS, layer_alias_map
@@ -302,7 +302,7 @@ def _choose_working_crs(layers: dict[str, Layer], working_crs: str | CRS | None,
     for name in ("grid_large", "grid_medium", "grid_small", *LAYERS):
         layer = layers.get(name)
         if isinstance(layer, gpd.GeoDataFrame) and layer.geometry.notna().any():
-            return metric_crs_for_frame(layer)
+            return metric_crs_for_frame(layer, layer=name, file=file)
     raise DataError("no layer has any geometry, so the district cannot be placed.", file=file)
 
 
@@ -343,10 +343,8 @@ def write_layers(
     byte-for-byte unchanged and `SaveError` is raised.
     """
     target = Path(path)
-    if target.is_dir():
-        raise SaveError(f"{target} is a folder; give a .gpkg file name.")
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
-    try:
+
+    def write(tmp: Path) -> None:
         if target.exists() and not replace_file:
             shutil.copy2(target, tmp)
         for name, layer in layers.items():
@@ -354,19 +352,9 @@ def write_layers(
         written = {str(n) for n, _ in pyogrio.list_layers(tmp)}
         missing = set(layers) - written
         if missing:
-            raise SaveError(f"layers {sorted(missing)} were not written")
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        if target.exists() and backup:
-            shutil.copy2(target, target.with_name(target.name + ".bak"))
-        os.replace(tmp, target)
-    except Exception as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, SaveError):
-            raise
-        raise SaveError(
-            f"could not save {target} ({exc}); the original file is unchanged."
-        ) from exc
+            raise SaveError(f"could not save {target}: layers {sorted(missing)} were not written.")
+
+    atomic_write(target, write, backup=backup, example="district.gpkg")
 
 
 def _write_one(path: Path, name: str, layer: Layer) -> None:

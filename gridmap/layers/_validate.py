@@ -13,11 +13,10 @@ import pandas as pd
 import shapely
 
 from gridmap.errors import Problem
-from gridmap.schema import CHOICE_LABELS_ZH, TIMEZONE, Field, LayerSpec
+from gridmap.schema import TIMEZONE, Field, LayerSpec
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "对", "√"}
 _FALSE = {"0", "false", "no", "n", "f", "否", "不是", "×", ""}
-_LABEL_TO_CHOICE = {zh: code for code, zh in CHOICE_LABELS_ZH.items()}
 
 
 def _examples(values: pd.Series, n: int = 3) -> str:
@@ -81,9 +80,9 @@ def _coerce(values: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     if field.kind in ("id", "text"):
         out = _as_text(values)
         if field.choices:
-            labelled = out.map(_LABEL_TO_CHOICE)
-            out = _none_for_blank(labelled.where(labelled.notna(), out))
-            bad = out.notna() & ~out.isin(field.choices)
+            labelled = out.map(field.choice_codes())
+            bad = out.notna() & labelled.isna()
+            out = _none_for_blank(labelled.where(~bad, out))
             return out, bad
         return out, pd.Series(False, index=values.index)
     missing = _missing(values)
@@ -177,6 +176,7 @@ def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[P
             Problem(
                 "error",
                 f"wrong geometry type: found {found}; expected {' or '.join(spec.geometry or ())}.",
+                field=frame.geometry.name,
                 count=len(wrong),
                 fix="convert the features (QGIS: Polygons to lines / Lines to polygons, or "
                 "Centroids for point layers) or move them to the right layer.",
@@ -241,7 +241,7 @@ def conform_layer(
         coerced, bad = _coerce(frame[field.name], field)
         if bad.any():
             expected = (
-                f"one of {', '.join(field.choices)}"
+                f"one of {field.accepted_values()}"
                 if field.choices
                 else {
                     "int": "whole numbers",
