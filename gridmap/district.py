@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -26,7 +27,8 @@ class District:
     the file that GridMap does not manage and keeps untouched when saving;
     `source_names` maps a layer to its name in the file (an alias such as
     大网格), under which it is saved again; `fingerprint` identifies the file's
-    content at load, so a save can tell whether someone else saved meanwhile.
+    content at load, so a save can tell whether someone else saved meanwhile;
+    `name` is the district's own name as the file records it (``上街区``), or "".
     """
 
     layers: Mapping[str, Layer]
@@ -37,6 +39,7 @@ class District:
     source_crs: Mapping[str, str] = field(default_factory=dict)
     source_names: Mapping[str, str] = field(default_factory=dict)
     fingerprint: str | None = None
+    name: str = ""
 
     def __getitem__(self, name: str) -> Layer:
         if name not in self.layers:
@@ -52,6 +55,22 @@ class District:
 
     def get(self, name: str) -> Layer | None:
         return self.layers.get(name)
+
+    def display_name(self) -> str:
+        """The name to print: the file's district name, else the single large grid's name,
+        else the file's stem ("" for a district not read from a file).
+
+        >>> District({}, CRS(4547), path="/data/shangjie.gpkg").display_name()
+        'shangjie'
+        """
+        if self.name.strip():
+            return self.name.strip()
+        large = self.layers.get("grid_large")
+        if large is not None and len(large) == 1 and "name" in large:
+            only = large["name"].iloc[0]
+            if isinstance(only, str) and only.strip():
+                return only.strip()
+        return Path(self.path).stem if self.path else ""
 
     def with_layers(self, **layers: Layer) -> District:
         """Return a new district with some layers replaced or added."""

@@ -1,116 +1,24 @@
-"""地图导出: a print-ready map or a per-grid atlas as PDF, previewed as PNG."""
+"""地图导出: a print-ready map or a per-grid atlas as PDF, previewed as PNG.
+
+The first visit starts from the grid chosen on the coverage map (its most
+specific level), so a leader who drilled down there prints that grid.
+"""
 
 from __future__ import annotations
-
-import datetime as dt
-from pathlib import Path
 
 import streamlit as st
 
 from gridmap.errors import GridmapError
-from gridmap.i18n import t
 from gridmap.i18n import t as text
 from gridmap.render.pdf import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
-from gridmap.render.pdf_basemap import basemap_for
 from gridmap.render.tiles import PROVIDERS
 from gridmap_app import loading
-from gridmap_app.context import context
+from gridmap_app.coverage_panels import current_selection
+from gridmap_app.export_files import atlas_files, map_files, print_data
+from gridmap_app.page import start
+from gridmap_app.widgets import choice
 
-
-def _layer_label(name: str, lang: str) -> str:
-    return text(f"export.layer.{name}", lang)
-
-
-def _data(path: str, mtime_ns: int, size: int, name: str):
-    from gridmap.render.pdf import PrintData
-
-    source = loading.Source(path, mtime_ns, size)
-    return PrintData(
-        loading.district(source),
-        loading.report(source),
-        source=Path(path).name,
-        district_name=name,
-        made=dt.date.today(),
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def map_files(
-    path: str,
-    mtime_ns: int,
-    size: int,
-    name: str,
-    level: str | None,
-    grid_id: str | None,
-    paper: str,
-    landscape: bool,
-    layers: tuple[str, ...],
-    lang: str,
-    title: str,
-    dpi: int,
-    tiles: tuple[str, str | None] | None = None,
-) -> tuple[bytes, bytes]:
-    """(PDF, PNG) of one map, cached on plain values."""
-    from gridmap.render.pdf import PageOptions, map_sheet, pdf_bytes, png_bytes
-
-    options = PageOptions(
-        paper=paper,
-        landscape=landscape,
-        layers=layers,
-        lang=lang,
-        title=title or None,
-        basemap=basemap_for(tiles[0], key=tiles[1]) if tiles else None,
-    )
-    figure = map_sheet(
-        _data(path, mtime_ns, size, name), level=level, grid_id=grid_id, options=options
-    )
-    return pdf_bytes([figure], title=title or name), png_bytes(figure, dpi=dpi)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def atlas_files(
-    path: str,
-    mtime_ns: int,
-    size: int,
-    name: str,
-    level: str,
-    only: tuple[str, ...] | None,
-    paper: str,
-    landscape: bool,
-    layers: tuple[str, ...],
-    lang: str,
-    title: str,
-    tiles: tuple[str, str | None] | None = None,
-    _progress=None,
-) -> tuple[bytes, bytes, bytes, int, int]:
-    """(PDF, zip, PNG of the first sheet, pages, sheets) of an atlas."""
-    from gridmap.io.pdf_out import zip_bytes
-    from gridmap.render import atlas
-    from gridmap.render.pdf import PageOptions, png_bytes
-
-    options = PageOptions(
-        paper=paper,
-        landscape=landscape,
-        layers=layers,
-        lang=lang,
-        title=title or None,
-        basemap=basemap_for(tiles[0], key=tiles[1]) if tiles else None,
-    )
-    book = atlas.atlas_sheets(
-        _data(path, mtime_ns, size, name),
-        level=level,
-        options=options,
-        progress=_progress,
-        only=list(only) if only else None,
-    )
-    preview = png_bytes(book.sheets[0], dpi=60)
-    return (
-        atlas.atlas_pdf(book, title=title or name),
-        zip_bytes(atlas.atlas_files(book)),
-        preview,
-        len(book.figures),
-        len(book.entries),
-    )
+SCOPES = ("district", "large", "medium", "small")
 
 
 def _grid_choice(district, level: str, lang: str, key: str) -> str | None:
@@ -125,52 +33,58 @@ def _grid_choice(district, level: str, lang: str, key: str) -> str | None:
     )
 
 
-ctx = context()
+def _start_from_coverage_selection() -> None:
+    """On the first visit, preselect the grid chosen on the coverage map."""
+    if "export_scope" in st.session_state:
+        return
+    selection = current_selection()
+    for scope_key, grid_id in zip(("large", "medium", "small"), selection.as_tuple(), strict=True):
+        if grid_id:
+            st.session_state["export_scope"] = scope_key
+            st.session_state["export_grid"] = grid_id
+
+
+ctx, source = start("export.page", check=True)
 lang = ctx.lang
-st.markdown(f"### {text('export.page', lang)} · {t('app.title', lang)}")
-if ctx.path is None:
-    st.info(ctx.note)
-    st.stop()
-source = loading.open_source(ctx.path, lang)
-if source is None:
-    st.stop()
 district = loading.district(source)
 st.caption(text("export.offline", lang))
+_start_from_coverage_selection()
 
 left, right = st.columns([1, 2], gap="large")
 with left:
-    mode = st.radio(
+    mode = choice(
+        st.radio,
         text("export.mode", lang),
         ("map", "atlas"),
-        key="export_mode",
+        name="export_mode",
+        lang=lang,
         horizontal=True,
         format_func=lambda m: text(f"export.mode.{m}", lang),
     )
-    level_names = {
-        "district": t("sel.district", lang),
-        "large": t("sel.large", lang),
-        "medium": t("sel.medium", lang),
-        "small": t("sel.small", lang),
-    }
+    scope_names = {key: text(f"sel.{key}", lang) for key in SCOPES}
     grid_id = None
     only = None
     if mode == "map":
-        scope_key = st.selectbox(
+        scope_key = choice(
+            st.selectbox,
             text("export.scope", lang),
-            list(level_names),
-            key="export_scope",
-            format_func=level_names.get,
+            SCOPES,
+            name="export_scope",
+            lang=lang,
+            format_func=scope_names.get,
         )
         level = None if scope_key == "district" else LEVELS[scope_key]
         if level is not None:
             grid_id = _grid_choice(district, level, lang, "export_grid")
     else:
         level = LEVELS[
-            st.selectbox(
+            choice(
+                st.selectbox,
                 text("export.level", lang),
-                ["medium", "small", "large"],
-                key="export_atlas_level",
-                format_func=level_names.get,
+                ("medium", "small", "large"),
+                name="export_atlas_level",
+                lang=lang,
+                format_func=scope_names.get,
             )
         ]
         if level != "grid_large" and st.checkbox(text("export.within", lang), key="export_within"):
@@ -179,26 +93,30 @@ with left:
 
             only = tuple(scope.scope_ids(district, scope.Selection(large=large))[level])
     paper = st.radio(text("export.paper", lang), ("A4", "A3"), key="export_paper", horizontal=True)
-    orientation = st.radio(
+    orientation = choice(
+        st.radio,
         text("export.orientation", lang),
         ("auto", "portrait", "landscape"),
-        key="export_orientation",
+        name="export_orientation",
+        lang=lang,
         horizontal=True,
         format_func=lambda o: text(f"export.orientation.{o}", lang),
     )
-    if orientation == "auto":
-        wide_level, wide_grid = (level, grid_id) if mode == "map" else (None, None)
-        landscape = fits_landscape(_data(*source.key, Path(ctx.path).stem), wide_level, wide_grid)
-    else:
-        landscape = orientation == "landscape"
     layers = st.multiselect(
         text("export.layers", lang),
         list(OVERLAYS),
         default=list(DEFAULT_OVERLAYS),
         key="export_layers",
-        format_func=lambda n: _layer_label(n, lang),
+        format_func=lambda n: text(f"export.layer.{n}", lang),
     )
-    name = st.text_input(text("export.name", lang), value=Path(ctx.path).stem, key="export_name")
+    name = st.text_input(
+        text("export.name", lang), value=district.display_name(), key="export_name"
+    )
+    if orientation == "auto":
+        wide_level, wide_grid = (level, grid_id) if mode == "map" else (None, None)
+        landscape = fits_landscape(print_data(*source.key, name), wide_level, wide_grid)
+    else:
+        landscape = orientation == "landscape"
     title = st.text_input(text("export.title", lang), key="export_title")
     dpi = (
         st.select_slider(
@@ -209,7 +127,7 @@ with left:
     )
     tiles = None
     if ctx.basemap != "none" and st.checkbox(
-        text("export.basemap", lang, name=t(PROVIDERS[ctx.basemap].label_key, lang)),
+        text("export.basemap", lang, name=text(PROVIDERS[ctx.basemap].label_key, lang)),
         key="export_basemap",
     ):
         tiles = (ctx.basemap, ctx.tile_key)
@@ -219,39 +137,29 @@ with left:
         key="export_go",
     )
 
+
+def _download(label_key: str, data: bytes, file_name: str, mime: str, key: str) -> None:
+    st.download_button(text(label_key, lang), data, file_name=file_name, mime=mime, key=key)
+
+
 with right:
     if go or st.session_state.get("export_ready") == mode:
         st.session_state["export_ready"] = mode
+        choices = (paper, landscape, tuple(layers), lang, title)
         try:
             if mode == "map":
                 with st.spinner(text("export.working", lang, what=paper)):
-                    pdf, png = map_files(
-                        *source.key,
-                        name,
-                        level,
-                        grid_id,
-                        paper,
-                        landscape,
-                        tuple(layers),
-                        lang,
-                        title,
-                        dpi,
-                        tiles,
-                    )
+                    pdf, png = map_files(*source.key, name, level, grid_id, *choices, dpi, tiles)
                 stem = grid_id or "district"
-                st.download_button(
-                    text("export.download_pdf", lang),
+                _download(
+                    "export.download_pdf",
                     pdf,
-                    file_name=f"gridmap_{stem}.pdf",
-                    mime="application/pdf",
-                    key="export_pdf",
+                    f"gridmap_{stem}.pdf",
+                    "application/pdf",
+                    "export_pdf",
                 )
-                st.download_button(
-                    text("export.download_png", lang),
-                    png,
-                    file_name=f"gridmap_{stem}.png",
-                    mime="image/png",
-                    key="export_png",
+                _download(
+                    "export.download_png", png, f"gridmap_{stem}.png", "image/png", "export_png"
                 )
                 st.image(png, width="stretch")
             else:
@@ -263,33 +171,23 @@ with right:
                         bar.progress(int(done) / int(total), text=message)
 
                 pdf, archive, png, n_pages, n_sheets = atlas_files(
-                    *source.key,
-                    name,
-                    level,
-                    only,
-                    paper,
-                    landscape,
-                    tuple(layers),
-                    lang,
-                    title,
-                    tiles,
-                    _progress=progress,
+                    *source.key, name, level, only, *choices, tiles, _progress=progress
                 )
                 bar.empty()
                 st.success(text("export.atlas_done", lang, pages=n_pages, sheets=n_sheets))
-                st.download_button(
-                    text("export.download_pdf", lang),
+                _download(
+                    "export.download_pdf",
                     pdf,
-                    file_name="gridmap_atlas.pdf",
-                    mime="application/pdf",
-                    key="export_atlas_pdf",
+                    "gridmap_atlas.pdf",
+                    "application/pdf",
+                    "export_atlas_pdf",
                 )
-                st.download_button(
-                    text("export.download_zip", lang),
+                _download(
+                    "export.download_zip",
                     archive,
-                    file_name="gridmap_atlas.zip",
-                    mime="application/zip",
-                    key="export_atlas_zip",
+                    "gridmap_atlas.zip",
+                    "application/zip",
+                    "export_atlas_zip",
                 )
                 st.image(png, width="stretch")
         except GridmapError as exc:

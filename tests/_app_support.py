@@ -85,12 +85,12 @@ def ensure_sample(folder: Path) -> Path:
 
     if SAMPLE.is_file():
         return SAMPLE
-    from gridmap.demo import build_demo_district
+    from gridmap.demo import DEMO_NAME, build_demo_district
     from gridmap.io import write_layers
 
     path = folder / "shangjie_demo.gpkg"
     if not path.is_file():
-        write_layers(path, build_demo_district())
+        write_layers(path, build_demo_district(), name=DEMO_NAME)
     os.environ["GRIDMAP_SAMPLE"] = str(path)
     return path
 

@@ -292,3 +292,22 @@ def test_missing_values_of_typed_and_text_columns() -> None:
         True,
         True,
     ]
+
+
+def test_district_name_is_kept_in_the_geopackage_metadata(tmp_path: Path) -> None:
+    """The name lives in gpkg_metadata (GDAL dataset metadata) and survives a save."""
+    from gridmap.io import write_district, write_layers
+    from gridmap.io.gpkg import DISTRICT_NAME_KEY
+
+    path = tmp_path / "named.gpkg"
+    write_layers(path, make_tiny_layers(), name="上街区")
+    district = read_district(path)
+    assert district.name == "上街区" and district.display_name() == "上街区"
+    copy = tmp_path / "copy.gpkg"
+    write_district(district, copy)
+    assert read_district(copy).name == "上街区"
+    with sqlite3.connect(copy) as db:
+        (xml,) = db.execute("select metadata from gpkg_metadata").fetchone()
+    assert DISTRICT_NAME_KEY in xml and "上街区" in xml
+    plain = write_gpkg(tmp_path / "plain.gpkg", make_tiny_layers())
+    assert read_district(plain).name == "" and read_district(plain).display_name() == "plain"

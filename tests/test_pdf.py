@@ -37,8 +37,8 @@ from gridmap.render.pdf import (
     pdf_bytes,
     png_bytes,
 )
+from gridmap.render.pdf_furniture import nice_length
 from gridmap.render.pdf_labels import Label, place_labels
-from gridmap.render.pdf_layout import nice_length
 from gridmap.warnings import GridmapWarning
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext", "pdffonts", "pdfinfo"))
@@ -133,17 +133,87 @@ def test_single_map_text_fonts_and_pixels(single_pdf: Path) -> None:
     assert_map_not_blank(page_png(single_pdf), (0.08, 0.12, 0.92, 0.7))
 
 
-@needs_poppler
-def test_golden_image(data: PrintData, single_pdf: Path) -> None:
-    pixels = page_png(single_pdf, dpi=40)
+GOLDEN_DPI = 40
+#: Tiles of 8 px at 40 dpi are 5 mm squares: about the size of the north arrow's head.
+TILE = 8
+#: Largest mean absolute difference (0-255, over a tile's pixels and channels) a tile may
+#: show; anti-aliasing and font hinting between poppler/freetype builds stay well below it.
+TILE_LIMIT = 18.0
+
+
+def tile_differences(a: np.ndarray, b: np.ndarray, tile: int = TILE) -> np.ndarray:
+    """Mean absolute difference of each `tile` x `tile` square of two images."""
+    h, w = (d - d % tile for d in a.shape[:2])
+    diff = np.abs(a[:h, :w] - b[:h, :w]).mean(axis=2)
+    return diff.reshape(h // tile, tile, w // tile, tile).mean(axis=(1, 3))
+
+
+def matches_golden(pixels: np.ndarray, golden: np.ndarray) -> tuple[bool, str]:
+    """Whether `pixels` is the golden page: same size and no tile differing beyond the limit."""
+    if golden.shape != pixels.shape:
+        return False, f"size {pixels.shape} vs {golden.shape}"
+    tiles = tile_differences(pixels, golden)
+    worst = np.unravel_index(np.argmax(tiles), tiles.shape)
+    where = f"tile at x={worst[1] * TILE} px, y={worst[0] * TILE} px"
+    return bool(tiles.max() <= TILE_LIMIT), f"worst tile {tiles.max():.1f} ({where})"
+
+
+def blank_mm(pixels: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """A copy with the paper rectangle (millimetres from the top left) painted white."""
+    px = GOLDEN_DPI / 25.4
+    out = pixels.copy()
+    out[int(y0 * px) : int(y1 * px), int(x0 * px) : int(x1 * px)] = 255
+    return out
+
+
+@pytest.fixture(scope="module")
+def golden_pixels(single_pdf: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(this run's page, the reviewed golden page) at 40 dpi."""
+    pixels = page_png(single_pdf, dpi=GOLDEN_DPI)
     if os.environ.get("GRIDMAP_UPDATE_GOLDEN") or not GOLDEN.exists():
         GOLDEN.parent.mkdir(exist_ok=True)
         Image.fromarray(pixels.astype(np.uint8)).save(GOLDEN, optimize=True)
         pytest.skip(f"golden image written to {GOLDEN}; review it and commit")
-    golden = np.asarray(Image.open(GOLDEN).convert("RGB"), dtype=np.int16)
-    assert golden.shape == pixels.shape
-    diff = np.abs(golden - pixels).mean()
-    assert diff < 2.5, f"mean absolute pixel difference {diff:.2f} vs the golden image"
+    return pixels, np.asarray(Image.open(GOLDEN).convert("RGB"), dtype=np.int16)
+
+
+@needs_poppler
+def test_golden_image(golden_pixels: tuple[np.ndarray, np.ndarray]) -> None:
+    pixels, golden = golden_pixels
+    same, detail = matches_golden(pixels, golden)
+    assert same, f"the page differs from {GOLDEN.name}: {detail}"
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    ("element", "rect_mm"),
+    [
+        # the A4 portrait district sheet: legend, scale bar and north arrow in the bottom band
+        ("north arrow", (182.0, 236.0, 198.0, 258.0)),
+        ("scale bar", (152.0, 238.0, 180.0, 254.0)),
+        ("legend", (12.0, 238.0, 147.0, 279.0)),
+        ("the large-grid label 济源路街道", (32.0, 125.0, 51.0, 131.0)),
+        ("the medium-grid label 金华社区", (77.0, 125.5, 90.0, 130.5)),
+    ],
+)
+def test_golden_comparison_sees_a_missing_element(
+    golden_pixels: tuple[np.ndarray, np.ndarray], element: str, rect_mm: tuple[float, ...]
+) -> None:
+    """Blanking one page element is caught, though the whole page barely changes."""
+    pixels, golden = golden_pixels
+    blanked = blank_mm(pixels, *rect_mm)
+    assert np.abs(blanked - pixels).mean() < 1.5, "the element is small on the page"
+    same, detail = matches_golden(blanked, golden)
+    assert not same, f"blanking the {element} went unnoticed ({detail})"
+
+
+@needs_poppler
+def test_map_is_vector(single_pdf: Path) -> None:
+    """Offline, the page holds no raster image: grids, overlays and text are PDF paths/text."""
+    listing = _run("pdfimages", "-list", str(single_pdf)).splitlines()
+    assert len(listing) == 2, listing  # the two header lines only
+    content = _run("pdftotext", str(single_pdf), "-")
+    assert "金华社区" in content
 
 
 @needs_poppler
@@ -397,3 +467,43 @@ def test_cli_export_pdf(tiny_gpkg: Path, tmp_path: Path) -> None:
         assert len(z.namelist()) == 3
     assert main(["export-pdf", str(tiny_gpkg), "--out", str(out), "--layers", "roads"]) == 2
     assert main(["export-pdf", str(tiny_gpkg), "--out", str(out), "--grid", "X9"]) == 2
+
+
+def _page_size(path: Path) -> tuple[int, int]:
+    info = _run("pdfinfo", str(path))
+    return tuple(
+        round(float(v)) for v in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups()
+    )
+
+
+@needs_poppler
+def test_cli_orientation_follows_the_extent_unless_given(
+    tiny_gpkg: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tiny district is 400 m x 100 m: landscape by default; M2 (100 m square) portrait."""
+    from gridmap.cli import main
+
+    out = tmp_path / "map.pdf"
+    assert main(["export-pdf", str(tiny_gpkg), "--out", str(out)]) == 0
+    assert _page_size(out) == (842, 595) and "A4 landscape" in capsys.readouterr().out
+    assert main(["export-pdf", str(tiny_gpkg), "--out", str(out), "--grid", "M2"]) == 0
+    assert _page_size(out) == (595, 842) and "A4 portrait" in capsys.readouterr().out
+    assert main(["export-pdf", str(tiny_gpkg), "--out", str(out), "--portrait"]) == 0
+    assert _page_size(out) == (595, 842)
+
+
+@needs_poppler
+def test_cli_titles_the_district_by_the_name_its_file_records(tmp_path: Path) -> None:
+    from gridmap.cli import main
+    from gridmap.io import read_district, write_layers
+
+    path = tmp_path / "named.gpkg"
+    write_layers(path, make_tiny_layers(), name="测试区")
+    assert read_district(path).name == "测试区"
+    out = tmp_path / "map.pdf"
+    assert main(["export-pdf", str(path), "--out", str(out)]) == 0
+    assert "测试区消防安全网格图" in _run("pdftotext", str(out), "-")
+    unnamed = tmp_path / "plain.gpkg"
+    write_layers(unnamed, make_tiny_layers())
+    assert main(["export-pdf", str(unnamed), "--out", str(out)]) == 0
+    assert "plain消防安全网格图" in _run("pdftotext", str(out), "-")

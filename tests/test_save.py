@@ -74,11 +74,11 @@ def test_failure_mid_write_leaves_the_original_intact(
     real_write = gpkg._write_one
     calls = []
 
-    def failing_write(path: Path, name: str, layer: pd.DataFrame) -> None:
+    def failing_write(path: Path, name: str, layer: pd.DataFrame, **options: object) -> None:
         calls.append(name)
         if len(calls) == 3:
             raise OSError("disk full")
-        real_write(path, name, layer)
+        real_write(path, name, layer, **options)
 
     monkeypatch.setattr(gpkg, "_write_one", failing_write)
     with pytest.raises(SaveError, match="disk full.*original file is unchanged"):
@@ -98,8 +98,8 @@ def test_killed_writer_leaves_the_original_intact(tiny_gpkg: Path) -> None:
         from gridmap import read_district, write_district
         district = read_district({str(tiny_gpkg)!r})
         real = gpkg._write_one
-        def slow(path, name, layer):
-            real(path, name, layer)
+        def slow(path, name, layer, **kw):
+            real(path, name, layer, **kw)
             pathlib.Path({str(marker)!r}).touch()
             time.sleep(60)
         gpkg._write_one = slow

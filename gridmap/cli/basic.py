@@ -61,7 +61,7 @@ def demo(
     ),
 ) -> None:
     """Generate the sample district (上街区, Zhengzhou) as a GeoPackage."""
-    from gridmap.demo import build_demo_district
+    from gridmap.demo import DEMO_NAME, build_demo_district
     from gridmap.errors import SaveError
     from gridmap.io import write_layers
 
@@ -69,6 +69,6 @@ def demo(
         raise SaveError(f"{path} exists; pass --force to replace it (a backup is kept as .bak).")
     layers = build_demo_district(seed, progress=progress)
     progress(f"writing {path}")
-    write_layers(path, layers, replace_file=True)
+    write_layers(path, layers, replace_file=True, name=DEMO_NAME)
     counts = ", ".join(f"{name} {len(layer)}" for name, layer in layers.items())
     typer.echo(f"Wrote {path}: {counts}")

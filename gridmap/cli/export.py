@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -15,14 +15,6 @@ def split_layers(values: list[str] | None) -> tuple[str, ...] | None:
     if not values:
         return None
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
-
-
-def district_name(district: object, file: Path) -> str:
-    """The single large grid's name, else the file's stem."""
-    large = district.get("grid_large")  # type: ignore[attr-defined]
-    if large is not None and len(large) == 1 and str(large["name"].iloc[0]).strip():
-        return str(large["name"].iloc[0])
-    return file.stem
 
 
 def level_of(district: object, grid_id: str) -> str:
@@ -51,7 +43,11 @@ def export_pdf(
     ),
     atlas: bool = typer.Option(False, "--atlas", help="Cover, contents and one sheet per grid."),
     paper: str = typer.Option("A4", "--paper", help="A4 or A3."),
-    landscape: bool = typer.Option(False, "--landscape", help="Landscape instead of portrait."),
+    landscape: bool | None = typer.Option(
+        None,
+        "--landscape/--portrait",
+        help="Paper orientation (default: landscape when the mapped extent is wide).",
+    ),
     layers: list[str] | None = typer.Option(
         None,
         "--layers",
@@ -62,7 +58,12 @@ def export_pdf(
         False, "--zip", help="With --atlas, also write one PDF per grid into OUT.zip."
     ),
     title: str | None = typer.Option(None, "--title", help="Title instead of the default."),
-    name: str | None = typer.Option(None, "--name", help="District name shown on the pages."),
+    name: str | None = typer.Option(
+        None,
+        "--name",
+        help="District name shown on the pages (default: the name the file records, "
+        "else the single large grid's, else the file name).",
+    ),
     lang: str = typer.Option("zh", "--lang", help="zh or en."),
     basemap: str = typer.Option(
         "none",
@@ -76,10 +77,17 @@ def export_pdf(
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """Export a print-ready map (or, with --atlas, a per-grid atlas) as PDF."""
+    from gridmap import clock
     from gridmap.analysis.coverage import check_coverage
     from gridmap.io import read_district
     from gridmap.io.pdf_out import write_bytes
-    from gridmap.render.pdf import DEFAULT_OVERLAYS, PageOptions, PrintData, resolve_level
+    from gridmap.render.pdf import (
+        DEFAULT_OVERLAYS,
+        PageOptions,
+        PrintData,
+        fits_landscape,
+        resolve_level,
+    )
     from gridmap.render.pdf_basemap import basemap_for
 
     if paper not in ("A4", "A3"):
@@ -91,7 +99,7 @@ def export_pdf(
             raise ValueError(f"the basemap {basemap} needs --tile-key")
         options = PageOptions(
             paper=paper,
-            landscape=landscape,
+            landscape=bool(landscape),
             lang=lang,
             title=title,
             layers=split_layers(layers) or DEFAULT_OVERLAYS,
@@ -106,16 +114,18 @@ def export_pdf(
         district,
         report,
         source=file.name,
-        made=dt.date.today(),
-        district_name=name or district_name(district, file),
+        made=clock.today_in_shanghai(),
+        district_name=name or district.display_name(),
         hazards=_hazards(district) if atlas else None,
     )
+    map_level = grid_level or (level_of(district, grid) if grid else None)
+    if landscape is None and not atlas:
+        options = replace(options, landscape=fits_landscape(data, map_level, grid))
     if atlas:
         figures = _atlas(data, grid, grid_level or "grid_medium", options, out, as_zip)
     else:
         from gridmap.render.pdf import map_sheet, pdf_bytes
 
-        map_level = grid_level or (level_of(district, grid) if grid else None)
         progress("laying out the map")
         figures = [map_sheet(data, level=map_level, grid_id=grid, options=options)]
         progress(f"writing {out}")
@@ -131,15 +141,17 @@ def export_pdf(
             )
             write_bytes(target, png_bytes(figure, dpi=png))
         progress(f"wrote {len(figures)} PNG page(s) at {png:g} dpi")
-    typer.echo(f"Wrote {out}: {len(figures)} page(s), {paper}{' landscape' if landscape else ''}")
+    orientation = "landscape" if options.landscape else "portrait"
+    typer.echo(f"Wrote {out}: {len(figures)} page(s), {paper} {orientation}")
 
 
 def _hazards(district: object) -> object:
     if district.get("hazards") is None:  # type: ignore[attr-defined]
         return None
+    from gridmap import clock
     from gridmap.analysis.hazards import hazard_states
 
-    return hazard_states(district, as_of=dt.date.today())  # type: ignore[arg-type]
+    return hazard_states(district, as_of=clock.today_in_shanghai())  # type: ignore[arg-type]
 
 
 def _atlas(

@@ -17,8 +17,12 @@ from gridmap.demo.equipment import KIT_STANDARD, PILOT_EXTRA
 from gridmap.demo.planted import PLANTED_DEFECTS
 from gridmap.demo.records import YEAR_END, YEAR_START
 
+#: The sample district's name, recorded in the GeoPackage it writes.
+DEMO_NAME = "上街区"
+
 __all__ = [
     "DEFAULT_SEED",
+    "DEMO_NAME",
     "KIT_STANDARD",
     "PILOT_EXTRA",
     "PLANTED_DEFECTS",

@@ -53,6 +53,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "pdf.layer.equipment": ("消防器材存放点", "Equipment storage point"),
     "pdf.layer.equipment_planned": ("器材存放点（规划）", "Equipment point (planned)"),
     "pdf.layer.findings_area": ("覆盖空白/重叠", "Gap / overlap"),
+    "pdf.layer.findings_small": (
+        "空白/重叠（过小，圈出位置）",
+        "Gap / overlap too small to see (ringed)",
+    ),
     "pdf.layer.findings_point": ("漏管楼栋/单位/住户", "Missed building / unit / household"),
     "pdf.layer.findings_warning": ("提示（楼栋跨网格等）", "Warning (split building, …)"),
     "pdf.layer.inspections": (

@@ -34,6 +34,9 @@ from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS, layer_alias_map
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The GeoPackage's dataset metadata key holding the district's name (gpkg_metadata;
+#: QGIS shows it under the file's metadata).
+DISTRICT_NAME_KEY = "GRIDMAP_DISTRICT_NAME"
 Progress = Callable[[str], None]
 
 
@@ -270,7 +273,19 @@ def read_district(
         source_crs=source_crs,
         source_names={k: v for k, v in found.items() if k in layers},
         fingerprint=digest,
+        name=_district_name(path, listing),
     )
+
+
+def _district_name(path: Path, listing: list[tuple[str, str | None]]) -> str:
+    """The district name recorded in the file's dataset metadata ("" when none)."""
+    if not listing:
+        return ""
+    try:
+        meta = pyogrio.read_info(path, layer=listing[0][0]).get("dataset_metadata") or {}
+    except (DataSourceError, DataLayerError):
+        return ""
+    return str(meta.get(DISTRICT_NAME_KEY, "")).strip()
 
 
 def _given_crs(value: str | CRS, option: str, file: str) -> CRS:
@@ -334,12 +349,14 @@ def write_layers(
     *,
     backup: bool = True,
     replace_file: bool = False,
+    name: str | None = None,
 ) -> None:
     """Write `layers` (file layer name -> frame) into `path` atomically.
 
     Layers of an existing file that are not in `layers` are kept, unless
     `replace_file` asks for a new file holding only `layers` (the old one is
-    still kept as the backup). On any failure the original file is left
+    still kept as the backup). `name`, when given, is recorded as the
+    district's name in the file's metadata. On any failure the original file is left
     byte-for-byte unchanged and `SaveError` is raised.
     """
     target = Path(path)
@@ -347,8 +364,10 @@ def write_layers(
     def write(tmp: Path) -> None:
         if target.exists() and not replace_file:
             shutil.copy2(target, tmp)
-        for name, layer in layers.items():
-            _write_one(tmp, name, layer)
+        for i, (layer_name, layer) in enumerate(layers.items()):
+            last = i == len(layers) - 1
+            meta = {DISTRICT_NAME_KEY: name} if name and last else None
+            _write_one(tmp, layer_name, layer, metadata=meta)
         written = {str(n) for n, _ in pyogrio.list_layers(tmp)}
         missing = set(layers) - written
         if missing:
@@ -357,10 +376,12 @@ def write_layers(
     atomic_write(target, write, backup=backup, example="district.gpkg")
 
 
-def _write_one(path: Path, name: str, layer: Layer) -> None:
+def _write_one(path: Path, name: str, layer: Layer, *, metadata: dict | None = None) -> None:
     frame = _for_file(schema_types(layer, name))
     options = {"OVERWRITE": "YES"} if path.exists() else {}
-    pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", layer_options=options)
+    pyogrio.write_dataframe(
+        frame, path, layer=name, driver="GPKG", layer_options=options, dataset_metadata=metadata
+    )
 
 
 def write_district(
@@ -380,4 +401,4 @@ def write_district(
         raise SaveError("the district has no file; give a path to save it to.")
     names = list(layers) if layers is not None else list(district.layers)
     out = {district.source_names.get(n, n): district[n] for n in names}
-    write_layers(target, out, backup=backup)
+    write_layers(target, out, backup=backup, name=district.name or None)

@@ -34,12 +34,12 @@ from gridmap.render.pdf import (
     draw_map,
     focus_of,
     footer,
-    overview,
+    inset,
     pdf_bytes,
     resolve_level,
-    scale_and_north,
 )
 from gridmap.render.pdf_fonts import document_chars, page_style
+from gridmap.render.pdf_furniture import overview, scale_and_north
 from gridmap.render.pdf_layout import Rect, Sheet
 from gridmap.render.style import ERROR_COLOUR, INK, MUTED, PANEL
 
@@ -260,16 +260,30 @@ def _side(
     title = text("map.legend.title", lang)
     if r.h > r.w:
         y = sheet.legend(Rect(r.x, r.y, r.w, r.h * 0.5), entries, title) + 3
-        overview(sheet, Rect(r.x, y, r.w, r.bottom - y - scale_h - 2), data, box, focus, lang)
+        overview(
+            sheet, Rect(r.x, y, r.w, r.bottom - y - scale_h - 2), *inset(data, box, focus), lang
+        )
         scale_and_north(
-            sheet, Rect(r.x, r.bottom - scale_h, r.w, scale_h), box, map_rect, data, lang
+            sheet,
+            Rect(r.x, r.bottom - scale_h, r.w, scale_h),
+            box,
+            map_rect,
+            data.district.crs,
+            lang,
         )
         return
     half = (r.w - 4) / 2
     sheet.legend(Rect(r.x, r.y, half, r.h), entries, title)
-    overview(sheet, Rect(r.x + half + 4, r.y, half, r.h - scale_h - 2), data, box, focus, lang)
+    overview(
+        sheet, Rect(r.x + half + 4, r.y, half, r.h - scale_h - 2), *inset(data, box, focus), lang
+    )
     scale_and_north(
-        sheet, Rect(r.x + half + 4, r.bottom - scale_h, half, scale_h), box, map_rect, data, lang
+        sheet,
+        Rect(r.x + half + 4, r.bottom - scale_h, half, scale_h),
+        box,
+        map_rect,
+        data.district.crs,
+        lang,
     )
 
 

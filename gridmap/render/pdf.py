@@ -30,9 +30,8 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from pyproj import CRS, Transformer
 
-from gridmap.crs import WEB_CRS
+from gridmap import clock
 from gridmap.district import District
 from gridmap.i18n import layer_label
 from gridmap.i18n import t as text
@@ -40,9 +39,9 @@ from gridmap.render import pdf_map as pm
 from gridmap.render import pdf_overlays as ov
 from gridmap.render.pdf_basemap import Basemap, draw_basemap
 from gridmap.render.pdf_fonts import embed_truetype, page_style
+from gridmap.render.pdf_furniture import overview, scale_and_north
 from gridmap.render.pdf_labels import map_labels, place_labels
 from gridmap.render.pdf_layout import LegendEntry, Rect, Sheet
-from gridmap.render.style import ERROR_COLOUR, INK, RULE
 from gridmap.schema import GRID_LEVELS
 
 OVERLAYS = ("buildings", "units", "equipment", "findings", "inspections")
@@ -63,7 +62,7 @@ class PrintData:
     report: Any
     source: str = ""
     district_name: str = ""
-    made: dt.date = field(default_factory=dt.date.today)
+    made: dt.date = field(default_factory=lambda: clock.today_in_shanghai())
     hazards: pd.DataFrame | None = None
 
     @functools.cached_property
@@ -196,84 +195,9 @@ def draw_map(
     return entries
 
 
-@functools.lru_cache(maxsize=8)
-def _transformers(wkt: str) -> tuple[Transformer, Transformer]:
-    return (
-        Transformer.from_crs(wkt, WEB_CRS, always_xy=True),
-        Transformer.from_crs(WEB_CRS, wkt, always_xy=True),
-    )
-
-
-def true_north(crs: Any, x: float, y: float) -> float:
-    """Degrees clockwise from grid north (the map's up) to true north at (x, y).
-
-    >>> round(true_north("EPSG:4547", 433_000.0, 3_852_000.0), 2)  # west of 114E
-    0.42
-    """
-    forward, back = _transformers(CRS.from_user_input(crs).to_wkt())
-    lon, lat = forward.transform(x, y)
-    x2, y2 = back.transform(lon, lat + 0.01)
-    return math.degrees(math.atan2(x2 - x, y2 - y))
-
-
 def crs_text(district: District) -> str:
     epsg = district.crs.to_epsg()
     return f"{district.crs.name}" + (f" (EPSG:{epsg})" if epsg else "")
-
-
-def overview(sheet: Sheet, r: Rect, data: PrintData, box: pm.Box, focus: Focus, lang: str) -> None:
-    """The district outline with the sheet's extent as a red rectangle."""
-    y = sheet.heading(r.x, r.y, text("pdf.overview", lang), r.w)
-    inner = Rect(r.x, y, r.w, r.bottom - y)
-    ax = sheet.map_axes(inner, frame=RULE, lw=0.5)
-    district = data.district
-    large = district.get("grid_large")
-    if large is None or len(large) == 0:
-        return
-    whole = pm.fit_box(large.total_bounds, inner.w, inner.h, pad=0.04)
-    pm.set_box(ax, whole)
-    if "grid_medium" in district:
-        pm.add_polygons(
-            ax,
-            district["grid_medium"].geometry.values,
-            zorder=1,
-            facecolors="#eef0f4",
-            edgecolors="#b8bfcc",
-            linewidths=0.25,
-        )
-    pm.add_polygons(
-        ax, large.geometry.values, zorder=2, facecolors="none", edgecolors=INK, linewidths=0.6
-    )
-    if focus.level is not None:
-        pm.add_polygons(
-            ax, [focus.geometry], zorder=3, facecolors="#ffb366", edgecolors="none", alpha=0.9
-        )
-    pm.add_polygons(
-        ax,
-        [shapely.box(*box)],
-        zorder=4,
-        facecolors="none",
-        edgecolors=ERROR_COLOUR,
-        linewidths=1.0,
-    )
-
-
-def scale_and_north(
-    sheet: Sheet, r: Rect, ax_box: pm.Box, map_rect: Rect, data: PrintData, lang: str
-) -> None:
-    """Scale bar (left) and north arrow (right) inside `r`."""
-    metres_per_mm = (ax_box[2] - ax_box[0]) / map_rect.w
-    arrow = min(14.0 * sheet.k, r.h * 0.6)
-    sheet.scale_bar(r.x, r.y, r.w - arrow - 6, metres_per_mm, lang, text("pdf.scale", lang))
-    cx, cy = (ax_box[0] + ax_box[2]) / 2, (ax_box[1] + ax_box[3]) / 2
-    angle = true_north(data.district.crs, cx, cy)
-    sheet.north_arrow(
-        r.right - arrow / 2 - 1,
-        r.y + arrow / 2 + 4.5 * sheet.k,
-        arrow,
-        angle,
-        text("pdf.north", lang),
-    )
 
 
 def titles(data: PrintData, focus: Focus, options: PageOptions) -> tuple[str, str]:
@@ -359,7 +283,9 @@ def _panel(
     if options.landscape:
         y = panel.y
         if show_inset:
-            overview(sheet, Rect(panel.x, y, panel.w, panel.w * 0.8), data, box, focus, lang)
+            overview(
+                sheet, Rect(panel.x, y, panel.w, panel.w * 0.8), *inset(data, box, focus), lang
+            )
             y += panel.w * 0.8 + 4
         scale_h = 22.0 * k
         sheet.legend(Rect(panel.x, y, panel.w, panel.bottom - y - scale_h), entries, legend_title)
@@ -368,7 +294,7 @@ def _panel(
             Rect(panel.x, panel.bottom - scale_h, panel.w, scale_h),
             box,
             map_rect,
-            data,
+            data.district.crs,
             lang,
         )
         return
@@ -378,11 +304,21 @@ def _panel(
     sheet.legend(Rect(panel.x, panel.y, legend_w, panel.h), entries, legend_title)
     x = panel.x + legend_w + 5
     if show_inset:
-        overview(sheet, Rect(x, panel.y, col, panel.h), data, box, focus, lang)
+        overview(sheet, Rect(x, panel.y, col, panel.h), *inset(data, box, focus), lang)
         x += col + 5
     scale_and_north(
-        sheet, Rect(x, panel.y + 6.2 * k, col, panel.h - 6.2 * k), box, map_rect, data, lang
+        sheet,
+        Rect(x, panel.y + 6.2 * k, col, panel.h - 6.2 * k),
+        box,
+        map_rect,
+        data.district.crs,
+        lang,
     )
+
+
+def inset(data: PrintData, box: pm.Box, focus: Focus) -> tuple[District, pm.Box, Any]:
+    """The overview inset's district, extent and tinted grid (None for the whole district)."""
+    return data.district, box, focus.geometry if focus.level is not None else None
 
 
 def pdf_bytes(

@@ -1,5 +1,6 @@
-"""The printed page: a sheet in millimetres with title, footer, legend, tables, scale bar,
-north arrow and overview inset. No data and no analysis here, only placement.
+"""The printed page: a sheet in millimetres with title, footer, legend and tables (the
+scale bar, north arrow and overview inset are in `gridmap.render.pdf_furniture`).
+No data and no analysis here, only placement.
 
 A `Sheet` is one matplotlib figure the size of the paper with an invisible
 "paper" axes spanning it in millimetres (origin top left, y down), so every
@@ -19,7 +20,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, Polygon, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from gridmap.render.style import INK, MM, MUTED, PANEL, RULE, SIZES, paper_size, type_scale
@@ -248,69 +249,18 @@ class Sheet:
                         alpha=s.get("alpha", 1.0),
                     )
                 )
-
-    # -- scale bar and north arrow -------------------------------------------------
-    def scale_bar(
-        self, x: float, y: float, max_width: float, metres_per_mm: float, lang: str, title: str
-    ) -> float:
-        """An alternating bar of a round length in metres, with the representative
-        fraction; returns the y below it."""
-        length = nice_length(max_width * metres_per_mm)
-        width = length / metres_per_mm
-        parts = 5 if str(int(length)).startswith(("25", "5")) else 4
-        h = 1.6 * self.k
-        self.text(
-            x,
-            y + 2.8 * self.k,
-            f"{title}  1:{nice_fraction(metres_per_mm * 1000):,}",
-            role="small",
-            color=MUTED,
-        )
-        top = y + 4.2 * self.k
-        for k in range(parts):
-            self.ax.add_patch(
-                Rectangle(
-                    (x + k * width / parts, top),
-                    width / parts,
-                    h,
-                    facecolor=INK if k % 2 == 0 else "white",
-                    edgecolor=INK,
-                    lw=0.5,
+            if "edgecolor" in s:
+                self.ax.add_patch(
+                    Rectangle(
+                        (x, top),
+                        w,
+                        h,
+                        facecolor="none",
+                        edgecolor=s["edgecolor"],
+                        lw=s.get("linewidth", 0.5),
+                        linestyle=s.get("linestyle", "solid"),
+                    )
                 )
-            )
-        unit = "米" if lang != "en" else "m"
-        labels = [(0, "0"), (parts, f"{length:g} {unit}")]
-        if parts % 2 == 0:
-            labels.insert(1, (parts // 2, f"{length / 2:g}"))
-        for k, label in labels:
-            self.text(
-                x + k * width / parts, top + h + 2.8 * self.k, label, role="small", ha="center"
-            )
-        return top + h + 4.0 * self.k
-
-    def north_arrow(self, cx: float, cy: float, size: float, angle: float, label: str) -> None:
-        """A two-tone arrow centred at (cx, cy), `angle` degrees clockwise from the page's up."""
-        a = math.radians(angle)
-
-        def rot(dx: float, dy: float) -> tuple[float, float]:
-            # paper y grows downwards: "up" is -y
-            return (
-                cx + dx * math.cos(a) - dy * math.sin(a),
-                cy - (dx * math.sin(a) + dy * math.cos(a)),
-            )
-
-        tip = rot(0, size / 2)
-        left, right = rot(-size * 0.28, -size / 2 * 1.1), rot(size * 0.28, -size / 2 * 1.1)
-        centre = rot(0, -size * 0.25)
-        self.ax.add_patch(
-            Polygon([tip, left, centre], closed=True, facecolor="white", edgecolor=INK, lw=0.6)
-        )
-        self.ax.add_patch(
-            Polygon([tip, right, centre], closed=True, facecolor=INK, edgecolor=INK, lw=0.6)
-        )
-        lx, ly = rot(0, size / 2 + 2.6 * self.k)
-        self.text(lx, ly, label, role="heading", ha="center", va="center_baseline", bold=True)
-        self.ax.add_patch(Circle((cx, cy), 0.5, color=INK))
 
     # -- tables ------------------------------------------------------------------
     def table(
@@ -388,27 +338,3 @@ def add_halo(artist: Text, *, width: float, color: str = "white") -> Text:
         path_effects=[pe.Stroke(linewidth=width, foreground=color)],
     )
     return twin
-
-
-def nice_length(limit: float) -> float:
-    """The largest 1, 2, 2.5 or 5 times a power of ten not above `limit` (metres).
-
-    >>> nice_length(870), nice_length(260), nice_length(1900)
-    (500.0, 250.0, 1000.0)
-    """
-    if not limit > 0:
-        raise ValueError(f"the scale bar needs a positive length, not {limit}")
-    power = 10.0 ** math.floor(math.log10(limit))
-    best = power
-    for step in (1.0, 2.0, 2.5, 5.0):
-        if step * power <= limit:
-            best = step * power
-    return best
-
-
-def nice_fraction(denominator: float) -> int:
-    """A representative fraction rounded to two significant figures (1:12 345 -> 12 000)."""
-    if denominator <= 0:
-        return 0
-    power = 10 ** max(0, math.floor(math.log10(denominator)) - 1)
-    return int(round(denominator / power) * power)

@@ -193,14 +193,15 @@ def draw_grids(
                 linewidths=style["linewidth"],
                 linestyles=style.get("linestyle", "solid"),
             )
-        face = MEDIUM_PALETTE[2] if level == "grid_medium" else "none"
-        entries.append(
-            LegendEntry(
-                text(f"sel.{level.removeprefix('grid_')}", lang),
-                "patch",
-                {"facecolor": face, **style, "alpha": None},
+        label = text(f"sel.{level.removeprefix('grid_')}", lang)
+        if level == "grid_medium":
+            # the swatch shows the tints the map cycles through, at the map's opacity
+            ramp = {**style, "colours": list(MEDIUM_PALETTE), "alpha": fill_alpha(level)}
+            entries.append(LegendEntry(label, "ramp", ramp))
+        else:
+            entries.append(
+                LegendEntry(label, "patch", {**style, "facecolor": "none", "alpha": None})
             )
-        )
     return entries
 
 

@@ -168,6 +168,7 @@ def draw_findings(
             hatch="////",
         )
         entries.append(LegendEntry(text("pdf.layer.findings_area", lang), "hatch", style))
+        entries += _ring_small_areas(ax, areas.geometry.values, box, lang)
     marks = frame[frame["layer"].isin(POINT_LAYERS)]
     for severity, colour, key, size in (
         ("error", ERROR_COLOUR, "pdf.layer.findings_point", 22),
@@ -196,6 +197,37 @@ def draw_findings(
         )
         entries.append(LegendEntry(text(key, lang), "marker", style))
     return entries
+
+
+#: Area findings narrower than this on paper (mm) are also ringed, so they show at any scale.
+SMALL_ON_PAPER_MM = 2.0
+
+
+def metres_per_paper_mm(ax: Axes, box: Box) -> float:
+    """Ground metres per millimetre of paper across the map axes."""
+    width_mm = ax.get_position().width * ax.figure.get_figwidth() * 25.4
+    return (box[2] - box[0]) / width_mm
+
+
+def _ring_small_areas(ax: Axes, geoms: np.ndarray, box: Box, lang: str) -> list[LegendEntry]:
+    """An open red ring on every gap or overlap too small to see at the map's scale."""
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    small = extent / metres_per_paper_mm(ax, box) < SMALL_ON_PAPER_MM
+    if not small.any():
+        return []
+    xy = points_of(np.asarray(geoms, dtype=object)[small])
+    style = {"color": "none", "marker": "o", "s": 60, "edgecolor": ERROR_COLOUR, "linewidth": 1.0}
+    ax.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        s=style["s"],
+        facecolors="none",
+        edgecolors=ERROR_COLOUR,
+        linewidths=style["linewidth"],
+        zorder=Z["points"] + 0.6,
+    )
+    return [LegendEntry(text("pdf.layer.findings_small", lang), "marker", style)]
 
 
 def draw_hexes(
