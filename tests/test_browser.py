@@ -279,3 +279,31 @@ def test_a_line_drawn_with_the_mouse_reaches_the_edit_preview(
     page.screenshot(path=str(shot), full_page=True)
     assert errors == [], errors
     assert page.outside == [], f"requests left localhost: {page.outside[:5]}"
+
+
+def test_the_export_page_previews_and_downloads_the_pdf(
+    page, app_url: str, sample: Path, tmp_path: Path
+) -> None:
+    """A leader opens 地图导出, makes the preview and downloads a PDF titled by the district."""
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_map(page, 1)  # the coverage page has run once
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("地图导出").click()
+    name = page.get_by_label("辖区名称")
+    name.wait_for(timeout=MAP_TIMEOUT_MS)
+    assert name.input_value() == "上街区"
+    page.get_by_role("button", name="生成预览与 PDF").click()
+    preview = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
+    preview.first.wait_for(timeout=180_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOT.with_name("export.png")), full_page=True)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="下载 PDF").click()
+    target = tmp_path / "downloaded.pdf"
+    info.value.save_as(target)
+    assert target.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "上街区消防安全网格图" in text
+    assert page.outside == []
