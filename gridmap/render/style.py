@@ -1,6 +1,6 @@
 """Cartographic style of printed maps, derived from the web map's `STYLES`.
 
-The app's colours are the one source (`gridmap.render.webmap.STYLES`, the
+The app's colours are the one source (`gridmap.render.web_styles.STYLES`, the
 medium-grid palette and the unit colours of `gridmap.render.webdata`); this
 module re-exports them read-only and turns them into matplotlib keywords for
 paper: Leaflet line weights in screen pixels become points, dashes are in
@@ -18,10 +18,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+from gridmap.render.web_styles import STYLES as _WEB_STYLES
 from gridmap.render.webdata import CHORO_PALETTE, MEDIUM_PALETTE, NO_DATA_COLOUR, UNIT_COLOURS
-from gridmap.render.webmap import STYLES as _WEB_STYLES
 
-#: The web map's styles, read-only (edit them in `gridmap.render.webmap`).
+#: The web map's styles, read-only (edit them in `gridmap.render.web_styles`).
 STYLES = MappingProxyType(_WEB_STYLES)
 __all__ = ["CHORO_PALETTE", "MEDIUM_PALETTE", "NO_DATA_COLOUR", "STYLES", "UNIT_COLOURS"]
 

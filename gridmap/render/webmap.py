@@ -18,185 +18,18 @@ chosen indicator. Every JS/CSS file is served locally (`assets.localize`).
 from __future__ import annotations
 
 import copy
-import json
-import re
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
-from folium.elements import JSCSSMixin
-from folium.map import Layer
-from folium.template import Template
 
 from gridmap.i18n import DEFAULT_LANG, choice_label, field_label, layer_label, t
-from gridmap.render.assets import ASSETS, STATIC_URL, localize
+from gridmap.render.assets import STATIC_URL, localize
 from gridmap.render.controls import MetricScale
-from gridmap.render.mapjs import CSS, RUNTIME_JS
+from gridmap.render.folium_elements import GMLayer, LabelLayer, MapCall, Runtime
 from gridmap.render.tiles import PROVIDERS, TileProvider
+from gridmap.render.web_styles import STYLES
 from gridmap.render.webdata import CHORO_PALETTE, UNIT_COLOURS, MapData
 from gridmap.schema import EQUIPMENT_STATUSES, UNIT_CATEGORIES
-
-STYLES: dict[str, dict[str, Any]] = {
-    "grid_large": {"color": "#17224d", "weight": 3.5, "opacity": 0.95, "fill": False},
-    "grid_medium": {"color": "#4a5a7a", "weight": 1.6, "opacity": 0.9, "fillOpacity": 0.28},
-    "grid_small": {
-        "color": "#5d6d7e",
-        "weight": 0.7,
-        "opacity": 0.85,
-        "fillOpacity": 0.0,
-        "dashArray": "3 2",
-    },
-    "choropleth": {"color": "#5d6d7e", "weight": 0.7, "opacity": 0.9, "fillOpacity": 0.75},
-    "buildings": {"color": "#6e6e6e", "weight": 0.6, "fillColor": "#a6a6a6", "fillOpacity": 0.7},
-    "building_points": {"radius": 2.5, "color": "#6e6e6e", "weight": 1, "fillOpacity": 0.7},
-    "buildings_agg": {
-        "color": "#6e6e6e",
-        "weight": 0.5,
-        "fillColor": "#9e9e9e",
-        "fillOpacity": 0.55,
-        "rMin": 1.5,
-        "rMax": 7,
-    },
-    "equipment": {
-        "radius": 7,
-        "color": "#ffffff",
-        "weight": 2,
-        "fillColor": "#1e8449",
-        "fillOpacity": 1.0,
-    },
-    "finding.error": {"color": "#d62728", "weight": 1.5, "opacity": 1.0},
-    "finding.warning": {"color": "#e67e22", "weight": 1.5, "opacity": 1.0},
-    "missed.error": {
-        "radius": 6,
-        "color": "#7b0000",
-        "weight": 1.5,
-        "fillColor": "#ff1a1a",
-        "fillOpacity": 0.95,
-    },
-    "missed.warning": {
-        "radius": 5,
-        "color": "#7e4500",
-        "weight": 1,
-        "fillColor": "#f39c12",
-        "fillOpacity": 0.9,
-    },
-    "selection": {
-        "color": "#ff8c00",
-        "weight": 5,
-        "opacity": 0.95,
-        "fill": False,
-        "interactive": False,
-    },
-}
-
-
-_JINJA_OPENERS = re.compile(r"\{([{%#])")
-
-
-def _dumps(value: Any) -> str:
-    """JSON for an inline script: UTF-8 kept, ``</`` escaped.
-
-    branca renders each script once more as a Jinja template, so ``{{``, ``{%``
-    and ``{#`` (which encoded polylines can contain) are written with a JSON
-    escape; in compact JSON a ``{`` followed by them is always inside a string.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    text = _JINJA_OPENERS.sub(lambda m: f"{{\\u{ord(m.group(1)):04x}", text)
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-class _Raw(Element):
-    """Text placed in the page as it is (a branca `Element` would compile it as Jinja)."""
-
-    def __init__(self, text: str):
-        super().__init__("")
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self.text
-
-
-class _RawMacro(MacroElement):
-    """`MacroElement` whose rendered header and script are registered as `_Raw` text.
-
-    branca compiles each element's rendered script once more as a Jinja template,
-    which costs about half a second per megabyte of layer data on every rerun.
-    """
-
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        module = self._template.module.__dict__
-        for part, target in (("header", figure.header), ("script", figure.script)):
-            macro = module.get(part)
-            if macro is not None:
-                target.add_child(_Raw(str(macro(self, kwargs))), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class _Runtime(_RawMacro):
-    """The GM runtime (script) and the map's CSS (header)."""
-
-    _template = Template(
-        "{% macro header(this, kwargs) %}<style>" + CSS + "</style>{% endmacro %}"
-        "{% macro script(this, kwargs) %}" + RUNTIME_JS + "{% endmacro %}"
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "GridmapRuntime"
-
-
-class _GMLayer(JSCSSMixin, Layer, _RawMacro):
-    """A layer built in the browser by ``GM.<kind>(spec)`` from a JSON spec."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = GM.layer({{ this.spec_json }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(
-        self,
-        spec: dict[str, Any],
-        name: str,
-        *,
-        show: bool = True,
-        control: bool = True,
-        js: tuple[str, ...] = (),
-        css: tuple[str, ...] = (),
-    ):
-        super().__init__(name=name, overlay=True, control=control, show=show)
-        self._name = "GridmapLayer"
-        self.spec_json = _dumps(spec)
-        self.default_js = [(k, ASSETS[k].cdn_url) for k in js]
-        self.default_css = [(k, ASSETS[k].cdn_url) for k in css]
-
-
-class _MapCall(_RawMacro):
-    """``GM.<function>(spec, map)`` for things bound to the map (labels, legend)."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = GM.{{ this.function }}({{ this.spec_json }}, "
-        "{{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, function: str, spec: dict[str, Any]):
-        super().__init__()
-        self._name = "GridmapCall"
-        self.function = function
-        self.spec_json = _dumps(spec)
-
-
-class _LabelLayer(_GMLayer):
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = GM.labels({{ this.spec_json }}, "
-        "{{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
 
 
 def _swatch(colour: str, *, dot: bool = False, border: str | None = None) -> str:
@@ -320,7 +153,7 @@ def _add_points_layers(m: folium.Map, data: MapData, lang: str) -> None:
             f"{_swatch(colour, dot=True)}{layer_label('units', lang)} · "
             f"{choice_label(category, lang)} ({data.counts.get(f'units.{category}', 0)})"
         )
-        _GMLayer(
+        GMLayer(
             spec,
             name,
             show=category == "key" and not aggregated,
@@ -336,7 +169,7 @@ def _add_points_layers(m: folium.Map, data: MapData, lang: str) -> None:
             f"{_swatch('#1e8449', dot=True)}{t('map.layers.equipment', lang)} "
             f"({data.counts.get('equipment_points', 0)})"
         )
-        _GMLayer(spec, name).add_to(m)
+        GMLayer(spec, name).add_to(m)
 
 
 def build_map(
@@ -367,14 +200,14 @@ def build_map(
     )
     _tile_layers(m, provider, tile_key, lang)
     MetricScale().add_to(m)
-    _Runtime().add_to(m)
+    Runtime().add_to(m)
     checks = checks or {}
     for level in ("grid_medium", "grid_small", "grid_large"):
         if level in data.layers:
             name = layer_label(level, lang)
             if level == "grid_small" and data.choropleth is not None:
                 name = t("map.layers.choropleth", lang, name=indicator_name or "")
-            _GMLayer(_grid_spec(data, level, lang), name).add_to(m)
+            GMLayer(_grid_spec(data, level, lang), name).add_to(m)
     if "buildings" in data.layers:
         spec = {
             **data.layers["buildings"],
@@ -388,9 +221,9 @@ def build_map(
                 else ("buildings" if part["kind"] == "polygons" else "building_points")
             ]
         key = "map.layers.buildings_agg" if aggregated else "map.layers.buildings"
-        _GMLayer(spec, f"{t(key, lang)} ({data.counts.get('buildings', 0)})").add_to(m)
+        GMLayer(spec, f"{t(key, lang)} ({data.counts.get('buildings', 0)})").add_to(m)
     if "households" in data.layers:
-        _GMLayer(
+        GMLayer(
             data.layers["households"],
             f"{t('map.layers.households', lang)} ({data.counts.get('households', 0)})",
             show=False,
@@ -402,15 +235,15 @@ def build_map(
         if spec is not None:
             colour = "#d62728" if severity == "error" else "#e67e22"
             name = f"{_swatch(colour)}{t(key, lang)} ({data.counts.get(f'findings.{severity}', 0)})"
-            _GMLayer(_findings_spec(spec, lang, checks), name, show=severity == "error").add_to(m)
+            GMLayer(_findings_spec(spec, lang, checks), name, show=severity == "error").add_to(m)
     if "selection" in data.layers:
         spec = {**data.layers["selection"], "style": STYLES["selection"]}
-        _GMLayer(spec, t("map.layers.selection", lang), control=False).add_to(m)
+        GMLayer(spec, t("map.layers.selection", lang), control=False).add_to(m)
     if "labels" in data.layers:
-        _LabelLayer(data.layers["labels"], t("map.layers.labels", lang)).add_to(m)
-    _MapCall("legend", _legend(data, lang, indicator_name)).add_to(m)
+        LabelLayer(data.layers["labels"], t("map.layers.labels", lang)).add_to(m)
+    MapCall("legend", _legend(data, lang, indicator_name)).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    _MapCall("fit", {"bounds": data.bounds}).add_to(m)
+    MapCall("fit", {"bounds": data.bounds}).add_to(m)
     localize(m, asset_base)
     return m
 
