@@ -288,3 +288,17 @@ def test_basemaps(tiny, key, tile_key, expected) -> None:
     else:
         assert tiles and expected in html
     assert PROVIDERS["gaode"].datum == "gcj02" and PROVIDERS["tianditu_img"].needs_key
+
+
+def test_legend_shows_the_medium_tints_and_the_map_styles() -> None:
+    """The medium-grid swatch stripes every tint the map cycles through, at the map's opacity;
+    the outline colours are the map's own (gridmap.render.web_styles)."""
+    from gridmap.render.web_styles import STYLES
+    from gridmap.render.webdata import MEDIUM_PALETTE, MapData
+
+    html = map_html(build_map(MapData(bounds=[[34.7, 113.2], [34.8, 113.3]], zoom=12)))
+    alpha = STYLES["grid_medium"]["fillOpacity"]
+    for colour in MEDIUM_PALETTE:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert f"rgba({r},{g},{b},{alpha:g})" in html, colour
+    assert f"border:3px solid {STYLES['grid_large']['color']}" in html

@@ -28,7 +28,13 @@ from gridmap.render.controls import MetricScale
 from gridmap.render.folium_elements import GMLayer, LabelLayer, MapCall, Runtime
 from gridmap.render.tiles import PROVIDERS, TileProvider
 from gridmap.render.web_styles import STYLES
-from gridmap.render.webdata import CHORO_PALETTE, UNIT_COLOURS, MapData
+from gridmap.render.webdata import (
+    CHORO_PALETTE,
+    MEDIUM_PALETTE,
+    NO_DATA_COLOUR,
+    UNIT_COLOURS,
+    MapData,
+)
 from gridmap.schema import EQUIPMENT_STATUSES, UNIT_CATEGORIES
 
 
@@ -92,22 +98,47 @@ def _grid_spec(data: MapData, level: str, lang: str) -> dict[str, Any]:
     return spec
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    """``#rrggbb`` at `alpha` as a CSS rgba() colour."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:g})"
+
+
+def _tints_css(colours: tuple[str, ...], alpha: float) -> str:
+    """A swatch background of equal stripes of `colours`, as the medium grids cycle them."""
+    step = 100 / len(colours)
+    stops = ", ".join(
+        f"{_rgba(c, alpha)} {k * step:.1f}% {(k + 1) * step:.1f}%" for k, c in enumerate(colours)
+    )
+    return f"background:linear-gradient(90deg, {stops})"
+
+
 def _legend(data: MapData, lang: str, indicator_name: str | None) -> dict[str, Any]:
+    large, medium, small = (STYLES[k] for k in ("grid_large", "grid_medium", "grid_small"))
+    medium_fill = (
+        _tints_css(MEDIUM_PALETTE, medium["fillOpacity"])
+        if data.choropleth is None
+        else "background:none"
+    )
     rows = [
         {
             "label": layer_label("grid_large", lang),
-            "css": "background:none;border:3px solid #17224d",
+            "css": f"background:none;border:3px solid {large['color']}",
         },
         {
             "label": layer_label("grid_medium", lang),
-            "css": "background:#bebada;border-color:#4a5a7a",
+            "css": f"{medium_fill};border-color:{medium['color']}",
         },
         {
             "label": layer_label("grid_small", lang),
-            "css": "background:none;border:1px dashed #5d6d7e",
+            "css": f"background:none;border:1px dashed {small['color']}",
         },
         {"label": t("map.legend.gap", lang), "cls": "gm-sw-hatch"},
-        {"label": t("map.legend.missed", lang), "cls": "gm-dot", "css": "background:#ff1a1a"},
+        {
+            "label": t("map.legend.missed", lang),
+            "cls": "gm-dot",
+            "css": f"background:{STYLES['missed.error']['fillColor']}",
+        },
     ]
     if data.choropleth is not None:
         rows.append({"label": indicator_name or "", "css": "display:none"})
@@ -115,7 +146,7 @@ def _legend(data: MapData, lang: str, indicator_name: str | None) -> dict[str, A
             low, high = entry["low"], entry["high"]
             text = f"{high:g}" if low == high else f"{low:g} – {high:g}"
             rows.append({"label": text, "css": f"background:{entry['colour']}"})
-        rows.append({"label": t("map.no_data", lang), "css": "background:#bdbdbd"})
+        rows.append({"label": t("map.no_data", lang), "css": f"background:{NO_DATA_COLOUR}"})
     return {"title": t("map.legend.title", lang), "rows": rows}
 
 
