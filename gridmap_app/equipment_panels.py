@@ -21,6 +21,7 @@ from gridmap.analysis.equipment import (
     shortfall_table,
 )
 from gridmap.analysis.siting import SitingResult, site_equipment
+from gridmap.analysis.walking import WALKING_SPEED_KMH
 from gridmap.edits import Edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import t
@@ -43,7 +44,8 @@ def _district(key: Key):
 @st.cache_resource(show_spinner=False, max_entries=8)
 def run_siting(
     path: str, mtime_ns: int, size: int, model: str, count: int, radius: float, demand: str,
-    candidates: str, keep: bool, pilot_min: bool,
+    candidates: str, keep: bool, pilot_min: bool, minutes: float | None = None,
+    speed_kmh: float = WALKING_SPEED_KMH,
 ) -> SitingResult:  # fmt: skip
     district = _district((path, mtime_ns, size))
     minimum = dict.fromkeys(pilot_communities(district), 1) if pilot_min else 0
@@ -52,6 +54,8 @@ def run_siting(
         model=model,
         count=count if model == "mclp" else None,
         radius=radius,
+        minutes=minutes,
+        speed_kmh=speed_kmh,
         demand=demand,
         candidates=candidates,
         keep_existing=keep,
@@ -85,7 +89,14 @@ def siting_form(key: Key, lang: str) -> dict | None:
         model = left.radio(t("eq.model", lang), ["mclp", "lscp"], key="eq_model",
                            format_func=lambda m: t(f"eq.model.{m}", lang))  # fmt: skip
         count = left.number_input(t("eq.count", lang), 0, 500, 5, key="eq_count")
+        reach = left.radio(t("eq.reach", lang), ["metres", "minutes"], key="eq_reach",
+                           horizontal=True,
+                           format_func=lambda r: t(f"eq.reach.{r}", lang))  # fmt: skip
         radius = left.number_input(t("eq.radius", lang), 50, 3000, 300, step=50, key="eq_radius")
+        minutes = left.number_input(t("eq.minutes", lang), 1.0, 60.0, 4.0, step=0.5,
+                                    key="eq_minutes")  # fmt: skip
+        speed = left.number_input(t("eq.speed", lang), 1.0, 10.0, float(WALKING_SPEED_KMH),
+                                  step=0.5, key="eq_speed")  # fmt: skip
         demand = right.selectbox(t("eq.demand", lang), ["households", "units", "both"],
                                  key="eq_demand",
                                  format_func=lambda d: t(f"eq.demand.{d}", lang))  # fmt: skip
@@ -100,6 +111,8 @@ def siting_form(key: Key, lang: str) -> dict | None:
         submitted = st.form_submit_button(t("eq.run", lang))
     options = {"model": model, "count": int(count), "radius": float(radius), "demand": demand,
                "candidates": candidates, "keep": keep, "pilot_min": pilot_min}  # fmt: skip
+    if reach == "minutes":
+        options |= {"minutes": float(minutes), "speed_kmh": float(speed)}
     if submitted:
         st.session_state[RESULT] = options
     return st.session_state.get(RESULT)
@@ -124,6 +137,10 @@ def siting_view(key: Key, ctx: Context) -> None:
     gap = "-" if result.gap != result.gap or result.gap == float("inf") else f"{result.gap:.3%}"
     st.caption(t("eq.solver", lang, status=result.status, gap=gap, time=result.time,
                  distance=result.params["distance"]))  # fmt: skip
+    params = result.params
+    if params.get("minutes") is not None:
+        st.caption(t("eq.reach_used", lang, metres=params["radius_m"], minutes=params["minutes"],
+                     speed=params["speed_kmh"]))  # fmt: skip
     district = _district(key)
     gcj02 = PROVIDERS[ctx.basemap].datum == "gcj02"
     m = em.siting_map(

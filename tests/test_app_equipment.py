@@ -61,3 +61,17 @@ def test_accept_saves_planned_points_through_the_edit_log(writable: Path) -> Non
     log = read_edit_log(writable)
     assert log["operation"].tolist()[-1] == "append"
     assert any("已加入规划" in s.value for s in at.success)
+
+
+def test_service_distance_in_walking_minutes(sample: Path) -> None:
+    """The form takes the distance as minutes at a walking speed, as `gridmap site --minutes`."""
+    at = run_page()
+    at.radio(key="eq_reach").set_value("minutes")
+    at.number_input(key="eq_minutes").set_value(3.0)
+    at.number_input(key="eq_speed").set_value(4.0)
+    at.number_input(key="eq_count").set_value(2)
+    at.button(key="FormSubmitter:eq_form-计算选址").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["eq_result"]["minutes"] == 3.0
+    # 3 minutes at 4 km/h: 200 m
+    assert "服务范围：步行 3 分钟（4 公里/小时）= 200 米" in [c.value for c in at.caption]
