@@ -227,7 +227,8 @@ def write_doc(text: str) -> None:
         new = old.rstrip("\n") + "\n\n" + text
     else:
         end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if end < 0 else old[end + 1 :])
+        rest = "" if end < 0 else old[end + 1 :]
+        new = old[:start] + text.rstrip("\n") + ("\n\n" + rest if rest else "\n")
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(new, encoding="utf-8")
 
