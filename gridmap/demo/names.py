@@ -1,7 +1,7 @@
 """Chinese name tables for the sample district: people, places, units, hazards.
 
 Every name here is fictional. Person names are drawn from common surnames and
-given names; phone numbers follow the pattern ``1XX0000XXXX`` so they read as
+given names; phone numbers have 0000 as their middle four digits (``13800001234``) so they read as
 placeholders, not as somebody's real number.
 """
 
