@@ -60,3 +60,22 @@ def test_misuse_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main([*argv, "--layer", "grid_small", "--map", "nonsense"]) == 2
     assert main([*argv, "--layer", "grids"]) == 2
     assert "unknown layer 'grids'" in capsys.readouterr().err
+
+
+def test_import_records_the_district_name(
+    tmp_path: Path, tiny_gpkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--name records the district's name in a new file and in an existing one; later saves
+    through the edit log keep it."""
+    into = tmp_path / "district.gpkg"
+    argv = ["import", str(write_shapefile(tmp_path, cpg=False)), "--into", str(into)]
+    assert main([*argv, "--layer", "grid_small", "--name", "上街区"]) == 0
+    assert read_district(into, partial=True).name == "上街区"
+    ledger = ["import", str(write_excel_ledger(tmp_path)), "--into", str(tiny_gpkg)]
+    assert main([*ledger, "--layer", "units", "--from-coords", "gcj02", "--name", "测试区"]) == 0
+    assert read_district(tiny_gpkg).name == "测试区"
+    capsys.readouterr()
+    assert main([*ledger, "--layer", "units", "--from-coords", "gcj02", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["written"]  # a second import, without --name
+    assert read_district(tiny_gpkg).name == "测试区"
+    assert read_edit_log(tiny_gpkg)["operation"].tolist() == ["import", "import"]

@@ -82,6 +82,9 @@ def import_(
     user: str = typer.Option("", "--user", help="Who imports (for the edit log)."),
     reason: str | None = typer.Option(None, "--reason", help="Why (for the edit log)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read, check and report; write nothing."),
+    name: str | None = typer.Option(
+        None, "--name", help="Record the district's name in the file (titles printed maps)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Import files into a district layer, reporting every feature read, repaired or dropped.
@@ -120,6 +123,7 @@ def import_(
         reference=reference,
         user=user,
         reason=reason,
+        district_name=name,
     )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -274,7 +274,7 @@ def _save_locked(
         for n in changed
     }
     out[EDIT_LOG] = log_out
-    write_layers(path, out)
+    write_layers(path, out, name=district.name or None)
     extra = (
         district.extra_layers
         if EDIT_LOG in district.extra_layers

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -83,6 +84,7 @@ def import_layer(
     user: str = "",
     reason: str | None = None,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    district_name: str | None = None,
 ) -> ImportReport:
     """Import `sources` as `layer` of the GeoPackage `into`; return the report.
 
@@ -91,6 +93,8 @@ def import_layer(
     ``options.parent_by`` come from the parent level already in `into`.
     `reference` is a file the user trusts, used to warn when the data looks
     like GCJ-02 (by default the parent level, or the layer itself, in `into`).
+    `district_name`, when given, is recorded as the district's name in `into`
+    (printed maps are titled by it).
     Raises `GridmapError` only when `into` cannot be read or written; problems
     with the sources or the data are in the report, and then nothing is written.
     """
@@ -136,8 +140,10 @@ def import_layer(
     if not report.ok or dry_run or typed is None:
         return report
     if district is None:
-        write_layers(target, {layer: typed})
+        write_layers(target, {layer: typed}, name=district_name)
     else:
+        if district_name:
+            district = replace(district, name=district_name)
         base = _widened(current, typed, district.crs)
         removed = base if mode == "replace" else base.iloc[0:0]
         edit = Edit(
