@@ -358,3 +358,23 @@ def test_utm_shapefile_round_trip(with_prj: bool, tmp_path: Path) -> None:
     report = import_layer([path], tmp_path / "d.gpkg", "grid_small", options=options)
     assert report.written, report.lines()
     assert_same_small_grids(tmp_path / "d.gpkg")
+
+
+@pytest.mark.parametrize("claim", ["UTF-8", "1252", "ANSI 1252"])
+def test_a_cpg_contradicted_by_the_text_is_not_trusted(tmp_path: Path, claim: str) -> None:
+    """A GBK table whose .cpg names UTF-8 (it does not decode) or CP1252 (it reads as
+    Chinese in GBK) is read as GBK, with a warning naming the .cpg's claim."""
+    source = write_shapefile(tmp_path, encoding="GBK")
+    source.with_suffix(".cpg").write_text(claim)
+    table = read_source(source)
+    assert table.frame["网格名称"].iloc[0] == "朝阳第1片区"
+    assert any(f"the .cpg file names {claim}" in w and "read as GBK" in w for w in table.warnings)
+
+
+@pytest.mark.filterwarnings("ignore:Could not decode error message:RuntimeWarning")
+def test_a_cpg_that_fits_the_text_is_trusted(tmp_path: Path) -> None:
+    source = write_shapefile(tmp_path, encoding="UTF-8")  # 4 characters take 12 bytes: cut
+    assert source.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
+    table = read_source(source)
+    assert table.frame["网格名"].iloc[0] == "朝阳第1片区"
+    assert "encoding UTF-8 (from the .cpg file)" in table.notes and not table.warnings

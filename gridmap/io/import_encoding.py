@@ -2,14 +2,16 @@
 
 `detect_encoding` guesses the encoding of legacy text (UTF-8, else GBK/GB18030,
 else CP1252). `shapefile_encoding` decides how a Shapefile's .dbf is read:
-as the user says, else as its .cpg says, else from the .dbf header's code
-page, unless that code page is a Western one and the text reads as Chinese
-(ArcGIS writes 0x57, "ANSI", whatever the machine's code page was, so a
-survey bureau's GBK file often claims CP1252), else detected from the bytes.
+as the user says, else as its .cpg says (unless the text does not decode in
+it, or it is a Western code page and the text reads as Chinese), else from the
+.dbf header's code page, with the same exception (ArcGIS writes 0x57, "ANSI",
+whatever the machine's code page was, so a survey bureau's GBK file often
+claims CP1252), else detected from the bytes.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,8 +152,57 @@ class ShapefileEncoding:
     warnings: tuple[str, ...] = ()
 
 
+def _cpg_text(cpg: Path) -> str:
+    return cpg.read_text(errors="replace").strip()
+
+
 def _companion(path: Path, suffix: str) -> Path | None:
     return next((p for p in path.parent.glob(path.stem + ".*") if p.suffix.lower() == suffix), None)
+
+
+def cpg_codec(said: str) -> str | None:
+    """The Python codec a .cpg file's text names (``936`` -> gbk, ``ANSI 1252`` -> cp1252,
+    ``UTF-8``), or None when Python does not know it.
+
+    >>> cpg_codec("936"), cpg_codec("ANSI 1252"), cpg_codec(" utf8 "), cpg_codec("88591")
+    ('gbk', 'cp1252', 'utf-8', 'iso8859-1')
+    """
+    name = said.strip().upper().removeprefix("ANSI").strip()
+    name = {"88591": "ISO-8859-1", "8859-1": "ISO-8859-1"}.get(name, name)
+    if name.isdigit():
+        name = f"cp{name}"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+_CJK_CODECS = frozenset({"utf-8", "gbk", "gb2312", "gb18030", "cp936", "big5", "cp950"})
+
+
+def _checked_cpg(said: str, text: bytes) -> ShapefileEncoding:
+    """Trust the .cpg unless the text contradicts it (see the module's docstring)."""
+    trusted = ShapefileEncoding(None, (f"encoding {said} (from the .cpg file)",))
+    codec = cpg_codec(said)
+    if codec is None or text.isascii():
+        return trusted
+    try:
+        text.decode(codec)
+        decodes = True
+    except UnicodeDecodeError:
+        decodes = False
+    if decodes and codec in _CJK_CODECS:
+        return trusted
+    found = chinese_encoding(text) or (None if decodes else detect_encoding(text))
+    if found is None or (decodes and codecs.lookup(found).name == codec):
+        return trusted
+    why = "the text does not decode in it" if not decodes else "the text reads as Chinese"
+    warning = (
+        f"the .cpg file names {said}, but {why} in {found}: read as {found}. If names still look "
+        "wrong, pass --encoding (for example --encoding GB18030) or correct the .cpg file"
+    )
+    note = f"encoding {found} detected (the .cpg file's {said} does not fit the text)"
+    return ShapefileEncoding(found, (note,), (warning,))
 
 
 def shapefile_encoding(path: Path, told: str | None = None) -> ShapefileEncoding:
@@ -159,13 +210,14 @@ def shapefile_encoding(path: Path, told: str | None = None) -> ShapefileEncoding
     if told:
         return ShapefileEncoding(told, (f"encoding {told} (as told)",))
     cpg, dbf = _companion(path, ".cpg"), _companion(path, ".dbf")
-    if cpg is not None:
-        said = cpg.read_text(errors="replace").strip()
-        return ShapefileEncoding(None, (f"encoding {said} (from the .cpg file)",))
+    if cpg is not None and dbf is None:
+        return ShapefileEncoding(None, (f"encoding {_cpg_text(cpg)} (from the .cpg file)",))
     if dbf is None:
         return ShapefileEncoding(None)
     raw = dbf.read_bytes()
     text = dbf_text(raw)
+    if cpg is not None:
+        return _checked_cpg(_cpg_text(cpg), text)
     ldid = raw[29] if len(raw) > 29 else 0
     if text.isascii():
         return ShapefileEncoding(None, ("no .cpg file; the attributes are plain ASCII",))
