@@ -191,6 +191,21 @@ def heat_page_bytes(heat: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
     return len(m.get_root().render().encode("utf-8"))
 
 
+def compliance_page_bytes(table: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
+    """Bytes of the rendered HTML of the Inspections page's compliance map of the small grids,
+    drawn as the page draws it (`inspection_maps.compliance_map`, Chinese labels)."""
+    from gridmap.analysis.inspections import worst_status
+    from gridmap.i18n import t
+    from gridmap.render import inspection_maps as rm
+    from gridmap.standards.inspections import STATUS_LABELS
+
+    worst = worst_status(table, "grid_small").set_index("grid_id")
+    fields = {"grid_id": t("col.id"), "name": t("col.name"), "status": "最差状态", "rate": "rate"}
+    labels = {s: STATUS_LABELS[s][0] for s in rm.STATUS_COLOURS if s in STATUS_LABELS}
+    m = rm.compliance_map(layers["grid_small"], worst, labels=labels, fields=fields)
+    return len(m.get_root().render().encode("utf-8"))
+
+
 def machine() -> str:
     cpu = next(
         (
@@ -298,9 +313,11 @@ def main() -> None:
         weekly.frames[busiest] if busiest is not None else [], columns=["lat", "lon", "weight"]
     )
     week_page_bytes = heat_page_bytes(week_frame, layers)
+    compliance_bytes = compliance_page_bytes(table, layers)
     print(
         f"heat page HTML {page_bytes / 1e6:.2f} MB; busiest week's page "
-        f"{week_page_bytes / 1e6:.2f} MB ({len(week_frame):,} cells)",
+        f"{week_page_bytes / 1e6:.2f} MB ({len(week_frame):,} cells); compliance map of "
+        f"{len(layers['grid_small']):,} small grids {compliance_bytes / 1e6:.2f} MB",
         flush=True,
     )
     file_mb = None
@@ -393,6 +410,9 @@ def main() -> None:
         f"{OUTLINE_TOLERANCE:g} m, legend and controls): {page_bytes / 1e6:.2f} MB for the year, "
         f"{week_page_bytes / 1e6:.2f} MB for the busiest week "
         f"(target < 5 MB: {'met' if max(page_bytes, week_page_bytes) < 5e6 else 'NOT met'}). "
+        f"Rendered HTML of the compliance map of the {len(layers['grid_small']):,} small grids "
+        f"(GeoJSON simplified by 5 m, as the page draws it): {compliance_bytes / 1e6:.2f} MB "
+        f"({'under' if compliance_bytes < 5e6 else 'OVER'} the 5 MB the app's maps aim at). "
         f"Peak memory (ru_maxrss) {peak:,.0f} MB.",
         "",
     ]

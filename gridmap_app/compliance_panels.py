@@ -31,28 +31,18 @@ def compliance_view(key: Key, ctx: Context, f: dict) -> None:
         format_func=lambda v: layer_label(v, lang),
     )
     worst = ins.worst_status(result, level).set_index("grid_id")
-    grids = data.district(key)[level]
-    zones = rm.to_web(grids[["grid_id", "name", "geometry"]], gcj02=gcj02(ctx))
-    zones["status"] = (
-        zones["grid_id"]
-        .map(worst["status"])
-        .map(lambda s: label(STATUS_LABELS, s, lang) if isinstance(s, str) else "")
-    )
-    zones["rate"] = zones["grid_id"].map(worst["rate"]).round(3)
-    colour = zones["grid_id"].map(worst["status"]).map(rm.STATUS_COLOURS)
-    legend = {label(STATUS_LABELS, s, lang): c for s, c in rm.STATUS_COLOURS.items()}
     fields = {
         "grid_id": t("col.id", lang),
         "name": t("col.name", lang),
         "status": t("insp.compliance.worst", lang),
-        "rate": "done / required",
+        "rate": t("insp.compliance.rate", lang),
     }
-    m = rm.choropleth_map(
-        zones,
-        colour=colour,
+    m = rm.compliance_map(
+        data.district(key)[level],
+        worst,
+        labels={s: label(STATUS_LABELS, s, lang) for s in rm.STATUS_COLOURS},
         fields=fields,
-        bounds=rm.bounds_of(grids),
-        legend=legend,
+        gcj02=gcj02(ctx),
         **map_args(ctx),
     )
     show(m, "insp_compliance_map")

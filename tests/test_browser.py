@@ -307,3 +307,22 @@ def test_the_export_page_previews_and_downloads_the_pdf(
         ).stdout
         assert "上街区消防安全网格图" in text
     assert page.outside == []
+
+
+def test_the_compliance_map_draws_every_zone(page, app_url: str, sample: Path) -> None:
+    """The schedule compliance map (polyline-encoded zones drawn by the GM runtime) shows
+    every small grid, coloured, with no script error and nothing fetched from outside."""
+    district = read_district(sample)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_map(page, 1)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("巡查与隐患").click()
+    page.get_by_text("频次达标", exact=True).first.click()
+    frame = _wait_for_map(page, len(district["grid_small"]))
+    coloured = frame.locator('path.leaflet-interactive[fill="#ff9f1c"]')
+    assert coloured.count() > 0, "some zones are late in the sample year"
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOT.with_name("compliance_map.png")), full_page=True)
+    assert errors == [], errors
+    assert page.outside == []

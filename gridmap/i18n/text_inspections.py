@@ -36,6 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp.compliance.summary": ("达标情况汇总", "Summary"),
     "insp.compliance.download": ("下载频次台帐（Excel）", "Download the ledger (Excel)"),
     "insp.compliance.worst": ("最差状态", "Worst status"),
+    "insp.compliance.rate": ("完成 / 应完成", "done / required"),
     "insp.as_of": ("统计日期", "As of"),
     "insp.hazards.escalations": (
         "待办升级 {n} 项（今日新增 {new} 项）",

@@ -28,9 +28,12 @@ from folium.plugins import HeatMap
 
 from gridmap.coords import wgs84_to_gcj02
 from gridmap.crs import WEB_CRS
+from gridmap.render import encode
 from gridmap.render.assets import STATIC_URL, localize
 from gridmap.render.controls import MetricScale
+from gridmap.render.folium_elements import GMLayer, Runtime
 from gridmap.render.tiles import PROVIDERS, TileProvider
+from gridmap.render.webdata_base import text_values
 
 #: Colours of the compliance statuses.
 STATUS_COLOURS = {"on_schedule": "#2ca02c", "late": "#ff9f1c", "never": "#d62728"}
@@ -48,8 +51,14 @@ SEQUENTIAL = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603")
 NO_DATA = "#d9d9d9"
 
 
+#: Simplification of zones drawn on the inspection maps, in metres.
+WEB_TOLERANCE = 5.0
+#: Above this many zones a map draws them on a canvas instead of as SVG paths.
+SVG_MAX_ZONES = 3000
+
+
 def to_web(
-    frame: gpd.GeoDataFrame, *, tolerance: float = 5.0, gcj02: bool = False
+    frame: gpd.GeoDataFrame, *, tolerance: float = WEB_TOLERANCE, gcj02: bool = False
 ) -> gpd.GeoDataFrame:
     """`frame` simplified by `tolerance` metres, in EPSG:4326 (shifted to GCJ-02 if asked)."""
     out = frame.copy()
@@ -58,7 +67,9 @@ def to_web(
     out = out.to_crs(WEB_CRS)
     if gcj02:
         out = out.set_geometry(shift_gcj02(out.geometry.values))
-    out = out.set_geometry(shapely.set_precision(out.geometry.values, 1e-6))
+    # pointwise: round the coordinates only; the topological mode raises on an invalid
+    # geometry (a bow-tie zone a user's file may hold), and the map only draws them
+    out = out.set_geometry(shapely.set_precision(out.geometry.values, 1e-6, mode="pointwise"))
     return out
 
 
@@ -185,6 +196,59 @@ def choropleth_map(
         tooltip=folium.GeoJsonTooltip(list(fields), aliases=list(fields.values())),
     ).add_to(m)
     _legend(m, legend)
+    localize(m, asset_base)
+    return m
+
+
+def compliance_map(
+    grids: gpd.GeoDataFrame,
+    worst: pd.DataFrame,
+    *,
+    labels: dict[str, str],
+    fields: dict[str, str],
+    gcj02: bool = False,
+    tiles: TileProvider | None = None,
+    tile_key: str | None = None,
+    asset_base: str | None = STATIC_URL,
+    name: str = "",
+) -> folium.Map:
+    """Grids of one level coloured by their worst schedule status.
+
+    `worst` is `gridmap.analysis.inspections.worst_status(...)` indexed by
+    grid id; `labels` names the statuses, `fields` the tooltip's columns
+    (grid_id, name, status, rate) in the page's language. The zones are sent
+    as polyline-encoded rings drawn by the GM runtime (as the coverage map),
+    not as GeoJSON: 20,000 zones stay a few megabytes.
+    """
+    m = base_map(bounds_of(grids), tiles=tiles, tile_key=tile_key)
+    web = to_web(grids[["grid_id", "name", "geometry"]], gcj02=gcj02)
+    status = web["grid_id"].map(worst["status"])
+    order = {s: k for k, s in enumerate(STATUS_COLOURS)}
+    rate = web["grid_id"].map(worst["rate"]).round(3)
+    factor = encode.precision_factor(WEB_TOLERANCE)
+    props = {
+        "grid_id": text_values(web["grid_id"]),
+        "name": text_values(web["name"]),
+        "status": [labels.get(s, s) if isinstance(s, str) else None for s in status],
+        "rate": [None if pd.isna(r) else float(r) for r in rate],
+        "c": [order.get(s, len(order)) for s in status],
+    }
+    spec = {
+        "kind": "polygons",
+        "f": factor,
+        "g": encode.encode_polygons(web.geometry.values, factor),
+        "p": props,
+        "styleBy": "c",
+        "palette": [*STATUS_COLOURS.values(), NO_DATA],
+        "style": {"color": "#5d6d7e", "weight": 0.8, "opacity": 0.9, "fillOpacity": 0.7},
+        "fields": [f for f in fields if f in props],
+        "labels": [fields[f] for f in fields if f in props],
+        "missing": "-",
+        "renderer": "canvas" if len(web) > SVG_MAX_ZONES else "svg",
+    }
+    Runtime().add_to(m)
+    GMLayer(spec, name or "compliance", control=False).add_to(m)
+    _legend(m, {labels.get(s, s): c for s, c in STATUS_COLOURS.items()})
     localize(m, asset_base)
     return m
 
