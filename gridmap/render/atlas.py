@@ -34,7 +34,6 @@ from gridmap.render.pdf import (
     draw_map,
     focus_of,
     footer,
-    inset,
     pdf_bytes,
     resolve_level,
 )
@@ -261,7 +260,12 @@ def _side(
     if r.h > r.w:
         y = sheet.legend(Rect(r.x, r.y, r.w, r.h * 0.5), entries, title) + 3
         overview(
-            sheet, Rect(r.x, y, r.w, r.bottom - y - scale_h - 2), *inset(data, box, focus), lang
+            sheet,
+            Rect(r.x, y, r.w, r.bottom - y - scale_h - 2),
+            data.district,
+            box,
+            focus.tinted,
+            lang,
         )
         scale_and_north(
             sheet,
@@ -275,7 +279,12 @@ def _side(
     half = (r.w - 4) / 2
     sheet.legend(Rect(r.x, r.y, half, r.h), entries, title)
     overview(
-        sheet, Rect(r.x + half + 4, r.y, half, r.h - scale_h - 2), *inset(data, box, focus), lang
+        sheet,
+        Rect(r.x + half + 4, r.y, half, r.h - scale_h - 2),
+        data.district,
+        box,
+        focus.tinted,
+        lang,
     )
     scale_and_north(
         sheet,

@@ -101,6 +101,11 @@ class Focus:
     geometry: Any
     row: dict[str, Any]
 
+    @property
+    def tinted(self) -> Any:
+        """The grid the overview inset tints: the focus, or None for the whole district."""
+        return self.geometry if self.level is not None else None
+
 
 def fits_landscape(data: PrintData, level: str | None = None, grid_id: str | None = None) -> bool:
     """Whether the extent of the grid (or the district) is wide enough for landscape paper."""
@@ -284,7 +289,12 @@ def _panel(
         y = panel.y
         if show_inset:
             overview(
-                sheet, Rect(panel.x, y, panel.w, panel.w * 0.8), *inset(data, box, focus), lang
+                sheet,
+                Rect(panel.x, y, panel.w, panel.w * 0.8),
+                data.district,
+                box,
+                focus.tinted,
+                lang,
             )
             y += panel.w * 0.8 + 4
         scale_h = 22.0 * k
@@ -304,7 +314,7 @@ def _panel(
     sheet.legend(Rect(panel.x, panel.y, legend_w, panel.h), entries, legend_title)
     x = panel.x + legend_w + 5
     if show_inset:
-        overview(sheet, Rect(x, panel.y, col, panel.h), *inset(data, box, focus), lang)
+        overview(sheet, Rect(x, panel.y, col, panel.h), data.district, box, focus.tinted, lang)
         x += col + 5
     scale_and_north(
         sheet,
@@ -314,11 +324,6 @@ def _panel(
         data.district.crs,
         lang,
     )
-
-
-def inset(data: PrintData, box: pm.Box, focus: Focus) -> tuple[District, pm.Box, Any]:
-    """The overview inset's district, extent and tinted grid (None for the whole district)."""
-    return data.district, box, focus.geometry if focus.level is not None else None
 
 
 def pdf_bytes(

@@ -211,12 +211,13 @@ def metres_per_paper_mm(ax: Axes, box: Box) -> float:
 
 def _ring_small_areas(ax: Axes, geoms: np.ndarray, box: Box, lang: str) -> list[LegendEntry]:
     """An open red ring on every gap or overlap too small to see at the map's scale."""
-    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    geoms = np.asarray(geoms, dtype=object)
+    bounds = shapely.bounds(geoms)
     extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     small = extent / metres_per_paper_mm(ax, box) < SMALL_ON_PAPER_MM
     if not small.any():
         return []
-    xy = points_of(np.asarray(geoms, dtype=object)[small])
+    xy = points_of(geoms[small])
     style = {"color": "none", "marker": "o", "s": 60, "edgecolor": ERROR_COLOUR, "linewidth": 1.0}
     ax.scatter(
         xy[:, 0],
