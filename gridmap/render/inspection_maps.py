@@ -49,6 +49,8 @@ STATE_COLOURS = {
 #: Sequential palette (light to dark) of the numeric choropleths.
 SEQUENTIAL = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603")
 NO_DATA = "#d9d9d9"
+#: Outline and fill opacity of the zones of the choropleth and compliance maps.
+ZONE_STYLE = {"color": "#5d6d7e", "weight": 0.8, "fillOpacity": 0.7}
 
 
 #: Simplification of zones drawn on the inspection maps, in metres.
@@ -187,12 +189,7 @@ def choropleth_map(
     folium.GeoJson(
         data.to_json(),
         name=name,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["_fill"],
-            "color": "#5d6d7e",
-            "weight": 0.8,
-            "fillOpacity": 0.7,
-        },
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], **ZONE_STYLE},
         tooltip=folium.GeoJsonTooltip(list(fields), aliases=list(fields.values())),
     ).add_to(m)
     _legend(m, legend)
@@ -240,7 +237,7 @@ def compliance_map(
         "p": props,
         "styleBy": "c",
         "palette": [*STATUS_COLOURS.values(), NO_DATA],
-        "style": {"color": "#5d6d7e", "weight": 0.8, "opacity": 0.9, "fillOpacity": 0.7},
+        "style": ZONE_STYLE,
         "fields": [f for f in fields if f in props],
         "labels": [fields[f] for f in fields if f in props],
         "missing": "-",
