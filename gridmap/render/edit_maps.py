@@ -19,6 +19,7 @@ import geopandas as gpd
 from folium.plugins import Draw
 
 from gridmap.render.assets import STATIC_URL, localize
+from gridmap.render.folium_elements import geojson_layer
 from gridmap.render.inspection_maps import base_map
 from gridmap.render.tiles import TileProvider
 
@@ -43,8 +44,8 @@ def add_drawing_tools(
     if unknown:
         raise ValueError(f"unknown drawing tools {unknown}; use {', '.join(DRAW_TOOLS)}")
     if drawing is not None and not drawing.empty:
-        folium.GeoJson(
-            drawing[["geometry"]].to_json(),
+        geojson_layer(
+            drawing[["geometry"]],
             name=drawing_name,
             style_function=lambda _: DRAWING_STYLE,
             control=False,  # the map's layer control is already written: a new entry breaks it
@@ -81,25 +82,27 @@ def edit_preview_map(
     )
     m = base_map([[south, west], [north, east]], tiles=tiles, tile_key=tile_key)
     if not before.empty:
-        folium.GeoJson(
-            before[["geometry"]].to_json(),
+        geojson_layer(
+            before[["geometry"]],
             name=names["before"],
             style_function=lambda _: BEFORE_STYLE,
         ).add_to(m)
     if not after.empty:
-        folium.GeoJson(
-            after[["label", "geometry"]].to_json(),
+        geojson_layer(
+            after[["label", "geometry"]],
             name=names["after"],
             style_function=lambda _: AFTER_STYLE,
-            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+            tooltip=["label"],
+            labels=False,
         ).add_to(m)
     if not findings.empty:
-        folium.GeoJson(
-            findings[["label", "geometry"]].to_json(),
+        geojson_layer(
+            findings[["label", "geometry"]],
             name=names["findings"],
             style_function=lambda _: FINDING_STYLE,
             marker=folium.CircleMarker(radius=7, **FINDING_STYLE),
-            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+            tooltip=["label"],
+            labels=False,
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     localize(m, asset_base)

@@ -12,6 +12,7 @@ import geopandas as gpd
 import shapely
 
 from gridmap.render.assets import STATIC_URL, localize
+from gridmap.render.folium_elements import geojson_layer
 from gridmap.render.inspection_maps import _legend, _outlines, base_map
 from gridmap.render.tiles import TileProvider
 
@@ -31,12 +32,12 @@ def _points(
 ) -> folium.GeoJson:
     """Points as one GeoJSON layer of circle markers (fast for thousands of points)."""
     fields = [c for c in tooltip if c in frame.columns]
-    return folium.GeoJson(
-        frame[[*fields, "geometry"]].to_json(),
+    return geojson_layer(
+        frame[[*fields, "geometry"]],
         name=name,
         marker=folium.CircleMarker(radius=radius, fill=True, fill_opacity=0.85, weight=1),
         style_function=lambda _: {"color": colour, "fillColor": colour},
-        tooltip=folium.GeoJsonTooltip(fields) if fields else None,
+        tooltip=fields,
     )
 
 
@@ -61,8 +62,8 @@ def siting_map(
         part = areas[areas["kind"] == kind]
         if len(part):
             colour = COLOURS[f"area_{kind}"]
-            folium.GeoJson(
-                part[["site_id", "geometry"]].to_json(),
+            geojson_layer(
+                part[["site_id", "geometry"]],
                 name=labels.get(f"area_{kind}", f"service areas ({kind})"),
                 style_function=lambda _, c=colour: {"color": c, "weight": 1, "fillOpacity": 0.15},
             ).add_to(m)

@@ -1,23 +1,31 @@
 """folium elements of GridMap's web maps: layers and calls built in the browser by the
-GM runtime (`gridmap.render.mapjs`) from JSON specs.
+GM runtime (`gridmap.render.mapjs`) from JSON specs, and `geojson_layer`, the one
+builder of folium GeoJSON layers (and their tooltips) of data.
 
-Their scripts are registered as raw text: branca would otherwise compile each
-rendered script once more as a Jinja template, about half a second per
-megabyte of layer data on every rerun.
+The GM elements' scripts are registered as raw text: branca would otherwise
+compile each rendered script once more as a Jinja template, about half a second
+per megabyte of layer data on every rerun (and run a ``{{ ... }}`` in the data
+as template code). A folium GeoJSON layer is compiled that way, so its text
+properties are escaped by `gridmap.render.escape.html_text` before they become
+GeoJSON: folium's tooltip writes them into HTML as they are.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import folium
+import geopandas as gpd
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
 from gridmap.render.assets import ASSETS
+from gridmap.render.escape import escaped_columns, html_text
 from gridmap.render.mapjs import CSS, RUNTIME_JS
 
 _JINJA_OPENERS = re.compile(r"\{([{%#])")
@@ -126,4 +134,38 @@ class LabelLayer(GMLayer):
         "var {{ this.get_name() }} = GM.labels({{ this.spec_json }}, "
         "{{ this._parent.get_name() }});"
         "{% endmacro %}"
+    )
+
+
+def geojson_layer(
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str,
+    style_function: Callable[[dict[str, Any]], dict[str, Any]],
+    tooltip: Mapping[str, str] | Sequence[str] = (),
+    labels: bool = True,
+    marker: folium.CircleMarker | None = None,
+    control: bool = True,
+) -> folium.GeoJson:
+    """`frame` (EPSG:4326) as a folium GeoJSON layer, a tooltip of its `tooltip` columns.
+
+    `tooltip` maps columns to the labels shown beside them (a list shows the column
+    names), `labels=False` shows the values only. Every text column, the labels and
+    the layer's `name` are escaped with `html_text` (the frame's index is dropped,
+    so no data becomes a feature id), so a name such as ``<img onerror=...>`` or
+    ``{{ ... }}`` in the data is shown as text.
+    """
+    fields = dict(tooltip) if isinstance(tooltip, Mapping) else {f: f for f in tooltip}
+    data = escaped_columns(frame.reset_index(drop=True))
+    return folium.GeoJson(
+        data.to_json(),
+        name=html_text(name),
+        style_function=style_function,
+        marker=marker,
+        control=control,
+        tooltip=folium.GeoJsonTooltip(
+            list(fields), aliases=[html_text(a) for a in fields.values()], labels=labels
+        )
+        if fields
+        else None,
     )

@@ -16,7 +16,6 @@ with a GCJ-02 basemap (Gaode) the data is shifted onto GCJ-02 to line up.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import folium
@@ -31,7 +30,8 @@ from gridmap.crs import WEB_CRS
 from gridmap.render import encode
 from gridmap.render.assets import STATIC_URL, localize
 from gridmap.render.controls import MetricScale
-from gridmap.render.folium_elements import GMLayer, Runtime
+from gridmap.render.escape import html_text
+from gridmap.render.folium_elements import GMLayer, Runtime, geojson_layer
 from gridmap.render.tiles import PROVIDERS, TileProvider
 from gridmap.render.webdata_base import text_values
 
@@ -128,11 +128,12 @@ def base_map(
 def _outlines(m: folium.Map, outlines: gpd.GeoDataFrame | None, name: str) -> None:
     if outlines is None or outlines.empty:
         return
-    folium.GeoJson(
-        outlines[["name", "geometry"]].to_json(),
+    geojson_layer(
+        outlines[["name", "geometry"]],
         name=name,
         style_function=lambda _: {"color": "#4a5a7a", "weight": 1.2, "fill": False},
-        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+        tooltip=["name"],
+        labels=False,
     ).add_to(m)
 
 
@@ -186,11 +187,11 @@ def choropleth_map(
     m = base_map(bounds, tiles=tiles, tile_key=tile_key)
     data = zones[[*fields, "geometry"]].copy()
     data["_fill"] = colour.reindex(zones.index).fillna(NO_DATA).to_numpy()
-    folium.GeoJson(
-        data.to_json(),
+    geojson_layer(
+        data,
         name=name,
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], **ZONE_STYLE},
-        tooltip=folium.GeoJsonTooltip(list(fields), aliases=list(fields.values())),
+        tooltip=fields,
     ).add_to(m)
     _legend(m, legend)
     localize(m, asset_base)
@@ -294,7 +295,7 @@ def hazard_map(
     coords[placed] = xy
     for state, colour in STATE_COLOURS.items():
         rows = np.flatnonzero((states["state"].to_numpy() == state) & placed)
-        group = folium.FeatureGroup(name=f"{labels.get(state, state)} ({len(rows)})")
+        group = folium.FeatureGroup(name=html_text(f"{labels.get(state, state)} ({len(rows)})"))
         for i in rows:  # one marker per hazard: a few hundred at most per district
             major = states["severity"].iat[i] == "major"
             folium.CircleMarker(
@@ -304,7 +305,7 @@ def hazard_map(
                 weight=3 if major else 1,
                 fill=True,
                 fill_opacity=0.8,
-                tooltip=folium.Tooltip(html.escape(str(popups.iat[i])).replace("`", "'")),
+                tooltip=folium.Tooltip(html_text(popups.iat[i])),
             ).add_to(group)
         group.add_to(m)
     _legend(m, {labels.get(k, k): v for k, v in STATE_COLOURS.items()})
@@ -317,8 +318,8 @@ def _legend(m: folium.Map, entries: dict[str, str]) -> None:
     if not entries:
         return
     items = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
-        f'margin-right:4px;border:1px solid #555"></span>{label}</div>'
+        f'<div><span style="display:inline-block;width:12px;height:12px;background:{html_text(c)};'
+        f'margin-right:4px;border:1px solid #555"></span>{html_text(label)}</div>'
         for label, c in entries.items()
     )
     html = (

@@ -3,7 +3,8 @@
 `RUNTIME_JS` defines ``window.GM``: it decodes the compact layers that
 `gridmap.render.webdata` prepares (encoded polylines, column arrays) into
 Leaflet layers, shows grid names by zoom, hatches findings with an SVG pattern
-and draws the legend. It needs Leaflet, and leaflet.markercluster and
+and draws the legend. ``GM.esc`` is the browser side's one escape of text from
+data (see `gridmap.render.escape`). It needs Leaflet, and leaflet.markercluster and
 leaflet.heat for clustered and density layers (served offline, see
 `gridmap.render.assets`).
 """
@@ -62,9 +63,11 @@ RUNTIME_JS = r"""
   GM.latlngs = function (geom, f) {
     return geom.map(function (poly) { return poly.map(function (r) { return GM.decode(r, f); }); });
   };
+  // the one escape of the text the runtime draws (the Python side's is
+  // gridmap.render.escape.html_text): every value from a spec goes through it
   GM.esc = function (v) {
-    return String(v).replace(/[&<>"]/g, function (c) {
-      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c];
+    return String(v).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;'}[c];
     });
   };
   GM.blank = function (v) { return v === null || v === undefined || v === ''; };

@@ -25,6 +25,7 @@ import folium
 from gridmap.i18n import DEFAULT_LANG, choice_label, field_label, layer_label, t
 from gridmap.render.assets import STATIC_URL, localize
 from gridmap.render.controls import MetricScale
+from gridmap.render.escape import html_text
 from gridmap.render.folium_elements import GMLayer, LabelLayer, MapCall, Runtime
 from gridmap.render.tiles import PROVIDERS, TileProvider
 from gridmap.render.web_styles import STYLES
@@ -180,8 +181,8 @@ def _add_points_layers(m: folium.Map, data: MapData, lang: str) -> None:
             "rMin": 2,
             "rMax": 9,
         }
-        name = (
-            f"{_swatch(colour, dot=True)}{layer_label('units', lang)} · "
+        name = _swatch(colour, dot=True) + html_text(
+            f"{layer_label('units', lang)} · "
             f"{choice_label(category, lang)} ({data.counts.get(f'units.{category}', 0)})"
         )
         GMLayer(
@@ -196,9 +197,8 @@ def _add_points_layers(m: folium.Map, data: MapData, lang: str) -> None:
         spec = _labelled(spec, lang)
         spec["lookup"] = {"status": {s: choice_label(s, lang) for s in EQUIPMENT_STATUSES}}
         spec["style"] = STYLES["equipment"]
-        name = (
-            f"{_swatch('#1e8449', dot=True)}{t('map.layers.equipment', lang)} "
-            f"({data.counts.get('equipment_points', 0)})"
+        name = _swatch("#1e8449", dot=True) + html_text(
+            f"{t('map.layers.equipment', lang)} ({data.counts.get('equipment_points', 0)})"
         )
         GMLayer(spec, name).add_to(m)
 
@@ -238,7 +238,7 @@ def build_map(
             name = layer_label(level, lang)
             if level == "grid_small" and data.choropleth is not None:
                 name = t("map.layers.choropleth", lang, name=indicator_name or "")
-            GMLayer(_grid_spec(data, level, lang), name).add_to(m)
+            GMLayer(_grid_spec(data, level, lang), html_text(name)).add_to(m)
     if "buildings" in data.layers:
         spec = {
             **data.layers["buildings"],
@@ -252,11 +252,11 @@ def build_map(
                 else ("buildings" if part["kind"] == "polygons" else "building_points")
             ]
         key = "map.layers.buildings_agg" if aggregated else "map.layers.buildings"
-        GMLayer(spec, f"{t(key, lang)} ({data.counts.get('buildings', 0)})").add_to(m)
+        GMLayer(spec, html_text(f"{t(key, lang)} ({data.counts.get('buildings', 0)})")).add_to(m)
     if "households" in data.layers:
         GMLayer(
             data.layers["households"],
-            f"{t('map.layers.households', lang)} ({data.counts.get('households', 0)})",
+            html_text(f"{t('map.layers.households', lang)} ({data.counts.get('households', 0)})"),
             show=False,
             js=("heat.js",),
         ).add_to(m)
@@ -265,13 +265,14 @@ def build_map(
         spec = data.layers.get(f"findings.{severity}")
         if spec is not None:
             colour = "#d62728" if severity == "error" else "#e67e22"
-            name = f"{_swatch(colour)}{t(key, lang)} ({data.counts.get(f'findings.{severity}', 0)})"
+            count = data.counts.get(f"findings.{severity}", 0)
+            name = _swatch(colour) + html_text(f"{t(key, lang)} ({count})")
             GMLayer(_findings_spec(spec, lang, checks), name, show=severity == "error").add_to(m)
     if "selection" in data.layers:
         spec = {**data.layers["selection"], "style": STYLES["selection"]}
-        GMLayer(spec, t("map.layers.selection", lang), control=False).add_to(m)
+        GMLayer(spec, html_text(t("map.layers.selection", lang)), control=False).add_to(m)
     if "labels" in data.layers:
-        LabelLayer(data.layers["labels"], t("map.layers.labels", lang)).add_to(m)
+        LabelLayer(data.layers["labels"], html_text(t("map.layers.labels", lang))).add_to(m)
     MapCall("legend", _legend(data, lang, indicator_name)).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     MapCall("fit", {"bounds": data.bounds}).add_to(m)
