@@ -79,6 +79,10 @@ class OptionError(GridmapError, ValueError):
     """An option's value is out of range; the message names the option, the value and the fix."""
 
 
+class PathRefused(GridmapError):
+    """A path typed in the app lies outside the data folder it is confined to."""
+
+
 class SaveError(GridmapError):
     """A district could not be written; the original file is untouched."""
 

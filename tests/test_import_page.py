@@ -93,4 +93,5 @@ def test_unreadable_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
 def _uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(ROOT))  # as `streamlit run app.py` has it: gridmap_app
     monkeypatch.setenv("GRIDMAP_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("GRIDMAP_DATA_DIR", str(tmp_path))  # typed paths are confined to it
     shutil.rmtree(tmp_path / "uploads", ignore_errors=True)

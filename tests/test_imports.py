@@ -204,7 +204,7 @@ def test_replace_goes_through_the_edit_log(tiny_gpkg: Path, tmp_path: Path) -> N
     grids["人口"] = [120, 80, 300, 45]
     path = tmp_path / "grids.geojson"
     grids.to_file(path, driver="GeoJSON")
-    report = import_layer([path], tiny_gpkg, "grid_small", reason="survey 2025")
+    report = import_layer([path], tiny_gpkg, "grid_small", mode="replace", reason="survey 2025")
     assert report.written
     district = read_district(tiny_gpkg)
     assert district["grid_small"]["人口"].tolist() == [120, 80, 300, 45]  # extra column kept

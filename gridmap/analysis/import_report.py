@@ -22,6 +22,9 @@ class SourceTable:
 
     `notes` say what the reader assumed or detected; `warnings` what the user
     should check (an encoding that disagrees with the file's own header).
+    `unreadable` lists the rows (0-based, in file order) whose geometry the
+    file holds but could not be read (a damaged Shapefile record): they are
+    read with no geometry, and an import refuses them unless told to skip them.
     """
 
     frame: pd.DataFrame
@@ -29,6 +32,7 @@ class SourceTable:
     format: str
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    unreadable: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class ImportOptions:
     generate_ids: bool = False
     defaults: Mapping[str, str] = field(default_factory=dict)
     repair: bool = True
+    skip_bad_geometry: bool = False
 
 
 @dataclass
@@ -53,7 +58,10 @@ class ImportReport:
 
     `repaired` and `dropped` count features per reason (a feature repaired
     for two reasons counts under both). `problems` are errors: while there is
-    one, nothing is written.
+    one, nothing is written. `added`, `updated` and `removed` count what
+    the import does to the layer's features (None until it is planned
+    against the district); `zone_changes` the buildings, households and units
+    that change small or medium grid (None when the layer is not a grid level).
     """
 
     layer: str
@@ -71,9 +79,15 @@ class ImportReport:
     mapping: dict[str, str] = field(default_factory=dict)
     crs: str | None = None
     into: str | None = None
-    mode: str = "replace"
+    mode: str = "upsert"
     written: bool = False
     dry_run: bool = False
+    added: int | None = None
+    updated: int | None = None
+    removed: int | None = None
+    geometry_kept: int = 0
+    zone_changes: dict[str, int] | None = None
+    unreadable_sources: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -116,7 +130,35 @@ class ImportReport:
             ],
             "approximate_parents": [list(p) for p in self.approximate_parents],
             "problems": [p.as_dict() for p in self.problems],
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "geometry_kept": self.geometry_kept,
+            "zone_changes": self.zone_changes,
+            "unreadable_sources": self.unreadable_sources,
         }
+
+    def change_lines(self) -> list[str]:
+        """What the import does to the layer: added, updated, removed; who changes zone."""
+        if self.added is None:
+            return []
+        will = "were" if self.written else "will be"
+        out = [
+            f"{self.added} features added, {self.updated} updated, "
+            f"{self.removed} existing features {will} removed"
+        ]
+        if self.geometry_kept:
+            out.append(
+                f"{self.geometry_kept} updated features have no geometry in the source: "
+                "their existing geometry is kept"
+            )
+        if self.zone_changes is not None:
+            z = self.zone_changes
+            out.append(
+                f"{z.get('building', 0)} buildings, {z.get('household', 0)} households and "
+                f"{z.get('unit', 0)} units change small or medium grid"
+            )
+        return out
 
     def lines(self, *, shown: int = 20) -> list[str]:
         """The report as text lines, for the CLI and the docs (`shown` unmatched parents)."""
@@ -129,6 +171,7 @@ class ImportReport:
             f"  features read {self.features_read}, kept {self.features_kept}, "
             f"dropped {self.features_dropped}"
         )
+        out += [f"  {line}" for line in self.change_lines()]
         out += [f"  repaired: {n} {reason}" for reason, n in self.repaired.items()]
         for reason, n in self.dropped.items():
             examples = ", ".join(self.dropped_examples.get(reason, []))

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import CRS
 
@@ -123,7 +124,52 @@ def _source_layer(
     if problems:
         report.problems += _with_file(problems, name, layer)
         return None
-    return frame
+    return _unreadable_records(frame, table, layer, options, report)
+
+
+def _unreadable_records(
+    frame: gpd.GeoDataFrame,
+    table: SourceTable,
+    layer: str,
+    options: ImportOptions,
+    report: ImportReport,
+) -> gpd.GeoDataFrame:
+    """Records whose geometry could not be read: an error naming each, or skipped if asked."""
+    if not table.unreadable:
+        return frame
+    rows = np.asarray(table.unreadable, dtype=np.int64)
+    key = LAYERS[layer].id_field
+    ids = frame[key].to_numpy(dtype=object)[rows] if key in frame.columns else [None] * len(rows)
+    named = [
+        f"record {r + 1}" + (f" ({key} {i})" if i is not None and not pd.isna(i) else "")
+        for r, i in zip(rows, ids, strict=True)
+    ]
+    shown = ", ".join(named[:20]) + (f" and {len(named) - 20} more" if len(named) > 20 else "")
+    if not options.skip_bad_geometry:
+        report.problems.append(
+            Problem(
+                "error",
+                f"{len(rows)} records hold a geometry that cannot be read (the file is "
+                f"damaged): {shown}. Nothing was written.",
+                file=table.file,
+                layer=layer,
+                field="geometry",
+                count=len(rows),
+                fix="export the file again from its source, or import the other records "
+                "with --skip-bad-geometry (in the app: tick 'skip records whose geometry "
+                "cannot be read'); skipped records leave the features they would update as "
+                "they are.",
+            )
+        )
+        return frame
+    skip = np.zeros(len(frame), dtype=bool)
+    skip[rows] = True
+    reason = "geometry cannot be read (skipped as asked)"
+    report.add([Tally("dropped", reason, len(rows), tuple(named[:5]))])
+    report.warnings.append(
+        f"{table.file}: skipped {len(rows)} records whose geometry cannot be read: {shown}"
+    )
+    return frame[~skip]
 
 
 def _combine(frames: list[gpd.GeoDataFrame], files: list[str]) -> gpd.GeoDataFrame:

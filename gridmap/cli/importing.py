@@ -66,8 +66,19 @@ def import_(
     generate_ids: bool = typer.Option(
         False, "--generate-ids", help="Give features without an id a new one (L-00001 ...)."
     ),
-    append: bool = typer.Option(
-        False, "--append", help="Add to the layer's features instead of replacing them."
+    mode: str = typer.Option(
+        "upsert",
+        "--mode",
+        help="upsert (default): add new features and update those whose id exists, keeping "
+        "all others; replace: the layer becomes the imported features, the others are "
+        "removed; append: add only, an existing id is an error.",
+    ),
+    append: bool = typer.Option(False, "--append", help="Same as --mode append.", hidden=True),
+    skip_bad_geometry: bool = typer.Option(
+        False,
+        "--skip-bad-geometry",
+        help="Import the other records when some records' geometry cannot be read "
+        "(a damaged .shp); without it nothing is written.",
     ),
     source_layer: str | None = typer.Option(
         None, "--source-layer", help="Layer of a GeoPackage, sheet of a workbook, file in a zip."
@@ -89,13 +100,23 @@ def import_(
 ) -> None:
     """Import files into a district layer, reporting every feature read, repaired or dropped.
 
-    A new file is created with the layer; an existing one is changed in one atomic save
-    with an 'import' entry in the edit log (undo with the edit log). Nothing is written
-    when any error is found. Exit status 1 when the data has errors.
+    By default features are added or updated by id and every other feature of the layer
+    is kept (--mode upsert); the report says how many are added, updated and removed, and
+    for a grid level how many buildings, households and units change zone, on a dry run
+    too. A new file is created with the layer; an existing one is changed in one atomic
+    save with an 'import' entry in the edit log (undo with the edit log). Nothing is
+    written when any error is found. Exit status 1 when the data has errors, 2 when a
+    source cannot be read.
     """
     from gridmap.analysis.importing import ImportOptions
-    from gridmap.io.imports import import_layer
+    from gridmap.errors import DataError, Problem
+    from gridmap.io.imports import IMPORT_MODES, import_layer, require_layer
 
+    if mode not in IMPORT_MODES:
+        raise typer.BadParameter(f"use one of: {', '.join(IMPORT_MODES)}", param_hint="--mode")
+    if append and mode not in ("upsert", "append"):
+        raise typer.BadParameter(f"--append contradicts --mode {mode}", param_hint="--append")
+    mode = "append" if append else mode
     options = ImportOptions(
         mapping=_pairs(mapping, "--map"),
         crs=crs,
@@ -107,16 +128,31 @@ def import_(
         generate_ids=generate_ids,
         defaults=_pairs(set_values, "--set"),
         repair=not no_repair,
+        skip_bad_geometry=skip_bad_geometry,
     )
     if parent_by not in (None, "name", "code", "location"):
         raise typer.BadParameter("use name, code or location", param_hint="--parent-by")
+    require_layer(layer)
+    missing = [s for s in sources if not s.exists()]
+    if missing:
+        raise DataError(
+            [
+                Problem(
+                    "error",
+                    "file not found; nothing was imported.",
+                    file=str(s),
+                    fix="check the path (a Shapefile is imported by its .shp).",
+                )
+                for s in missing
+            ]
+        )
     progress(f"importing {len(sources)} file(s) into {into} ({layer})")
     report = import_layer(
         sources,
         into,
         layer,
         options=options,
-        mode="append" if append else "replace",
+        mode=mode,
         dry_run=dry_run,
         source_layer=source_layer,
         encoding=encoding,
@@ -129,5 +165,7 @@ def import_(
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo("\n".join(report.lines()))
+    if report.unreadable_sources:
+        raise typer.Exit(2)  # the input cannot be read (README: exit status)
     if not report.ok:
         raise typer.Exit(1)

@@ -55,8 +55,54 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.defaults": ("统一填写（字段=值，每行一个）", "Fill in (FIELD=VALUE, one per line)"),
     "imp.generate_ids": ("为缺少编码的要素生成编码", "Generate ids where missing"),
     "imp.mode": ("方式", "Mode"),
-    "imp.mode.replace": ("替换该图层", "Replace the layer"),
-    "imp.mode.append": ("追加到该图层", "Append to the layer"),
+    "imp.mode.upsert": (
+        "按编码新增或更新（保留其他要素）",
+        "Add or update by id (keep all other features)",
+    ),
+    "imp.mode.replace": (
+        "替换该图层（删除未导入的要素）",
+        "Replace the layer (remove features not imported)",
+    ),
+    "imp.mode.append": ("仅追加（编码已存在则报错）", "Append only (an existing id is an error)"),
+    "imp.skip_bad": (
+        "跳过图形无法读取的记录",
+        "Skip records whose geometry cannot be read",
+    ),
+    "imp.unreadable": (
+        "{file}：{n} 条记录的图形无法读取（文件已损坏），第 {rows} 条。"
+        "除非勾选“跳过图形无法读取的记录”，否则不会写入。",
+        "{file}: the geometry of {n} records cannot be read (the file is damaged): records "
+        "{rows}. Nothing is written unless “Skip records whose geometry cannot be read” is ticked.",
+    ),
+    "imp.folder": (
+        "输入的路径限于数据文件夹：{folder}（可用环境变量 GRIDMAP_DATA_DIR 设置）",
+        "Typed paths are limited to the data folder: {folder} (set with GRIDMAP_DATA_DIR)",
+    ),
+    "imp.changes": (
+        "新增 {added} 条要素，更新 {updated} 条，将删除现有要素 {removed} 条。",
+        "{added} features added, {updated} updated, {removed} existing features will be removed.",
+    ),
+    "imp.changes.done": (
+        "已新增 {added} 条要素，更新 {updated} 条，删除现有要素 {removed} 条。",
+        "{added} features added, {updated} updated, {removed} existing features removed.",
+    ),
+    "imp.geometry_kept": (
+        "{n} 条更新的要素在源文件中没有图形，保留原有图形。",
+        "{n} updated features have no geometry in the source: their existing geometry is kept.",
+    ),
+    "imp.zone_changes": (
+        "所属网格将改变：楼栋 {building} 栋，住户 {household} 户，单位 {unit} 家。",
+        "Changing small or medium grid: {building} buildings, {household} households, "
+        "{unit} units.",
+    ),
+    "imp.confirm_needed": (
+        "本次导入将删除 {n} 条现有要素。请勾选确认后再导入。",
+        "This import removes {n} existing features. Tick the confirmation to import.",
+    ),
+    "imp.confirm_remove": (
+        "我确认删除这 {n} 条现有要素",
+        "I confirm removing these {n} existing features",
+    ),
     "imp.check": ("检查（不写入）", "Check (writes nothing)"),
     "imp.run": ("导入", "Import"),
     "imp.run.help": ("先检查并通过后才能导入。", "Check first; import is enabled when it passes."),

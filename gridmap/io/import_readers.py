@@ -7,7 +7,9 @@ EPSG:4326, and the notes say so), KML/KMZ (`gridmap.io.import_kml`: folders
 become the ``folder`` and ``folder_path`` attributes), CSV and Excel ledgers
 (a plain table: points are made from their lon/lat columns in
 `gridmap.analysis.importing`), and GeoParquet. What was assumed or detected
-is in `SourceTable.notes`, what the user should check in its warnings.
+is in `SourceTable.notes`, what the user should check in its warnings; the
+records of a damaged Shapefile whose geometry could not be read are in its
+`unreadable` (`gridmap.io.import_shapefile`).
 Archives are checked first (`gridmap.io.archives`).
 """
 
@@ -37,6 +39,7 @@ from gridmap.io.archives import (
 )
 from gridmap.io.import_encoding import decode_text, shapefile_encoding, source_error
 from gridmap.io.import_kml import read_kml
+from gridmap.io.import_shapefile import damaged_records
 from gridmap.schema import layer_alias_map
 
 #: File kinds `read_source` reads, by extension.
@@ -270,7 +273,12 @@ def _read_archive(path: Path, suffix: str, *, layer, target, encoding, limits) -
         )
         label = f"{file}!{inner.relative_to(tmp).as_posix()}"
         return SourceTable(
-            table.frame, label, f"zipped {table.format}", table.notes, table.warnings
+            table.frame,
+            label,
+            f"zipped {table.format}",
+            table.notes,
+            table.warnings,
+            table.unreadable,
         )
 
 
@@ -280,8 +288,10 @@ def _read(path: Path, suffix: str, *, layer, target, encoding, limits) -> Source
             path, suffix, layer=layer, target=target, encoding=encoding, limits=limits
         )
     warned: list[str] = []
+    damaged: tuple[int, ...] = ()
     if suffix == ".shp":
         frame, notes, warned = _read_shapefile(path, encoding)
+        damaged = damaged_records(path, frame)
     elif suffix == ".gpkg":
         frame, notes, warned = _read_gpkg(path, layer, target)
     elif suffix in (".geojson", ".json"):
@@ -292,4 +302,4 @@ def _read(path: Path, suffix: str, *, layer, target, encoding, limits) -> Source
         frame, notes, warned = _read_table(path, layer, limits)
     else:
         frame, notes, warned = _read_parquet(path)
-    return SourceTable(frame, str(path), FORMATS[suffix], tuple(notes), tuple(warned))
+    return SourceTable(frame, str(path), FORMATS[suffix], tuple(notes), tuple(warned), damaged)
