@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import warnings
 from collections.abc import Callable, Iterable
@@ -20,14 +21,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import pyogrio
+from pyarrow.lib import ArrowException
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
+from shapely.errors import GEOSException
 
 from gridmap.crs import metric_crs_for_frame
 from gridmap.district import District, Layer
 from gridmap.errors import CRSError, DataError, Problem, SaveError
+from gridmap.io import gpkg_health
 from gridmap.io.atomic import atomic_write
 from gridmap.io.field_types import schema_types
 from gridmap.layers import validate_layer
@@ -53,6 +58,30 @@ def _error(
     message: str, file: str, *, fix: str | None = None, layer: str | None = None
 ) -> DataError:
     return DataError([Problem("error", message, file=file, layer=layer, fix=fix)])
+
+
+#: What GDAL, Arrow and GEOS raise on a file whose bytes are damaged: bad pages
+#: (DataSourceError, DataLayerError, OSError "database disk image is malformed"),
+#: bad text or dates (ArrowException, UnicodeDecodeError), bad geometry blobs
+#: (GEOSException), impossible values (ValueError).
+_UNREADABLE = (
+    DataSourceError,
+    DataLayerError,
+    ArrowException,
+    GEOSException,
+    OSError,
+    UnicodeDecodeError,
+    ValueError,
+)
+
+
+def _restore(file: str) -> str:
+    """How to get a damaged file back: its backup, or SQLite's own recovery."""
+    rescued = shlex.quote(str(Path(file).with_name(Path(file).stem + "-recovered.gpkg")))
+    return (
+        "restore the file from its backup (.bak) or an earlier copy, or export it again; "
+        f"to rescue what is left: sqlite3 {shlex.quote(file)} .recover | sqlite3 {rescued}"
+    )
 
 
 def _open_listing(path: Path) -> list[tuple[str, str | None]]:
@@ -81,14 +110,15 @@ def _open_listing(path: Path) -> list[tuple[str, str | None]]:
             fix="save the data as GeoPackage (.gpkg), e.g. in QGIS with Export > Save Features "
             "As > GeoPackage; Shapefile, GeoJSON and KML go through `gridmap import`.",
         )
+    _refuse_damaged(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's own words; ours follow
             listing = pyogrio.list_layers(path)
             driver = pyogrio.read_info(path, layer=0)["driver"] if len(listing) else "GPKG"
-    except (DataSourceError, DataLayerError) as exc:
+    except _UNREADABLE as exc:
         raise _error(
-            f"cannot be read as a GeoPackage ({exc}); the file may be corrupt.",
+            f"cannot be read as a GeoPackage ({_reason(exc)}); the file may be corrupt.",
             file,
             fix="restore it from its backup (.bak) or export it again.",
         ) from exc
@@ -99,6 +129,40 @@ def _open_listing(path: Path) -> list[tuple[str, str | None]]:
             fix="export the layers to a GeoPackage (.gpkg).",
         )
     return [(str(name), geom) for name, geom in listing]
+
+
+def _refuse_damaged(path: Path) -> None:
+    """`DataError` when SQLite finds the file damaged, naming the layers it cannot read."""
+    found = gpkg_health.damage(path)
+    if found is None:
+        return
+    verdict, broken = found
+    message = f"the file is damaged (SQLite: {verdict})"
+    problems = [
+        Problem(
+            "error",
+            f"{message}; this layer cannot be read.",
+            file=str(path),
+            layer=layer,
+            fix=_restore(str(path)),
+        )
+        for layer in broken
+    ] or [
+        Problem(
+            "error",
+            f"cannot be read as a GeoPackage: {message}.",
+            file=str(path),
+            fix=_restore(str(path)),
+        )
+    ]
+    raise DataError(problems)
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a library's message, printable and short."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _match_layers(names: Iterable[str]) -> tuple[dict[str, str], list[str], list[Problem]]:
@@ -172,11 +236,177 @@ def _layer_crs(
         )
 
 
-def _read_layer(path: Path, layer: str, crs: CRS | None) -> Layer:
-    frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=False, use_arrow=True)
-    if isinstance(frame, gpd.GeoDataFrame) and crs is not None:
-        frame = frame.set_crs(crs, allow_override=True)
-    return frame
+def _read_layer(
+    path: Path, source: str, crs: CRS | None, *, name: str
+) -> tuple[Layer | None, list[Problem]]:
+    """Read layer `source` (known as `name`): the frame, or None, and what could not be read.
+
+    Nothing read is dropped silently: a layer GDAL ends early (a damaged page) and
+    geometry blobs that cannot be decoded are errors naming the features.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Dates that cannot be parsed are kept as text; validation names them.
+            warnings.filterwarnings("ignore", "Error parsing datetimes", UserWarning)
+            frame = pyogrio.read_dataframe(
+                path, layer=source, fid_as_index=True, use_arrow=True, on_invalid="ignore"
+            )
+    except _UNREADABLE as exc:
+        return None, _unreadable_fields(path, source, name, exc)
+    frame, problems = _undecodable_text(frame, str(path), name)
+    stored = gpkg_health.stored_count(path, source)
+    if stored is not None and stored != len(frame):
+        problems.append(
+            Problem(
+                "error",
+                f"only {len(frame)} of the {stored} features of the layer could be read; "
+                "the file is damaged.",
+                file=str(path),
+                layer=name,
+                fix=_restore(str(path)),
+            )
+        )
+    if isinstance(frame, gpd.GeoDataFrame):
+        problems += _unreadable_geometries(path, source, name, frame)
+        if crs is not None:
+            frame = frame.set_crs(crs, allow_override=True)
+    return frame.reset_index(drop=True), problems
+
+
+def _undecodable_text(frame: Layer, file: str, name: str) -> tuple[Layer, list[Problem]]:
+    """Errors naming the fields holding bytes that are not UTF-8 text (a damaged page).
+
+    GDAL hands such bytes on as text; they are replaced (U+FFFD) so that
+    validation can go on and report the rest of the layer.
+    """
+    problems: list[Problem] = []
+    for column in frame.columns:
+        values = frame[column]
+        if not isinstance(values.dtype, pd.StringDtype | pd.ArrowDtype):
+            continue
+        try:
+            arrow = pa.array(values.array)
+            if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+                continue
+            arrow.validate(full=True)
+            continue
+        except ArrowException:
+            raw = pa.array(values.array).cast(pa.large_binary()).to_pylist()
+        text, bad = [], []
+        for i, value in enumerate(raw):
+            try:
+                text.append(None if value is None else value.decode("utf-8"))
+            except UnicodeDecodeError:
+                text.append(value.decode("utf-8", "replace"))
+                bad.append(i)
+        frame = frame.copy() if not problems else frame
+        frame[column] = pd.Series(text, index=frame.index, dtype=values.dtype)
+        problems.append(
+            Problem(
+                "error",
+                f"{len(bad)} values are not readable text (bytes that are not UTF-8; the "
+                f"file is damaged): {_feature_names(frame, bad, name)}.",
+                file=file,
+                layer=name,
+                field=str(column),
+                count=len(bad),
+                fix="retype these values in QGIS (attribute table) or " + _restore(file),
+            )
+        )
+    return frame, problems
+
+
+def _unreadable_geometries(
+    path: Path, source: str, name: str, frame: gpd.GeoDataFrame
+) -> list[Problem]:
+    """An error naming the features whose stored geometry could not be decoded."""
+    empty = frame.geometry.isna().to_numpy()
+    if not empty.any():
+        return []
+    stored = gpkg_health.stored_geometry_fids(path, source)
+    if stored is None:
+        return []
+    column, present = stored
+    lost = [i for i, fid in enumerate(frame.index) if empty[i] and int(fid) in present]
+    if not lost:
+        return []
+    return [
+        Problem(
+            "error",
+            f"{len(lost)} geometries cannot be decoded (not a GeoPackage geometry, or a "
+            f"damaged one): {_feature_names(frame, lost, name)}.",
+            file=str(path),
+            layer=name,
+            field=column,
+            count=len(lost),
+            fix="redraw or restore these features (QGIS: Vector > Geometry Tools > Check "
+            "Validity), or " + _restore(str(path)),
+        )
+    ]
+
+
+def _feature_names(frame: pd.DataFrame, positions: list[int], name: str, shown: int = 5) -> str:
+    """'grid_id S-001, S-002 (fid 3, 4)' for the first features at `positions`."""
+    from gridmap.layers import rename_aliases
+
+    spec = LAYERS[name]
+    renamed, _ = rename_aliases(frame, spec)
+    fids = ", ".join(str(frame.index[i]) for i in positions[:shown])
+    more = f" and {len(positions) - shown} more" if len(positions) > shown else ""
+    if spec.id_field in renamed.columns:
+        ids = ", ".join(str(renamed[spec.id_field].iloc[i]) for i in positions[:shown])
+        return f"{spec.id_field} {ids} (fid {fids}){more}"
+    return f"fid {fids}{more}"
+
+
+def _unreadable_fields(path: Path, source: str, name: str, exc: BaseException) -> list[Problem]:
+    """Errors naming the fields (or the geometry) whose stored values cannot be read.
+
+    Only called once reading the whole layer failed: each field is read on its own
+    to say which one holds the damaged values.
+    """
+    file = str(path)
+    reason = _reason(exc)
+    bad: list[str] = []
+    try:
+        info = pyogrio.read_info(path, layer=source)
+        for field in info["fields"]:
+            try:
+                pyogrio.read_dataframe(
+                    path, layer=source, columns=[field], read_geometry=False, use_arrow=True
+                )
+            except _UNREADABLE:
+                bad.append(str(field))
+        if info.get("geometry_type") is not None:
+            try:
+                pyogrio.read_dataframe(
+                    path, layer=source, columns=[], use_arrow=True, on_invalid="ignore"
+                )
+            except _UNREADABLE:
+                bad.append(str(info.get("geometry_name") or "geometry"))
+    except _UNREADABLE:
+        bad = []
+    if not bad:
+        return [
+            Problem(
+                "error",
+                f"the layer cannot be read ({reason}); the file is damaged.",
+                file=file,
+                layer=name,
+                fix=_restore(file),
+            )
+        ]
+    return [
+        Problem(
+            "error",
+            f"the stored values cannot be read ({reason}); the file is damaged.",
+            file=file,
+            layer=name,
+            field=field,
+            fix="correct the values in QGIS (attribute table) or " + _restore(file),
+        )
+        for field in bad
+    ]
 
 
 def read_district(
@@ -235,22 +465,17 @@ def read_district(
     for name, source in found.items():
         if progress:
             progress(f"reading {name}")
-        layer_crs, crs_problem = _layer_crs(path, source, fallback=fallback)
+        try:
+            layer_crs, crs_problem = _layer_crs(path, source, fallback=fallback)
+        except _UNREADABLE as exc:
+            problems += _unreadable_fields(path, source, name, exc)
+            continue
         if crs_problem is not None:
             crs_problems.append(Problem(**{**crs_problem.__dict__, "layer": name}))
             continue
-        try:
-            raw = _read_layer(path, source, layer_crs)
-        except (DataSourceError, DataLayerError, ValueError) as exc:
-            problems.append(
-                Problem(
-                    "error",
-                    f"the layer cannot be read ({exc}).",
-                    file=file,
-                    layer=name,
-                    fix="restore the file or export it again.",
-                )
-            )
+        raw, read_problems = _read_layer(path, source, layer_crs, name=name)
+        problems += read_problems
+        if raw is None:
             continue
         typed, found_problems = validate_layer(raw, LAYERS[name], file=file, coerce_ids=coerce_ids)
         problems += [

@@ -153,6 +153,37 @@ def _check_id_values(frame: pd.DataFrame, field: Field, where: dict) -> list[Pro
     return []
 
 
+def _non_finite(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Mask of the geometries with a NaN or infinite coordinate (x, y or z).
+
+    >>> _non_finite(np.array([shapely.Point(0, 1), shapely.LineString([(0, 0), (np.inf, 1)])]),
+    ...             np.array([True, True])).tolist()
+    [False, True]
+    """
+    mask = np.zeros(len(geoms), dtype=bool)
+    if not present.any():
+        return mask
+    coords, index = shapely.get_coordinates(geoms[present], include_z=True, return_index=True)
+    bad = ~np.isfinite(coords[:, :2]).all(axis=1)
+    if coords.shape[1] > 2:  # a missing z is NaN in 2D geometries; an infinite one is not
+        bad |= np.isinf(coords[:, 2])
+    mask[np.flatnonzero(present)[np.unique(index[bad])]] = True
+    return mask
+
+
+def _ids(frame: pd.DataFrame, mask: pd.Series | np.ndarray, spec: LayerSpec, n: int = 5) -> str:
+    """The ids of the first features under `mask` (their row numbers when there is no id)."""
+    rows = np.flatnonzero(np.asarray(mask))
+    if spec.id_field in frame.columns:
+        shown = [repr(str(v)) for v in frame[spec.id_field].iloc[rows[:n]]]
+        label = f"{spec.id_field} "
+    else:
+        shown = [str(int(r) + 1) for r in rows[:n]]
+        label = "features "
+    more = f" and {len(rows) - n} more" if len(rows) > n else ""
+    return label + ", ".join(shown) + more
+
+
 def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[Problem]:
     problems: list[Problem] = []
     if not isinstance(frame, gpd.GeoDataFrame):
@@ -192,6 +223,21 @@ def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[P
                 **where,
             )
         )
+    non_finite = _non_finite(geoms.values, present.to_numpy())
+    if non_finite.any():
+        problems.append(
+            Problem(
+                "error",
+                f"{int(non_finite.sum())} geometries have coordinates that are not finite "
+                f"numbers (NaN or infinity), e.g. {_ids(frame, non_finite, spec)}.",
+                field=frame.geometry.name,
+                count=int(non_finite.sum()),
+                fix="redraw these features or correct their vertices (QGIS: Vertex tool), "
+                "or restore the file from its backup (.bak).",
+                **where,
+            )
+        )
+        present = present & ~non_finite
     polygonal = present & geoms.geom_type.isin(("Polygon", "MultiPolygon"))
     invalid = polygonal & ~shapely.is_valid(geoms.values)
     if invalid.any():
