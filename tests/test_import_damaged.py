@@ -1,0 +1,182 @@
+"""A damaged .shp: records whose geometry cannot be read are refused, never written as NULL.
+
+Each case writes the tiny district's small grids as a Shapefile, then overwrites the
+geometry bytes of records 2 and 4 in the .shp (the .shx and .dbf are kept), so GDAL
+reads those records with no geometry. The import names the file, each record and its
+id, and writes nothing unless the records are skipped; skipped records leave the
+features they would have updated as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+import pyogrio
+import pytest
+from conftest import make_tiny_layers
+
+from gridmap.analysis.importing import ImportOptions
+from gridmap.cli import main
+from gridmap.io import read_district, read_edit_log
+from gridmap.io.import_shapefile import damaged_records
+from gridmap.io.imports import import_layer, read_source
+
+DAMAGED = (1, 3)  # rows (0-based): records 2 and 4, grids S2 and S4
+
+
+def _records(shp: Path) -> list[tuple[int, int]]:
+    """(byte offset, content bytes) of each record, from the .shx."""
+    index = shp.with_suffix(".shx").read_bytes()[100:]
+    return [(o * 2, n * 2) for o, n in struct.iter_unpack(">ii", index)]
+
+
+def _damage(shp: Path, how: str, rows=DAMAGED) -> None:
+    data = bytearray(shp.read_bytes())
+    for row in rows:
+        offset, length = _records(shp)[row]
+        start = offset + 8  # after the record header (number, length)
+        if how == "zeros":  # the whole record blanked: shape type 0 with 128 bytes
+            data[start : start + length] = bytes(length)
+        elif how == "shape type":  # a shape type no reader knows
+            data[start : start + 4] = struct.pack("<i", 77)
+        elif how == "part count":  # parts and points far past the end of the record
+            data[start + 36 : start + 44] = struct.pack("<ii", 10**6, 10**6)
+        elif how == "garbage":
+            data[start + 4 : start + length] = b"\xff" * (length - 4)
+    shp.write_bytes(bytes(data))
+
+
+def write_small_grids(folder: Path, name: str = "small_grids.shp") -> Path:
+    """The tiny district's small grids, moved 1 m east so an update is visible."""
+    small = make_tiny_layers()["grid_small"]
+    small["geometry"] = small.translate(xoff=1.0)
+    path = folder / name
+    pyogrio.write_dataframe(small, path, encoding="UTF-8")
+    return path
+
+
+HOWS = ["zeros", "shape type", "part count", "garbage"]
+
+
+@pytest.mark.parametrize("how", HOWS)
+def test_damaged_records_are_found(tmp_path: Path, how: str) -> None:
+    shp = write_small_grids(tmp_path)
+    _damage(shp, how)
+    table = read_source(shp)
+    assert table.frame.geometry.isna().tolist() == [False, True, False, True]
+    assert table.unreadable == DAMAGED
+
+
+def test_a_true_null_shape_is_not_damage(tmp_path: Path) -> None:
+    small = make_tiny_layers()["grid_small"]
+    small.loc[2, "geometry"] = None
+    path = tmp_path / "with_null.shp"
+    pyogrio.write_dataframe(small, path, encoding="UTF-8")
+    table = read_source(path)
+    assert table.frame.geometry.isna().tolist() == [False, False, True, False]
+    assert table.unreadable == ()
+
+
+def test_damaged_records_without_the_index(tmp_path: Path) -> None:
+    """Without the .shx the record headers of the .shp itself give the records."""
+    shp = write_small_grids(tmp_path)
+    _damage(shp, "shape type")
+    frame = read_source(shp).frame
+    shp.with_suffix(".shx").unlink()
+    assert damaged_records(shp, frame) == DAMAGED
+
+
+@pytest.mark.parametrize("how", HOWS)
+def test_import_refuses_damaged_records_and_writes_nothing(
+    tmp_path: Path, tiny_gpkg: Path, how: str
+) -> None:
+    shp = write_small_grids(tmp_path)
+    _damage(shp, how)
+    before = tiny_gpkg.read_bytes()
+    report = import_layer([shp], tiny_gpkg, "grid_small")
+    assert not report.ok and not report.written
+    (problem,) = report.problems
+    text = str(problem)
+    assert str(shp) in text and "layer 'grid_small'" in text and "field 'geometry'" in text
+    assert "2 records hold a geometry that cannot be read" in text
+    assert "record 2 (grid_id S2), record 4 (grid_id S4)" in text
+    assert "--skip-bad-geometry" in text
+    assert tiny_gpkg.read_bytes() == before
+    dry = import_layer([shp], tiny_gpkg, "grid_small", dry_run=True)  # the check says so too
+    assert not dry.ok and "record 2 (grid_id S2)" in str(dry.problems[0])
+
+
+def test_skipped_records_leave_their_features_as_they_were(tmp_path: Path, tiny_gpkg: Path) -> None:
+    shp = write_small_grids(tmp_path)
+    _damage(shp, "garbage")
+    old = read_district(tiny_gpkg)["grid_small"].set_index("grid_id").geometry
+    report = import_layer(
+        [shp], tiny_gpkg, "grid_small", options=ImportOptions(skip_bad_geometry=True)
+    )
+    assert report.ok and report.written, report.lines()
+    assert report.dropped == {"geometry cannot be read (skipped as asked)": 2}
+    assert report.dropped_examples[next(iter(report.dropped))] == [
+        "record 2 (grid_id S2)",
+        "record 4 (grid_id S4)",
+    ]
+    assert (report.features_read, report.features_kept) == (4, 2)
+    assert (report.added, report.updated, report.removed) == (0, 2, 0)
+    assert any("skipped 2 records" in w for w in report.warnings)
+    got = read_district(tiny_gpkg)["grid_small"].set_index("grid_id").geometry
+    assert sorted(got.index) == ["S1", "S2", "S3", "S4"]
+    assert not got.isna().any()
+    for grid in ("S2", "S4"):  # untouched
+        assert got[grid].equals_exact(old[grid], 1e-6)
+    for grid in ("S1", "S3"):  # updated: 1 m east
+        assert abs(got[grid].bounds[0] - old[grid].bounds[0] - 1.0) < 1e-6
+    assert read_edit_log(tiny_gpkg)["operation"].tolist() == ["import"]
+
+
+def test_a_damaged_zipped_shapefile_is_refused(tmp_path: Path, tiny_gpkg: Path) -> None:
+    inner = tmp_path / "parts"
+    inner.mkdir()
+    shp = write_small_grids(inner)
+    _damage(shp, "zeros")
+    archive = tmp_path / "grids.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(inner.iterdir()):
+            zf.write(part, part.name)
+    table = read_source(archive)
+    assert table.unreadable == DAMAGED
+    report = import_layer([archive], tiny_gpkg, "grid_small", dry_run=True)
+    assert not report.ok and "grids.zip!small_grids.shp" in str(report.problems[0])
+
+
+def test_cli_refuses_then_skips(
+    tmp_path: Path, tiny_gpkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shp = write_small_grids(tmp_path)
+    _damage(shp, "shape type")
+    before = tiny_gpkg.read_bytes()
+    argv = ["import", str(shp), "--into", str(tiny_gpkg), "--layer", "grid_small"]
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "Not written" in out and "record 2 (grid_id S2), record 4 (grid_id S4)" in out
+    assert "Traceback" not in out
+    assert tiny_gpkg.read_bytes() == before
+    assert main([*argv, "--skip-bad-geometry", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] and report["features_dropped"] == 2
+    small = read_district(tiny_gpkg)["grid_small"]
+    assert len(small) == 4 and not small.geometry.isna().any()
+
+
+def test_a_shp_gdal_cannot_open_exits_2(
+    tmp_path: Path, tiny_gpkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shp = write_small_grids(tmp_path)
+    shp.write_bytes(b"\xff" * 100 + shp.read_bytes()[100:])  # the main header overwritten
+    before = tiny_gpkg.read_bytes()
+    argv = ["import", str(shp), "--into", str(tiny_gpkg), "--layer", "grid_small"]
+    assert main(argv) == 2
+    out = capsys.readouterr().out
+    assert f"file {shp}: cannot be read as Shapefile" in out
+    assert tiny_gpkg.read_bytes() == before
