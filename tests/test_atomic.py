@@ -159,3 +159,74 @@ def test_workbook_layout_helpers() -> None:
     sheet = book["表"]
     assert sheet["A1"].value == "标题" and sheet["A3"].value == "列" and sheet["A4"].value == 1
     assert sheet.freeze_panes == "A4" and sheet.page_setup.orientation == "landscape"
+
+
+# ---------------------------------------------------------------------------
+# Targets that are not regular files: written in place, never renamed over
+
+
+def test_dev_null_stays_a_device(capsys):
+    import stat
+
+    from gridmap.cli import main
+
+    before = Path("/dev/null").stat()
+    write_json("/dev/null", {"a": 1})
+    atomic_write_bytes("/dev/null", b"bytes")
+    after = Path("/dev/null").stat()
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert main(["--help"]) == 0  # the CLI still runs with /dev/null intact
+    capsys.readouterr()
+
+
+def test_fifo_is_written_in_place(tmp_path: Path):
+    import os
+    import threading
+
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_json(fifo, {"ok": True})
+    reader.join(timeout=10)
+    assert json.loads(got[0]) == {"ok": True}
+    assert _files(tmp_path) == ["report.json"]
+    assert not fifo.is_file()  # still the FIFO
+
+
+def test_symlink_is_followed_and_kept(tmp_path: Path):
+    real = tmp_path / "real" / "report.json"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    atomic_write_bytes(link, b"new")
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_bytes() == b"new"
+    assert _files(real.parent) == ["report.json"]
+
+
+def test_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path, monkeypatch):
+    import os
+
+    # Root may write anywhere, so the folder's permission is taken from os.access.
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(SaveError, match="may not create files in the folder"):
+        atomic_write_bytes(tmp_path / "a.json", b"x")
+    assert _files(tmp_path) == []
+
+
+def test_temporary_name_carries_the_writer_pid(tmp_path: Path):
+    import os
+
+    tmp = atomic.temporary_path(tmp_path / "d.gpkg")
+    assert tmp.name.startswith(f".d.{os.getpid()}-") and tmp.name.endswith(".tmp.gpkg")
+    tmp.write_bytes(b"a save of this process, in progress")
+    assert atomic.orphans(tmp_path / "d.gpkg") == []  # this process's own copy is no orphan
+    legacy = tmp_path / ".d.0123abcd.tmp.gpkg"  # a name from before the pid was added
+    legacy.write_bytes(b"old")
+    assert atomic.orphans(tmp_path / "d.gpkg") == []  # too recent to call orphaned
+    os.utime(legacy, (0, 0))
+    assert atomic.orphans(tmp_path / "d.gpkg") == [legacy]

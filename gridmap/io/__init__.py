@@ -1,7 +1,18 @@
 """Everything that touches disk: GeoPackage stores, the edit log, ledgers and imports.
 
 Nothing outside `gridmap.io` opens a file.
+
+GDAL's PAM sidecars (``<name>.aux.xml``) are turned off for the whole process
+here, before any module of the package opens a file through GDAL: GridMap keeps
+everything it knows about a district inside the GeoPackage, and a read (`info`,
+`check`) must leave nothing behind.
 """
+
+import pyogrio
+
+pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
+
+# ruff: noqa: E402  (the GDAL option above must be set before the modules below load)
 
 from gridmap.io.editlog import (
     check_unchanged,

@@ -31,6 +31,7 @@ from gridmap.errors import ConflictError, GridmapError, SaveError
 from gridmap.io.gpkg import file_fingerprint as fingerprint
 from gridmap.io.gpkg import read_district, write_layers
 from gridmap.io.locking import file_lock
+from gridmap.io.sharing import claim_for_replace
 from gridmap.schema import LAYERS, TIMEZONE
 
 EDIT_LOG = "edit_log"
@@ -228,20 +229,29 @@ def save_edit(
         raise SaveError("the district has no file to save edits to; write it first.")
     path = Path(district.path)
     with file_lock(path):
-        return _save_locked(district, path, edits, _undoes)
+        log = read_edit_log(path)  # read before the claim: reading would drop SQLite's lock
+        with claim_for_replace(path) as claim:  # refused while another program holds the file
+            if district.fingerprint in (None, claim.fingerprint()):
+                return _save_locked(district, path, edits, log, _undoes)
+        check_unchanged(district)  # changed since it was loaded: says what, out of the claim
+        raise ConflictError(
+            f"{path} changed while it was being saved; nothing was saved. Reload it and save again."
+        )
 
 
 def _save_locked(
-    district: District, path: Path, edits: list[Edit], _undoes: Sequence[int | None] | None
+    district: District,
+    path: Path,
+    edits: list[Edit],
+    log: pd.DataFrame,
+    _undoes: Sequence[int | None] | None,
 ) -> District:
-    check_unchanged(district)
     layers = dict(district.layers)
     for edit in edits:
         current = layers.get(edit.layer)
         layers[edit.layer] = apply_edit(
             current if current is not None else _empty_layer(edit.layer, district), edit
         )
-    log = read_edit_log(path)
     next_id = int(log["edit_id"].max()) + 1 if len(log) else 1
     now = pd.Timestamp.now(tz="UTC")
     rows = [

@@ -11,10 +11,8 @@ manage (QGIS styles, the user's own layers) are carried over untouched.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
-import shutil
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,8 +31,9 @@ from gridmap.crs import metric_crs_for_frame
 from gridmap.district import District, Layer
 from gridmap.errors import CRSError, DataError, Problem, SaveError
 from gridmap.io import gpkg_health
-from gridmap.io.atomic import atomic_write
+from gridmap.io.atomic import atomic_write, check_target, remove_orphans
 from gridmap.io.field_types import schema_types
+from gridmap.io.sharing import claim_for_replace, fingerprint, settle
 from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS, layer_alias_map
 
@@ -46,12 +45,8 @@ Progress = Callable[[str], None]
 
 
 def file_fingerprint(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of the file's bytes: it changes whenever anyone saves the file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """SHA-256 of the file and its ``-wal``: it changes whenever anyone saves (`sharing`)."""
+    return fingerprint(path)
 
 
 def _error(
@@ -445,6 +440,8 @@ def read_district(
     file = str(path)
     fallback = _given_crs(crs, "crs", file) if crs is not None else None
     listing = _open_listing(path)
+    leftovers = _removed_orphans(path)
+    settle(path)
     digest = file_fingerprint(path)
     found, extra, problems = _match_layers(name for name, _ in listing)
     for name, spec in LAYERS.items():
@@ -493,13 +490,26 @@ def read_district(
         layers=layers,
         crs=target,
         path=file,
-        problems=tuple(problems),
+        problems=tuple(leftovers + problems),
         extra_layers=tuple(extra),
         source_crs=source_crs,
         source_names={k: v for k, v in found.items() if k in layers},
         fingerprint=digest,
         name=_district_name(path, listing),
     )
+
+
+def _removed_orphans(path: Path) -> list[Problem]:
+    """Remove the temporary copies killed saves left beside `path`, as warnings saying so."""
+    return [
+        Problem(
+            "warning",
+            f"removed {orphan.name} ({size / 1e6:.1f} MB), an unfinished copy left by a save "
+            "that was interrupted; the district file itself was not changed by it.",
+            file=str(path),
+        )
+        for orphan, size in remove_orphans(path)
+    ]
 
 
 def _district_name(path: Path, listing: list[tuple[str, str | None]]) -> str:
@@ -584,21 +594,30 @@ def write_layers(
     district's name in the file's metadata. On any failure the original file is left
     byte-for-byte unchanged and `SaveError` is raised.
     """
-    target = Path(path)
+    target = check_target(path, example="district.gpkg")
+    with claim_for_replace(target) as claim:  # no other program may hold the file
 
-    def write(tmp: Path) -> None:
-        if target.exists() and not replace_file:
-            shutil.copy2(target, tmp)
-        for i, (layer_name, layer) in enumerate(layers.items()):
-            last = i == len(layers) - 1
-            meta = {DISTRICT_NAME_KEY: name} if name and last else None
-            _write_one(tmp, layer_name, layer, metadata=meta)
-        written = {str(n) for n, _ in pyogrio.list_layers(tmp)}
-        missing = set(layers) - written
-        if missing:
-            raise SaveError(f"could not save {target}: layers {sorted(missing)} were not written.")
+        def write(tmp: Path) -> None:
+            if not replace_file:
+                claim.copy_to(tmp)
+            for i, (layer_name, layer) in enumerate(layers.items()):
+                last = i == len(layers) - 1
+                meta = {DISTRICT_NAME_KEY: name} if name and last else None
+                _write_one(tmp, layer_name, layer, metadata=meta)
+            written = {str(n) for n, _ in pyogrio.list_layers(tmp)}
+            missing = set(layers) - written
+            if missing:
+                raise SaveError(
+                    f"could not save {target}: layers {sorted(missing)} were not written."
+                )
 
-    atomic_write(target, write, backup=backup, example="district.gpkg")
+        bak = target.with_name(target.name + ".bak") if backup else None
+        atomic_write(
+            target,
+            write,
+            example="district.gpkg",
+            before_replace=lambda: claim.before_replace(backup=bak),
+        )
 
 
 def _write_one(path: Path, name: str, layer: Layer, *, metadata: dict | None = None) -> None:
