@@ -9,7 +9,9 @@ features they would have updated as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import struct
 import zipfile
 from pathlib import Path
@@ -21,7 +23,7 @@ from conftest import make_tiny_layers
 from gridmap.analysis.importing import ImportOptions
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
-from gridmap.io.import_shapefile import damaged_records
+from gridmap.io.import_damage import damaged_records
 from gridmap.io.imports import import_layer, read_source
 
 DAMAGED = (1, 3)  # rows (0-based): records 2 and 4, grids S2 and S4
@@ -179,4 +181,29 @@ def test_a_shp_gdal_cannot_open_exits_2(
     assert main(argv) == 2
     out = capsys.readouterr().out
     assert f"file {shp}: cannot be read as Shapefile" in out
+    assert tiny_gpkg.read_bytes() == before
+
+
+def test_damaged_geometry_blobs_in_a_geopackage(tmp_path: Path, tiny_gpkg: Path) -> None:
+    """Blobs GDAL cannot decode (a bad header, random bytes) are named like damaged records;
+    a feature stored with no geometry at all is not."""
+    source = tmp_path / "网格.gpkg"
+    small = make_tiny_layers()["grid_small"]
+    small.loc[0, "geometry"] = None
+    pyogrio.write_dataframe(small, source, layer="小网格", driver="GPKG")
+    with contextlib.closing(sqlite3.connect(source)) as db:
+        triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for (name,) in triggers:  # GDAL's rtree triggers call functions plain SQLite lacks
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute("UPDATE 小网格 SET geom = X'47500003DEADBEEFDEADBEEF' WHERE fid = 2")
+        db.execute("UPDATE 小网格 SET geom = randomblob(60) WHERE fid = 4")
+        db.commit()
+    table = read_source(source)
+    assert table.frame.geometry.isna().tolist() == [True, True, False, True]
+    assert table.unreadable == DAMAGED
+    before = tiny_gpkg.read_bytes()
+    report = import_layer([source], tiny_gpkg, "grid_small")
+    assert not report.ok and "record 2 (grid_id S2), record 4 (grid_id S4)" in str(
+        report.problems[0]
+    )
     assert tiny_gpkg.read_bytes() == before

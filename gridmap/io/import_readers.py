@@ -8,8 +8,8 @@ become the ``folder`` and ``folder_path`` attributes), CSV and Excel ledgers
 (a plain table: points are made from their lon/lat columns in
 `gridmap.analysis.importing`), and GeoParquet. What was assumed or detected
 is in `SourceTable.notes`, what the user should check in its warnings; the
-records of a damaged Shapefile whose geometry could not be read are in its
-`unreadable` (`gridmap.io.import_shapefile`).
+records of a damaged Shapefile or GeoPackage whose geometry could not be read
+are in its `unreadable` (`gridmap.io.import_damage`).
 Archives are checked first (`gridmap.io.archives`).
 """
 
@@ -37,9 +37,9 @@ from gridmap.io.archives import (
     check_archive,
     extract_archive,
 )
+from gridmap.io.import_damage import damaged_gpkg_rows, damaged_records
 from gridmap.io.import_encoding import decode_text, shapefile_encoding, source_error
 from gridmap.io.import_kml import read_kml
-from gridmap.io.import_shapefile import damaged_records
 from gridmap.schema import layer_alias_map
 
 #: File kinds `read_source` reads, by extension.
@@ -127,11 +127,15 @@ def _pick_layer(names: list[str], wanted: str | None, target: str | None, file: 
     )
 
 
-def _read_gpkg(path: Path, layer: str | None, target: str | None) -> _Read:
+def _read_gpkg(
+    path: Path, layer: str | None, target: str | None
+) -> tuple[pd.DataFrame, list[str], tuple[int, ...]]:
+    """The chosen layer, the note naming it, and its rows whose geometry blob is damaged."""
     names = [str(n) for n, _ in pyogrio.list_layers(path)]
     chosen = _pick_layer(names, layer, target, str(path))
     frame = pyogrio.read_dataframe(path, layer=chosen)
-    return frame, [f"layer {chosen!r}"] if len(names) > 1 else [], []
+    notes = [f"layer {chosen!r}"] if len(names) > 1 else []
+    return frame, notes, damaged_gpkg_rows(path, chosen, frame)
 
 
 def _degrees(frame: gpd.GeoDataFrame) -> bool:
@@ -293,7 +297,7 @@ def _read(path: Path, suffix: str, *, layer, target, encoding, limits) -> Source
         frame, notes, warned = _read_shapefile(path, encoding)
         damaged = damaged_records(path, frame)
     elif suffix == ".gpkg":
-        frame, notes, warned = _read_gpkg(path, layer, target)
+        frame, notes, damaged = _read_gpkg(path, layer, target)
     elif suffix in (".geojson", ".json"):
         frame, notes, warned = _read_geojson(path)
     elif suffix == ".kml":

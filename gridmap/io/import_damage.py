@@ -1,4 +1,4 @@
-"""Shapefile records whose geometry GDAL could not read: `damaged_records`.
+"""Source records whose geometry GDAL could not read: `damaged_records`, `damaged_gpkg_rows`.
 
 GDAL reads a damaged .shp record (a shape type it does not know, a part
 count past the end of the record, bytes overwritten) as a feature with no
@@ -7,10 +7,16 @@ no geometry is a *null shape*: shape type 0 and a content of 4 bytes. So a
 feature read with no geometry whose record is anything else was damaged.
 The record's offset and length come from the .shx index (or, without one,
 from the record headers of the .shp itself).
+
+In a GeoPackage a geometry blob GDAL cannot decode is read as no geometry
+too; `damaged_gpkg_rows` finds the rows whose blob is there (not NULL) but
+was read as nothing, by reading the layer's geometry column with SQLite.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import struct
 from collections.abc import Iterable
 from pathlib import Path
@@ -78,3 +84,37 @@ def damaged_records(path: Path, frame: gpd.GeoDataFrame) -> tuple[int, ...]:
             if row >= len(index) or not _is_null_shape(f, size, *index[row]):
                 damaged.append(row)
     return tuple(damaged)
+
+
+def _present(geoms) -> np.ndarray:
+    return ~(geoms.isna() | geoms.is_empty).to_numpy()
+
+
+def damaged_gpkg_rows(path: Path, layer: str, frame: gpd.GeoDataFrame) -> tuple[int, ...]:
+    """Rows of `frame` (GDAL's read of `layer`, in fid order) whose geometry blob is damaged.
+
+    A row read with no geometry is damaged when the table holds a blob there.
+    When SQLite cannot tell (the file is locked, the layer is a view), no row
+    is named: the read itself stands.
+    """
+    if not isinstance(frame, gpd.GeoDataFrame) or not len(frame) or _present(frame.geometry).all():
+        return ()
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            found = db.execute(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+            ).fetchone()
+            if found is None:
+                return ()
+            column, table = found[0].replace('"', '""'), layer.replace('"', '""')
+            blobs = db.execute(
+                f'SELECT "{column}" IS NOT NULL AND length("{column}") > 0 FROM "{table}" '
+                "ORDER BY rowid"
+            ).fetchall()
+    except sqlite3.Error:
+        return ()
+    if len(blobs) != len(frame):
+        return ()
+    held = np.array([bool(b) for (b,) in blobs])
+    return tuple(int(i) for i in np.flatnonzero(held & ~_present(frame.geometry)))
