@@ -347,3 +347,21 @@ def test_escaped_columns_keeps_numbers_and_missing_values() -> None:
     assert out["name"].iat[0] == html_text(IMG) and pd.isna(out["name"].iat[1])
     assert out["n"].tolist() == [1, 2] and out["ok"].tolist() == [True, False]
     assert frame["name"].iat[0] == IMG  # the input is not changed
+
+
+def test_a_typed_tile_key_is_not_run_as_a_template() -> None:
+    """The Tianditu key is typed in the app: branca's second Jinja pass must not run it
+    (it did: ``{{ cycler.__init__.__globals__.os... }}`` reached the server's shell)."""
+    from gridmap.render.tiles import PROVIDERS
+    from gridmap.render.webdata import MapData
+
+    key = "{{ cycler.__name__ ~ 7*7 }}"
+    provider = PROVIDERS["tianditu_vec"]
+    bounds = [[34.7, 113.2], [34.8, 113.3]]
+    for m in (
+        rm.base_map(bounds, tiles=provider, tile_key=key),
+        build_map(MapData(bounds=bounds, zoom=12), tiles=provider, tile_key=key),
+    ):
+        page = map_html(m)
+        assert "Cycler49" not in page
+        assert "tk=%7B%7B%20cycler.__name__%20~%207%2A7%20%7D%7D" in page

@@ -10,12 +10,15 @@ the web map shifts the data onto GCJ-02 when Gaode is chosen
 ['none', 'osm', 'tianditu_vec', 'tianditu_img', 'gaode']
 >>> PROVIDERS["tianditu_vec"].layers(key="abc")[0].url.endswith("tk=abc")
 True
+>>> PROVIDERS["tianditu_vec"].layers(key="{{ 7*7 }}&x")[0].url.split("tk=")[1]
+'%7B%7B%207%2A7%20%7D%7D%26x'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import quote
 
 Datum = Literal["wgs84", "gcj02"]
 
@@ -50,12 +53,17 @@ class TileProvider:
     online: bool = True
 
     def layers(self, *, key: str | None = None) -> list[TileLayerSpec]:
-        """The tile layers with the user's key filled in (``{key}`` in the URL)."""
+        """The tile layers with the user's key filled in (``{key}`` in the URL).
+
+        The key is typed in the app, so it is percent-encoded as a URL value: no
+        ``&`` adds a parameter and no ``{{`` reaches the page, where branca would
+        run it as Jinja template code on the server.
+        """
         if self.needs_key and not key:
             return []
         return [
             TileLayerSpec(
-                t.url.replace("{key}", key or ""),
+                t.url.replace("{key}", quote(key or "", safe="")),
                 t.attribution,
                 t.subdomains,
                 t.max_zoom,
