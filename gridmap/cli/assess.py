@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from gridmap.cli import app, progress
+from gridmap.cli.options import date_value
+from gridmap.cli.outputs import Outputs
 
 
 def _pad(text: str, width: int) -> str:
@@ -58,7 +60,9 @@ def assess(
         help="Day of the assessment (default: today in Asia/Shanghai); a period still "
         "running is assessed up to this day.",
     ),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the scorecard as JSON here."),
+    json_out: Path | None = typer.Option(
+        None, "--json", help="Write the scorecard as JSON here (- for standard output)."
+    ),
     xlsx_out: Path | None = typer.Option(
         None, "--xlsx", help="Write the workbook (ranking, detail, indicators, drills, meetings)."
     ),
@@ -77,8 +81,6 @@ def assess(
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """Score every town and community (考核): indicators, targets, pass/fail, veto and rank."""
-    import datetime as dt
-
     from gridmap.analysis.assessment import assess as run_assessment
     from gridmap.analysis.plan_rules import parse_period
     from gridmap.clock import today_in_shanghai
@@ -90,16 +92,14 @@ def assess(
         chosen = parse_period(period)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--period") from None
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else today_in_shanghai()
-    except ValueError:
-        raise typer.BadParameter(
-            f"{as_of!r} is not a date; write it as 2026-06-30.", param_hint="--as-of"
-        ) from None
+    day = date_value(as_of, "--as-of") or today_in_shanghai()
     try:
         table = with_vetoes(veto) if veto else SCORECARD
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--veto") from None
+    outputs = Outputs()
+    outputs.declare("--json", json_out, "text")
+    outputs.declare("--xlsx", xlsx_out, "binary", what="the assessment workbook")
     district = read_district(file, crs=crs, progress=progress)
     progress(f"assessing {chosen.label}")
     try:
@@ -108,10 +108,13 @@ def assess(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    if json_out is not None:
-        progress(f"writing {json_out}")
-        write_assessment_json(json_out, result)
-    if xlsx_out is not None:
-        progress(f"writing {xlsx_out}")
-        write_assessment_xlsx(xlsx_out, result)
-    typer.echo("\n".join(scorecard_lines(result)))
+    with outputs.guard():
+        if json_out is not None:
+            progress(f"writing {json_out}")
+            outputs.write("--json", lambda path: write_assessment_json(path, result))
+        if xlsx_out is not None:
+            progress(f"writing {xlsx_out}")
+            outputs.write(
+                "--xlsx", lambda path: write_assessment_xlsx(path, result), suffix=".xlsx"
+            )
+    outputs.echo("\n".join(scorecard_lines(result)))

@@ -61,10 +61,12 @@ def demo(
     ),
 ) -> None:
     """Generate the sample district (上街区, Zhengzhou) as a GeoPackage."""
+    from gridmap.cli.outputs import Outputs
     from gridmap.demo import DEMO_NAME, build_demo_district
     from gridmap.errors import SaveError
     from gridmap.io import write_layers
 
+    Outputs().declare("PATH", path, "file", what="a GeoPackage (an SQLite database)")
     if path.exists() and not force:
         raise SaveError(f"{path} exists; pass --force to replace it (a backup is kept as .bak).")
     layers = build_demo_district(seed, progress=progress)

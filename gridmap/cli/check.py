@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from gridmap.cli import app, progress
+from gridmap.cli.outputs import Outputs
 
 if TYPE_CHECKING:
     from gridmap.analysis.coverage import CoverageReport
@@ -45,7 +46,9 @@ def summary_lines(report: CoverageReport, *, file: str = "") -> list[str]:
 @app.command()
 def check(
     file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON here."),
+    json_out: Path | None = typer.Option(
+        None, "--json", help="Write the report as JSON here (- for standard output)."
+    ),
     xlsx_out: Path | None = typer.Option(
         None, "--xlsx", help="Write the ledger (台帐) workbook here."
     ),
@@ -66,18 +69,23 @@ def check(
     from gridmap.io.ledger import write_json, write_ledger
 
     min_area = require_min_area(min_area, option="--min-area")  # before reading the file
+    outputs = Outputs()
+    outputs.declare("--json", json_out, "text")
+    outputs.declare("--xlsx", xlsx_out, "binary", what="the ledger workbook")
     district = read_district(file, crs=crs, progress=progress)
     progress("checking coverage")
     report = check_coverage(district, min_area=min_area)
-    if json_out is not None:
-        progress(f"writing {json_out}")
-        write_json(json_out, report.to_json_dict())
-    if xlsx_out is not None:
-        progress(f"writing {xlsx_out}")
-        from gridmap.clock import today_in_shanghai
+    with outputs.guard():
+        if json_out is not None:
+            progress(f"writing {json_out}")
+            outputs.write("--json", lambda path: write_json(path, report.to_json_dict()))
+        if xlsx_out is not None:
+            progress(f"writing {xlsx_out}")
+            from gridmap.clock import today_in_shanghai
 
-        today = today_in_shanghai().isoformat()
-        write_ledger(xlsx_out, ledger_sheets(report, district=file.name, checked_at=today))
-    typer.echo("\n".join(summary_lines(report, file=str(file))))
+            today = today_in_shanghai().isoformat()
+            sheets = ledger_sheets(report, district=file.name, checked_at=today)
+            outputs.write("--xlsx", lambda path: write_ledger(path, sheets), suffix=".xlsx")
+    outputs.echo("\n".join(summary_lines(report, file=str(file))))
     if not report.ok:
         raise typer.Exit(1)

@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from gridmap.cli import app, progress
+from gridmap.cli.options import language, png_dpi
+from gridmap.cli.outputs import Outputs, is_stdout
 
 
 def split_layers(values: list[str] | None) -> tuple[str, ...] | None:
@@ -29,7 +31,9 @@ def level_of(district: object, grid_id: str) -> str:
 @app.command("export-pdf")
 def export_pdf(
     file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
-    out: Path = typer.Option(..., "--out", "-o", help="PDF to write."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="PDF to write (- for standard output when redirected)."
+    ),
     grid: str | None = typer.Option(
         None,
         "--grid",
@@ -53,7 +57,9 @@ def export_pdf(
         "--layers",
         help="Overlays, comma separated: buildings, units, equipment, findings, inspections.",
     ),
-    png: float | None = typer.Option(None, "--png", help="Also write PNG pages at this DPI."),
+    png: float | None = typer.Option(
+        None, "--png", help="Also write PNG pages at this DPI (10 to 1200), beside the PDF."
+    ),
     as_zip: bool = typer.Option(
         False, "--zip", help="With --atlas, also write one PDF per grid into OUT.zip."
     ),
@@ -80,7 +86,7 @@ def export_pdf(
     from gridmap import clock
     from gridmap.analysis.coverage import check_coverage
     from gridmap.io import read_district
-    from gridmap.io.pdf_out import write_bytes
+    from gridmap.io.pdf_out import write_bytes, write_zip
     from gridmap.render.pdf import (
         DEFAULT_OVERLAYS,
         PageOptions,
@@ -92,6 +98,17 @@ def export_pdf(
 
     if paper not in ("A4", "A3"):
         raise typer.BadParameter("choose A4 or A3", param_hint="--paper")
+    lang = language(lang, "--lang")  # every option is checked before any work
+    dpi = png_dpi(png, "--png") if png is not None else None
+    outputs = Outputs()
+    outputs.declare("--out", out, "binary", what="the PDF")
+    if is_stdout(out) and (dpi is not None or as_zip):
+        from gridmap.errors import OptionError
+
+        raise OptionError(
+            f"{'--png' if dpi is not None else '--zip'} writes files beside --out, so --out "
+            "cannot be - (standard output). Fix: give a file name, e.g. --out map.pdf."
+        )
     try:
         grid_level = resolve_level(level)
         tiles = basemap_for(basemap, key=tile_key)
@@ -121,28 +138,39 @@ def export_pdf(
     map_level = grid_level or (level_of(district, grid) if grid else None)
     if landscape is None and not atlas:
         options = replace(options, landscape=fits_landscape(data, map_level, grid))
+    stem = "map" if is_stdout(out) else out.stem
     if atlas:
-        figures = _atlas(data, grid, grid_level or "grid_medium", options, out, as_zip)
+        figures, pdf, members = _atlas(
+            data, grid, grid_level or "grid_medium", options, stem, as_zip
+        )
     else:
         from gridmap.render.pdf import map_sheet, pdf_bytes
 
         progress("laying out the map")
         figures = [map_sheet(data, level=map_level, grid_id=grid, options=options)]
-        progress(f"writing {out}")
-        write_bytes(out, pdf_bytes(figures, title=title or out.stem))
-    if png:
+        pdf, members = pdf_bytes(figures, title=title or stem), None
+    pages: dict[Path, bytes] = {}
+    if dpi is not None:
         from gridmap.render.pdf import png_bytes
 
         for i, figure in enumerate(figures, 1):
-            target = (
-                out.with_suffix(".png")
-                if len(figures) == 1
-                else out.with_name(f"{out.stem}-{i:03d}.png")
-            )
-            write_bytes(target, png_bytes(figure, dpi=png))
-        progress(f"wrote {len(figures)} PNG page(s) at {png:g} dpi")
+            single = len(figures) == 1
+            target = out.with_suffix(".png") if single else out.with_name(f"{stem}-{i:03d}.png")
+            pages[target] = png_bytes(figure, dpi=dpi)
+    # Everything is made before anything is written; a failed write removes what this run wrote.
+    with outputs.guard():
+        progress(f"writing {out} ({len(figures)} pages)")
+        outputs.write("--out", lambda path: write_bytes(path, pdf), suffix=".pdf")
+        if as_zip and members is not None:
+            target = out.with_suffix(".zip")
+            progress(f"writing {target} ({len(members)} PDFs)")
+            outputs.write_file(target, lambda path: write_zip(path, members))
+        for target, page in pages.items():
+            outputs.write_file(target, lambda path, page=page: write_bytes(path, page))
+        if pages:
+            progress(f"wrote {len(pages)} PNG page(s) at {dpi:g} dpi")
     orientation = "landscape" if options.landscape else "portrait"
-    typer.echo(f"Wrote {out}: {len(figures)} page(s), {paper} {orientation}")
+    outputs.echo(f"Wrote {out}: {len(figures)} page(s), {paper} {orientation}")
 
 
 def _hazards(district: object) -> object:
@@ -155,9 +183,9 @@ def _hazards(district: object) -> object:
 
 
 def _atlas(
-    data: object, grid: str | None, level: str, options: object, out: Path, as_zip: bool
-) -> list:
-    from gridmap.io.pdf_out import write_bytes, write_zip
+    data: object, grid: str | None, level: str, options: object, stem: str, as_zip: bool
+) -> tuple[list, bytes, dict[str, bytes] | None]:
+    """The atlas' figures, its PDF and (with --zip) one PDF per grid, all in memory."""
     from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
 
     inside = None
@@ -174,10 +202,5 @@ def _atlas(
         progress=progress,  # type: ignore
         only=inside,
     )
-    progress(f"writing {out} ({len(book.figures)} pages)")
-    write_bytes(out, atlas_pdf(book, title=options.title or out.stem))  # type: ignore
-    if as_zip:
-        target = out.with_suffix(".zip")
-        progress(f"writing {target} ({len(book.entries)} PDFs)")
-        write_zip(target, atlas_files(book))
-    return book.figures
+    pdf = atlas_pdf(book, title=options.title or stem)  # type: ignore[attr-defined]
+    return book.figures, pdf, atlas_files(book) if as_zip else None

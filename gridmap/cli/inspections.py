@@ -8,17 +8,8 @@ from pathlib import Path
 import typer
 
 from gridmap.cli import app, progress
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write it as 2025-06-01.", param_hint=option
-        ) from None
+from gridmap.cli.options import date_range, date_value
+from gridmap.cli.outputs import Outputs
 
 
 def compliance_lines(result, summary, *, start: dt.date, end: dt.date, counted: int) -> list[str]:
@@ -55,7 +46,7 @@ def inspections(
         None,
         "--json",
         help="Write the records (grid_id, level, role, required, done, "
-        "longest_gap_days, status) as JSON here.",
+        "longest_gap_days, status) as JSON here (- for standard output).",
     ),
     xlsx_out: Path | None = typer.Option(None, "--xlsx", help="Write the ledger workbook here."),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
@@ -77,34 +68,38 @@ def inspections(
     )
     from gridmap.standards.inspections import DEFAULT_FREQUENCIES
 
-    start, end = _date(date_from, "--from"), _date(date_to, "--to")
-    if end < start:
-        raise typer.BadParameter(
-            f"the range ends ({end}) before it starts ({start}).", param_hint="--to"
-        )
+    start, end = date_range(date_from, date_to, first="--from", last="--to")
+    outputs = Outputs()
+    outputs.declare("--json", json_out, "text")
+    outputs.declare("--xlsx", xlsx_out, "binary", what="the compliance workbook")
     district = read_district(file, crs=crs, progress=progress)
     progress("placing inspections in grids")
     assignment = assign_inspections(district)
     progress("computing compliance")
     result = compliance(district, start=start, end=end, assignment=assignment)
     summary = compliance_summary(result)
-    if json_out is not None:
-        progress(f"writing {json_out}")
-        write_records_json(json_out, compliance_records(result))
-    if xlsx_out is not None:
-        progress(f"writing {xlsx_out}")
-        names = _grid_names(district)
-        periods = {(r.role, r.level): r.period for r in DEFAULT_FREQUENCIES}
-        summary_zh = compliance_summary_zh(summary, periods=periods)
-        write_compliance_xlsx(
-            xlsx_out,
-            compliance_table_zh(result, names=names, periods=periods),
-            start=start,
-            end=end,
-            summary_zh=summary_zh,
-        )
+    with outputs.guard():
+        if json_out is not None:
+            progress(f"writing {json_out}")
+            records = compliance_records(result)
+            outputs.write("--json", lambda path: write_records_json(path, records))
+        if xlsx_out is not None:
+            progress(f"writing {xlsx_out}")
+            names = _grid_names(district)
+            periods = {(r.role, r.level): r.period for r in DEFAULT_FREQUENCIES}
+            summary_zh = compliance_summary_zh(summary, periods=periods)
+            table = compliance_table_zh(result, names=names, periods=periods)
+            outputs.write(
+                "--xlsx",
+                lambda path: write_compliance_xlsx(
+                    path, table, start=start, end=end, summary_zh=summary_zh
+                ),
+                suffix=".xlsx",
+            )
     counted = int(select_inspections(district, start=start, end=end).sum())
-    typer.echo("\n".join(compliance_lines(result, summary, start=start, end=end, counted=counted)))
+    outputs.echo(
+        "\n".join(compliance_lines(result, summary, start=start, end=end, counted=counted))
+    )
 
 
 def _grid_names(district):
@@ -146,12 +141,19 @@ def hazards(
     from gridmap.io import read_district
     from gridmap.io.ledger_inspections import write_hazard_ledger_xlsx
 
-    day = _date(as_of, "--as-of") or today_in_shanghai()
+    day = date_value(as_of, "--as-of") or today_in_shanghai()
+    outputs = Outputs()
+    outputs.declare("--xlsx", xlsx_out, "binary", what="the hazard ledger workbook")
     district = read_district(file, crs=crs, progress=progress)
     states = hazard_states(district, as_of=day)
     if xlsx_out is not None:
         progress(f"writing {xlsx_out}")
-        write_hazard_ledger_xlsx(xlsx_out, hazard_ledger(states, district), as_of=day)
+        ledger = hazard_ledger(states, district)
+        outputs.write(
+            "--xlsx",
+            lambda path: write_hazard_ledger_xlsx(path, ledger, as_of=day),
+            suffix=".xlsx",
+        )
     counts = states["state"].value_counts()
     lines = [f"Hazards as of {day}: {len(states)}"]
     for state in HAZARD_STATES:
@@ -169,4 +171,4 @@ def hazards(
         )
     if len(due) > 10:
         lines.append(f"  ... {len(due) - 10} more (see --xlsx)")
-    typer.echo("\n".join(lines))
+    outputs.echo("\n".join(lines))

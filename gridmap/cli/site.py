@@ -10,6 +10,8 @@ from pathlib import Path
 import typer
 
 from gridmap.cli import app, progress
+from gridmap.cli.options import positive_distance, positive_number, unit_share
+from gridmap.cli.outputs import Outputs
 
 
 class SiteModel(StrEnum):
@@ -75,7 +77,9 @@ def site(
     max_per_grid: int | None = typer.Option(None, "--max-per-grid", min=0),
     capacity: float | None = typer.Option(None, "--capacity", min=0.0, help="Households/point."),
     time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
+    json_out: Path | None = typer.Option(
+        None, "--json", help="Write the result as JSON here (- for stdout)."
+    ),
     save: bool = typer.Option(False, "--save", help="Append the sites to equipment_points."),
     user: str | None = typer.Option(None, "--user", help="Who saves (default: login name)."),
     reason: str | None = typer.Option(None, "--reason", help="Why, for the edit log."),
@@ -94,6 +98,17 @@ def site(
             "--speed sets the walking speed for --minutes; give --minutes too, or use --radius.",
             param_hint="--speed",
         )
+    radius = positive_distance(radius, "--radius")  # before reading the file
+    if minutes is not None:
+        minutes = positive_number(minutes, "--minutes", what="minutes", example="5")
+    if speed is not None:
+        speed = positive_number(speed, "--speed", what="km/h", example="3")
+    if capacity is not None:
+        capacity = positive_number(capacity, "--capacity", what="households", example="200")
+    time_limit = positive_number(time_limit, "--time-limit", what="seconds", example="60")
+    share = unit_share(share, "--share")
+    outputs = Outputs()
+    outputs.declare("--json", json_out, "text")
     district = read_district(file, crs=crs, progress=progress)
     named = [x for x in (candidates, unsuitable) if x and x not in ("auto", "buildings", "lattice")]
     work = read_extra_layers(district, required=named, optional=[] if straight else [roads])
@@ -122,10 +137,10 @@ def site(
     if json_out is not None:
         from gridmap.io.ledger import write_json
 
-        write_json(json_out, document)
-    typer.echo("\n".join(_summary(result)))
+        outputs.write("--json", lambda path: write_json(path, document))
+    outputs.echo("\n".join(_summary(result)))
     if save:
-        typer.echo(f"Saved {len(document.get('saved', []))} planned points to {file}")
+        outputs.echo(f"Saved {len(document.get('saved', []))} planned points to {file}")
 
 
 def _save(district, result, *, user: str | None, reason: str | None) -> list[str]:
@@ -172,6 +187,9 @@ def bom(
     )
     from gridmap.io import read_district
 
+    outputs = Outputs()
+    outputs.declare("--json", Path("-") if as_json else None, "text")  # printed
+    outputs.declare("--xlsx", xlsx_out, "binary", what="the equipment ledger workbook")
     district = read_district(file, crs=crs, progress=progress)
     materials = bill_of_materials(district)
     shortfalls = inventory_shortfalls(district)
@@ -179,7 +197,11 @@ def bom(
         from gridmap.io.ledger_equipment import write_equipment_ledger
 
         progress(f"writing {xlsx_out}")
-        write_equipment_ledger(xlsx_out, materials, shortfalls)
+        outputs.write(
+            "--xlsx",
+            lambda path: write_equipment_ledger(path, materials, shortfalls),
+            suffix=".xlsx",
+        )
     short = shortfalls[~shortfalls["complete"]]
     if as_json:
         communities = materials.per_community
@@ -194,9 +216,8 @@ def bom(
         }
         typer.echo(json.dumps(document, ensure_ascii=False, default=str))
         return
-    typer.echo("Bill of materials (物资汇总):")
-    for row in materials.total.itertuples(index=False):
-        typer.echo(f"  {row[0]}: {row[-1]} {row[2]}")
-    typer.echo(f"Existing points checked: {len(shortfalls)}; short of the standard: {len(short)}")
-    for row in short.itertuples():
-        typer.echo(f"  {row.point_id}: short {row.short_total}")
+    lines = ["Bill of materials (物资汇总):"]
+    lines += [f"  {row[0]}: {row[-1]} {row[2]}" for row in materials.total.itertuples(index=False)]
+    lines.append(f"Existing points checked: {len(shortfalls)}; short of the standard: {len(short)}")
+    lines += [f"  {row.point_id}: short {row.short_total}" for row in short.itertuples()]
+    outputs.echo("\n".join(lines))

@@ -67,6 +67,23 @@ def _merge(tables: tuple) -> dict[str, tuple[str, str]]:
 TEXT: dict[str, tuple[str, str]] = _merge(_TABLES)
 
 
+def require_lang(value: object, *, option: str = "lang") -> Lang:
+    """`value` as one of `LANGS`, else `OptionError` listing them (``--lang xx`` is refused).
+
+    >>> require_lang(" EN ")
+    'en'
+    """
+    from gridmap.errors import OptionError
+
+    code = str(value).strip().lower()
+    if code not in LANGS:
+        accepted = ", ".join(f"{lang} ({LANG_NAMES[lang]})" for lang in LANGS)
+        raise OptionError(
+            f"{option} {value!r} is not a language GridMap speaks. Fix: choose one of {accepted}."
+        )
+    return code  # type: ignore[return-value]
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     """Return the text for `key` in `lang`, with ``{name}`` placeholders filled."""
     try:
