@@ -246,3 +246,78 @@ def test_orphaned_copy_of_a_killed_save_is_removed_on_open(district_file):
     [warning] = [p for p in district.problems if "interrupted" in p.message]
     assert orphan.name in warning.message and warning.severity == "warning"
     assert f"({orphan_size / 1e6:.1f} MB)" in warning.message
+
+
+SAVER = textwrap.dedent(
+    """
+    import sys, time, pathlib
+    import pandas as pd
+    from gridmap.edits import Edit
+    from gridmap.errors import ConflictError
+    from gridmap.io import read_district, save_edit
+    path, who, go = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+    district = read_district(path)
+    small = district["grid_small"]
+    row = small.iloc[:1].copy()
+    row["name"] = f"renamed by {who}"
+    edit = Edit(layer="grid_small", operation="attributes", removed=small.iloc[:1], added=row,
+                user=who, reason="race")
+    print("loaded", flush=True)
+    while not go.exists():
+        time.sleep(0.01)
+    try:
+        save_edit(district, edit)
+        print("saved", flush=True)
+    except ConflictError:
+        print("conflict", flush=True)
+    """
+)
+
+
+def test_two_gridmap_processes_saving_at_once_one_wins_one_is_told(district_file):
+    go = district_file.with_name("go")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(district_file), who, str(go)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("alice", "bob")
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "loaded"
+    go.touch()
+    outcomes = sorted(proc.communicate(timeout=120)[0].strip() for proc in procs)
+    assert outcomes == ["conflict", "saved"]
+    assert _integrity(district_file) == "ok"
+    names = set(read_district(district_file)["grid_small"]["name"])
+    assert len(names & {"renamed by alice", "renamed by bob"}) == 1
+
+
+KILLED = textwrap.dedent(
+    """
+    import sys
+    import pandas as pd
+    from gridmap.io import write_layers
+    print("saving", flush=True)
+    while True:  # save again and again until killed
+        write_layers(sys.argv[1], {"gridmap_note": pd.DataFrame({"note": ["x"] * 5000})})
+    """
+)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.2, 0.35, 0.5])
+def test_kill_during_a_save_never_corrupts(district_file, delay):
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(district_file)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "saving"
+    time.sleep(delay)
+    _stop(proc, signal.SIGKILL)
+    assert _integrity(district_file) == "ok"
+    district = read_district(district_file)  # removes what the killed save left
+    assert len(district["grid_small"]) == 4
+    left = sorted(p.name for p in district_file.parent.iterdir())
+    assert set(left) <= {"d.gpkg", "d.gpkg.bak", ".d.gpkg.lock"}

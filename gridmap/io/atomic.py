@@ -81,7 +81,7 @@ def check_target(path: str | os.PathLike[str], *, example: str | None = None) ->
 def _orphan_pattern(target: Path) -> re.Pattern[str]:
     return re.compile(
         rf"^\.{re.escape(target.stem)}\.(?:(?P<pid>\d+)-)?[0-9a-f]{{8}}\.tmp"
-        rf"{re.escape(target.suffix)}(?:\.aux\.xml)?$"
+        rf"{re.escape(target.suffix)}(?:\.aux\.xml|-journal|-wal|-shm)?$"
     )
 
 
@@ -96,7 +96,7 @@ def _alive(pid: int) -> bool:
 
 
 def orphans(path: str | os.PathLike[str]) -> list[Path]:
-    """Temporary copies beside `path` that a killed or crashed save left behind.
+    """Temporary copies beside `path` (and their SQLite journals) that a killed save left.
 
     A copy is orphaned when the process named in its file name is gone (or,
     for an older name without a pid, when it is over `LEGACY_ORPHAN_AGE` old);
