@@ -8,6 +8,7 @@ district itself (`conftest.make_tiny_layers`).
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -146,6 +147,38 @@ def write_excel_ledger(folder: Path) -> Path:
 def write_csv_ledger(folder: Path, *, encoding: str = "gbk") -> Path:
     path = folder / "单位台帐.csv"
     path.write_bytes(units_ledger().to_csv(index=False).encode(encoding))
+    return path
+
+
+def _shp_records(shp: Path) -> list[tuple[int, int]]:
+    """(byte offset, content bytes) of each record, from the .shx."""
+    index = shp.with_suffix(".shx").read_bytes()[100:]
+    return [(o * 2, n * 2) for o, n in struct.iter_unpack(">ii", index)]
+
+
+def damage_shp_records(shp: Path, how: str, rows: tuple[int, ...] = (1, 3)) -> None:
+    """Overwrite the geometry bytes of `rows` (0-based) in the .shp; the .shx and .dbf stay."""
+    data = bytearray(shp.read_bytes())
+    for row in rows:
+        offset, length = _shp_records(shp)[row]
+        start = offset + 8  # after the record header (number, length)
+        if how == "zeros":  # the whole record blanked: shape type 0 with 128 bytes
+            data[start : start + length] = bytes(length)
+        elif how == "shape type":  # a shape type no reader knows
+            data[start : start + 4] = struct.pack("<i", 77)
+        elif how == "part count":  # parts and points far past the end of the record
+            data[start + 36 : start + 44] = struct.pack("<ii", 10**6, 10**6)
+        elif how == "garbage":
+            data[start + 4 : start + length] = b"\xff" * (length - 4)
+    shp.write_bytes(bytes(data))
+
+
+def write_moved_small_grids(folder: Path, name: str = "small_grids.shp") -> Path:
+    """The tiny district's small grids, moved 1 m east so an update is visible."""
+    small = make_tiny_layers()["grid_small"]
+    small["geometry"] = small.translate(xoff=1.0)
+    path = folder / name
+    pyogrio.write_dataframe(small, path, encoding="UTF-8")
     return path
 
 

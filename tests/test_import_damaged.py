@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import struct
 import zipfile
 from pathlib import Path
 
 import pyogrio
 import pytest
 from conftest import make_tiny_layers
+from import_cases import damage_shp_records, write_moved_small_grids
 
 from gridmap.analysis.importing import ImportOptions
 from gridmap.cli import main
@@ -29,50 +29,19 @@ from gridmap.io.imports import import_layer, read_source
 DAMAGED = (1, 3)  # rows (0-based): records 2 and 4, grids S2 and S4
 
 
-def _records(shp: Path) -> list[tuple[int, int]]:
-    """(byte offset, content bytes) of each record, from the .shx."""
-    index = shp.with_suffix(".shx").read_bytes()[100:]
-    return [(o * 2, n * 2) for o, n in struct.iter_unpack(">ii", index)]
-
-
-def _damage(shp: Path, how: str, rows=DAMAGED) -> None:
-    data = bytearray(shp.read_bytes())
-    for row in rows:
-        offset, length = _records(shp)[row]
-        start = offset + 8  # after the record header (number, length)
-        if how == "zeros":  # the whole record blanked: shape type 0 with 128 bytes
-            data[start : start + length] = bytes(length)
-        elif how == "shape type":  # a shape type no reader knows
-            data[start : start + 4] = struct.pack("<i", 77)
-        elif how == "part count":  # parts and points far past the end of the record
-            data[start + 36 : start + 44] = struct.pack("<ii", 10**6, 10**6)
-        elif how == "garbage":
-            data[start + 4 : start + length] = b"\xff" * (length - 4)
-    shp.write_bytes(bytes(data))
-
-
-def write_small_grids(folder: Path, name: str = "small_grids.shp") -> Path:
-    """The tiny district's small grids, moved 1 m east so an update is visible."""
-    small = make_tiny_layers()["grid_small"]
-    small["geometry"] = small.translate(xoff=1.0)
-    path = folder / name
-    pyogrio.write_dataframe(small, path, encoding="UTF-8")
-    return path
-
-
 HOWS = ["zeros", "shape type", "part count", "garbage"]
 
 
 @pytest.mark.parametrize("how", HOWS)
 def test_damaged_records_are_found(tmp_path: Path, how: str) -> None:
-    shp = write_small_grids(tmp_path)
-    _damage(shp, how)
+    shp = write_moved_small_grids(tmp_path)
+    damage_shp_records(shp, how)
     table = read_source(shp)
     assert table.frame.geometry.isna().tolist() == [False, True, False, True]
     assert table.unreadable == DAMAGED
 
 
-def test_a_true_null_shape_is_not_damage(tmp_path: Path) -> None:
+def test_a_true_null_shape_is_notdamage_shp_records(tmp_path: Path) -> None:
     small = make_tiny_layers()["grid_small"]
     small.loc[2, "geometry"] = None
     path = tmp_path / "with_null.shp"
@@ -84,8 +53,8 @@ def test_a_true_null_shape_is_not_damage(tmp_path: Path) -> None:
 
 def test_damaged_records_without_the_index(tmp_path: Path) -> None:
     """Without the .shx the record headers of the .shp itself give the records."""
-    shp = write_small_grids(tmp_path)
-    _damage(shp, "shape type")
+    shp = write_moved_small_grids(tmp_path)
+    damage_shp_records(shp, "shape type")
     frame = read_source(shp).frame
     shp.with_suffix(".shx").unlink()
     assert damaged_records(shp, frame) == DAMAGED
@@ -95,8 +64,8 @@ def test_damaged_records_without_the_index(tmp_path: Path) -> None:
 def test_import_refuses_damaged_records_and_writes_nothing(
     tmp_path: Path, tiny_gpkg: Path, how: str
 ) -> None:
-    shp = write_small_grids(tmp_path)
-    _damage(shp, how)
+    shp = write_moved_small_grids(tmp_path)
+    damage_shp_records(shp, how)
     before = tiny_gpkg.read_bytes()
     report = import_layer([shp], tiny_gpkg, "grid_small")
     assert not report.ok and not report.written
@@ -112,8 +81,8 @@ def test_import_refuses_damaged_records_and_writes_nothing(
 
 
 def test_skipped_records_leave_their_features_as_they_were(tmp_path: Path, tiny_gpkg: Path) -> None:
-    shp = write_small_grids(tmp_path)
-    _damage(shp, "garbage")
+    shp = write_moved_small_grids(tmp_path)
+    damage_shp_records(shp, "garbage")
     old = read_district(tiny_gpkg)["grid_small"].set_index("grid_id").geometry
     report = import_layer(
         [shp], tiny_gpkg, "grid_small", options=ImportOptions(skip_bad_geometry=True)
@@ -140,8 +109,8 @@ def test_skipped_records_leave_their_features_as_they_were(tmp_path: Path, tiny_
 def test_a_damaged_zipped_shapefile_is_refused(tmp_path: Path, tiny_gpkg: Path) -> None:
     inner = tmp_path / "parts"
     inner.mkdir()
-    shp = write_small_grids(inner)
-    _damage(shp, "zeros")
+    shp = write_moved_small_grids(inner)
+    damage_shp_records(shp, "zeros")
     archive = tmp_path / "grids.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for part in sorted(inner.iterdir()):
@@ -155,8 +124,8 @@ def test_a_damaged_zipped_shapefile_is_refused(tmp_path: Path, tiny_gpkg: Path) 
 def test_cli_refuses_then_skips(
     tmp_path: Path, tiny_gpkg: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shp = write_small_grids(tmp_path)
-    _damage(shp, "shape type")
+    shp = write_moved_small_grids(tmp_path)
+    damage_shp_records(shp, "shape type")
     before = tiny_gpkg.read_bytes()
     argv = ["import", str(shp), "--into", str(tiny_gpkg), "--layer", "grid_small"]
     assert main(argv) == 1
@@ -174,7 +143,7 @@ def test_cli_refuses_then_skips(
 def test_a_shp_gdal_cannot_open_exits_2(
     tmp_path: Path, tiny_gpkg: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shp = write_small_grids(tmp_path)
+    shp = write_moved_small_grids(tmp_path)
     shp.write_bytes(b"\xff" * 100 + shp.read_bytes()[100:])  # the main header overwritten
     before = tiny_gpkg.read_bytes()
     argv = ["import", str(shp), "--into", str(tiny_gpkg), "--layer", "grid_small"]

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 from _app_support import ROOT
-from import_cases import write_excel_ledger, write_kmz
+from import_cases import (
+    damage_shp_records,
+    write_excel_ledger,
+    write_kmz,
+    write_moved_small_grids,
+)
 from streamlit.testing.v1 import AppTest
 
 from gridmap.io import read_district, read_edit_log
@@ -95,3 +100,26 @@ def _uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRIDMAP_UPLOADS", str(tmp_path / "uploads"))
     monkeypatch.setenv("GRIDMAP_DATA_DIR", str(tmp_path))  # typed paths are confined to it
     shutil.rmtree(tmp_path / "uploads", ignore_errors=True)
+
+
+def test_damaged_records_block_the_import_until_skipped(tmp_path: Path, tiny_gpkg: Path) -> None:
+    """A .shp whose record 2 is overwritten: the preview says so, the check refuses, the
+    'skip' checkbox lets the other three records in and S2 stays as it was."""
+    shp = write_moved_small_grids(tmp_path)
+    damage_shp_records(shp, "garbage", rows=(1,))
+    old_s2 = read_district(tiny_gpkg)["grid_small"].set_index("grid_id").geometry["S2"]
+    at = run_page(imp_paths=shp.name, imp_target=tiny_gpkg.name, imp_layer="grid_small")
+    assert any("1 条记录的图形无法读取" in w.value for w in at.warning)
+    before = tiny_gpkg.read_bytes()
+    at.button(key="imp_check").click().run()
+    assert at.error and "record 2 (grid_id S2)" in at.error[0].value
+    assert at.button(key="imp_run").disabled
+    at.checkbox(key="imp_skip_bad").check().run()
+    at.button(key="imp_check").click().run()
+    assert not at.error
+    assert tiny_gpkg.read_bytes() == before
+    at.button(key="imp_run").click().run()
+    assert any("已导入 3 条要素" in s.value for s in at.success)
+    small = read_district(tiny_gpkg)["grid_small"].set_index("grid_id")
+    assert sorted(small.index) == ["S1", "S2", "S3", "S4"]
+    assert small.geometry["S2"].equals_exact(old_s2, 1e-6)

@@ -91,9 +91,10 @@ def _keep_geometries(
         return added, 0
     out = added.copy()
     column = out.geometry.name
-    out.loc[fill, column] = gpd.GeoSeries(
-        [known[i] for i in ids[fill]], index=out.index[fill], crs=current.crs
-    ).to_crs(out.crs)
+    kept = gpd.GeoSeries([known[i] for i in ids[fill]], index=out.index[fill], crs=current.crs)
+    if out.crs is not None and current.crs is not None and not out.crs.equals(current.crs):
+        kept = kept.to_crs(out.crs)
+    out.loc[fill, column] = kept.values
     return out, int(fill.sum())
 
 
@@ -112,8 +113,8 @@ def plan_import(
     logged as they were). Raises `ValueError` for a mode not in `IMPORT_MODES`.
 
     >>> from shapely.geometry import Point
-    >>> now = gpd.GeoDataFrame({"unit_id": ["U1", "U2"]}, geometry=[Point(0, 0)] * 2)
-    >>> new = gpd.GeoDataFrame({"unit_id": ["U2", "U3"]}, geometry=[None, Point(1, 1)])
+    >>> now = gpd.GeoDataFrame({"unit_id": ["U1", "U2"]}, geometry=[Point(0, 0)] * 2, crs=4547)
+    >>> new = gpd.GeoDataFrame({"unit_id": ["U2", "U3"]}, geometry=[None, Point(1, 1)], crs=4547)
     >>> plan = plan_import(now, new, "units")
     >>> (plan.added, plan.updated, plan.removed, plan.geometry_kept)
     (1, 1, 0, 1)
