@@ -95,6 +95,18 @@ class ConflictError(SaveError):
         super().__init__(message)
 
 
+class FileInUseError(SaveError):
+    """Another program or connection holds the file, so it cannot be replaced; nothing was written.
+
+    `holders` lists the processes found (`gridmap.io.sharing.Holder`), empty when
+    only SQLite's locks showed the file in use.
+    """
+
+    def __init__(self, message: str, holders: tuple[object, ...] = ()):
+        self.holders = holders
+        super().__init__(message)
+
+
 class EditError(GridmapError):
     """A boundary edit cannot be made as asked; the message says why."""
 

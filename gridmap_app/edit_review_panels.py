@@ -22,7 +22,7 @@ from gridmap.analysis.edit_review import EditReview
 from gridmap.district import District
 from gridmap.edit_commit import commit_edits
 from gridmap.edits import Edit
-from gridmap.errors import ConflictError, EditRefused, GridmapError
+from gridmap.errors import ConflictError, EditRefused, FileInUseError, GridmapError
 from gridmap.i18n import TEXT, check_label, layer_label, t
 from gridmap.io import read_edit_log, undo, version_bytes
 from gridmap.render.edit_maps import edit_preview_map
@@ -179,6 +179,9 @@ def save_form(pending: Pending, lang: str) -> None:
     except ConflictError as exc:
         st.session_state.pop(PENDING, None)
         loading.show_error(exc, lang, intro=t("edit.conflict", lang))
+        return
+    except FileInUseError as exc:  # the edit stays pending: save again once the file is free
+        loading.show_error(exc, lang, intro=t("edit.in_use", lang))
         return
     except (EditRefused, GridmapError) as exc:
         loading.show_error(exc, lang, intro=t("edit.refused", lang))

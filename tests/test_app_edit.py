@@ -117,6 +117,32 @@ def test_a_save_after_someone_else_saved_is_refused(tiny: Path) -> None:
     assert small.loc["S1", "leader"] == "别人" and "S2" in small.index  # their work kept
 
 
+def test_a_save_while_qgis_holds_the_file_is_refused_and_the_edit_kept(tiny: Path) -> None:
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(  # another program with the file open in WAL mode, as QGIS does
+        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+         "c.execute('PRAGMA journal_mode=WAL'); print('ready', flush=True); time.sleep(120)",
+         str(tiny)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        at = run_page(edit_level="grid_small", edit_op="merge", edit_grids=["S1", "S2"])
+        click(at, "edit_preview")
+        at.text_input(key="edit_user").set_value("甲")
+        click(at, "edit_save")
+        assert "文件正被其他程序打开" in texts(at.error) and f"pid {holder.pid}" in texts(at.error)
+        assert {"S1", "S2"} <= set(read_district(tiny)["grid_small"]["grid_id"])
+    finally:
+        holder.kill()
+        holder.wait()
+    click(at, "edit_save")  # the edit was kept: saving again once the program is gone works
+    assert "已保存" in texts(at.success)
+    assert "S2" not in set(read_district(tiny)["grid_small"]["grid_id"])
+
+
 def test_a_preview_goes_stale_when_the_drawing_changes(tiny: Path) -> None:
     first = feature("LineString", (195, 50), (405, 50))
     at = run_page(edit_level="grid_small", edit_op="split", edit_grid="S4",

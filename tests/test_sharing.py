@@ -24,9 +24,9 @@ import pytest
 
 from gridmap.cli import main
 from gridmap.edits import Edit
-from gridmap.errors import ConflictError, SaveError
+from gridmap.errors import ConflictError, FileInUseError, SaveError
 from gridmap.io import read_district, save_edit, write_layers
-from gridmap.io.sharing import FileInUseError, claim_for_replace, holders
+from gridmap.io.sharing import claim_for_replace, holders
 
 HOLDER = textwrap.dedent(
     """

@@ -93,6 +93,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit.export.download": ("下载 {name}", "Download {name}"),
     "edit.error": ("无法完成此修改：", "The edit cannot be made:"),
     "edit.refused": ("未保存：", "Not saved:"),
+    "edit.in_use": (
+        "未保存：文件正被其他程序打开（如 QGIS）。请在该程序中关闭此文件"
+        "（QGIS 中移除其图层或关闭工程）后再点保存，本次修改仍保留在页面上。",
+        "Not saved: the file is open in another program (such as QGIS). Close it there (in QGIS, "
+        "remove its layers or close the project), then press save again; your edit is still here.",
+    ),
     "edit.split.names": (
         "新网格名称（用逗号分隔，可留空）",
         "Names of the resulting grids (comma-separated, optional)",

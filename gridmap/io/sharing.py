@@ -53,7 +53,7 @@ from typing import BinaryIO
 
 import psutil
 
-from gridmap.errors import SaveError
+from gridmap.errors import FileInUseError, SaveError
 
 #: The files SQLite keeps beside a database while it is in use.
 SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
@@ -114,14 +114,6 @@ def settle(path: str | os.PathLike[str]) -> bool:
         return False
     finally:
         con.close()
-
-
-class FileInUseError(SaveError):
-    """The file is held by another program or connection; nothing was written."""
-
-    def __init__(self, message: str, holders: tuple[Holder, ...] = ()):
-        self.holders = holders
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
