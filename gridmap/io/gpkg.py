@@ -243,6 +243,8 @@ def _read_layer(
         with warnings.catch_warnings():
             # Dates that cannot be parsed are kept as text; validation names them.
             warnings.filterwarnings("ignore", "Error parsing datetimes", UserWarning)
+            # NaN coordinates: validation names the features (GEOS only warns here).
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
             frame = pyogrio.read_dataframe(
                 path, layer=source, fid_as_index=True, use_arrow=True, on_invalid="ignore"
             )
