@@ -51,14 +51,13 @@ def site(
     file: Path = typer.Argument(..., help="District GeoPackage (.gpkg)."),
     model: SiteModel = typer.Option(SiteModel.mclp, "--model", help="mclp, lscp or pmedian."),
     count: int | None = typer.Option(None, "--count", min=0, help="New points (mclp, pmedian)."),
-    radius: float = typer.Option(300.0, "--radius", min=0.0, help="Service distance, metres."),
+    radius: float = typer.Option(300.0, "--radius", help="Service distance, metres (above 0)."),
     minutes: float | None = typer.Option(
-        None, "--minutes", min=0.0, help="Service distance in walking minutes (overrides radius)."
+        None, "--minutes", help="Service distance in walking minutes (overrides radius)."
     ),
     speed: float | None = typer.Option(
         None,
         "--speed",
-        min=0.1,
         metavar="KMH",
         help="Walking speed for --minutes, km/h (default 5; slower for the elderly, e.g. 3).",
     ),
@@ -69,14 +68,14 @@ def site(
     keep_existing: bool = typer.Option(
         True, "--keep-existing/--ignore-existing", help="Count existing and planned points."
     ),
-    share: float = typer.Option(1.0, "--share", min=0.0, max=1.0, help="LSCP: share to cover."),
+    share: float = typer.Option(1.0, "--share", help="LSCP: share to cover (0 to 1)."),
     unsuitable: str | None = typer.Option(None, "--unsuitable", help="Polygon layer to avoid."),
     roads: str = typer.Option("roads", "--roads", help="Line layer for walking distance."),
     straight: bool = typer.Option(False, "--straight", help="Straight-line distance."),
     min_per_grid: int = typer.Option(0, "--min-per-grid", min=0),
     max_per_grid: int | None = typer.Option(None, "--max-per-grid", min=0),
-    capacity: float | None = typer.Option(None, "--capacity", min=0.0, help="Households/point."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds."),
+    capacity: float | None = typer.Option(None, "--capacity", help="Households/point."),
+    time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds."),
     json_out: Path | None = typer.Option(
         None, "--json", help="Write the result as JSON here (- for stdout)."
     ),
