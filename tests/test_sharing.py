@@ -136,12 +136,9 @@ def test_stale_wal_of_a_crashed_program_is_recovered_into_the_save(district_file
     assert main(["info", str(district_file)]) == 0
 
 
-def test_change_committed_to_the_wal_after_loading_is_a_conflict_not_lost(district_file):
-    district = read_district(district_file)
-    proc = _hold(district_file, "WAL", "crash")  # commits into -wal, then dies
-    _stop(proc, signal.SIGKILL)
+def _delete_first_zone(district) -> Edit:
     small = district["grid_small"]
-    edit = Edit(
+    return Edit(
         layer="grid_small",
         operation="delete",
         removed=small.iloc[:1],
@@ -149,6 +146,13 @@ def test_change_committed_to_the_wal_after_loading_is_a_conflict_not_lost(distri
         user="planner",
         reason="test",
     )
+
+
+def test_change_committed_to_the_wal_after_loading_is_a_conflict_not_lost(district_file):
+    district = read_district(district_file)
+    proc = _hold(district_file, "WAL", "crash")  # commits into -wal, then dies
+    _stop(proc, signal.SIGKILL)
+    edit = _delete_first_zone(district)
     with pytest.raises(ConflictError):
         save_edit(district, edit)
     assert _integrity(district_file) == "ok"
@@ -158,14 +162,7 @@ def test_change_committed_to_the_wal_after_loading_is_a_conflict_not_lost(distri
 def test_save_edit_with_a_wal_writer_open_keeps_the_file_readable(district_file):
     district = read_district(district_file)
     small = district["grid_small"]
-    edit = Edit(
-        layer="grid_small",
-        operation="delete",
-        removed=small.iloc[:1],
-        added=small.iloc[0:0],
-        user="planner",
-        reason="test",
-    )
+    edit = _delete_first_zone(district)
     proc = _hold(district_file, "WAL", "idle")
     try:
         with pytest.raises(FileInUseError):

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import warnings
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,7 +30,7 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from gridmap.analysis.import_report import SourceTable
-from gridmap.errors import DataError
+from gridmap.errors import DataError, Problem
 from gridmap.io.archives import (
     DEFAULT_LIMITS,
     KMZ_EXTENSIONS,
@@ -190,9 +191,24 @@ def _read_table(path: Path, sheet: str | None, limits: ArchiveLimits) -> _Read:
         )  # fmt: skip
         return frame, [f"encoding {encoding}"], []
     check_archive(path, limits=limits, allowed=None)  # an .xlsx is a zip: no bombs
-    sheets = pd.ExcelFile(path, engine="openpyxl").sheet_names
-    chosen = _pick_layer(sheets, sheet, None, str(path)) if sheet or len(sheets) == 1 else sheets[0]
-    frame = pd.read_excel(path, sheet_name=chosen, dtype=str, engine="openpyxl")
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = book.sheet_names
+            pick = sheet or len(sheets) == 1
+            chosen = _pick_layer(sheets, sheet, None, str(path)) if pick else sheets[0]
+            frame = book.parse(chosen, dtype=str)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        # openpyxl: KeyError for a zip with no xl/workbook.xml, ValueError/BadZipFile
+        # for parts it cannot parse
+        raise DataError(
+            Problem(
+                "error",
+                f"the file is not a readable Excel workbook ({type(exc).__name__}: {exc}).",
+                file=str(path),
+                fix="open it in Excel or WPS and save it again as .xlsx, or export the "
+                "sheet as CSV (UTF-8).",
+            )
+        ) from exc
     notes = [f"sheet {chosen!r}"] + (
         [f"other sheets not read: {', '.join(sheets[1:])}"] if not sheet and len(sheets) > 1 else []
     )
