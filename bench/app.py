@@ -102,11 +102,11 @@ def _city_module():
 
 
 def bench_payload() -> dict[str, float]:
-    from gridmap.analysis import scope
-    from gridmap.analysis.coverage import CHECKS, check_coverage
+    from gridmap.analysis.coverage import scope
+    from gridmap.analysis.coverage.check import CHECKS, check_coverage
     from gridmap.io import read_district
-    from gridmap.render.webdata import prepare_map_data
-    from gridmap.render.webmap import build_map, map_html
+    from gridmap.render.web.coverage import build_map, map_html
+    from gridmap.render.web.data import prepare_map_data
 
     city = _city_module()
     if not city.CITY.is_file():

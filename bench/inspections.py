@@ -20,7 +20,7 @@ district records them). Then, in one process, as medians over ``--reps`` runs:
 - pipeline: read + assign + compliance, what `gridmap inspections FILE` computes,
   on which the < 20 s target is judged (the in-memory total leaves the reading out);
 - heat page: the rendered HTML of the Inspections page's heat map (the heat
-  layer over the community outlines, `gridmap.render.inspection_maps`), for
+  layer over the community outlines, `gridmap.render.web.inspections`), for
   the year and for the busiest week of the time slider, against < 5 MB.
 
 Each step also reports the process's involuntary context switches: the times
@@ -180,7 +180,7 @@ def timed(fn, reps: int):
 def heat_page_bytes(heat: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
     """Bytes of the rendered HTML of the Inspections page's heat map: the heat layer over the
     community outlines the page draws (`community_outlines`), with its legend and controls."""
-    from gridmap.render import inspection_maps as rm
+    from gridmap.render.web import inspections as rm
 
     m = rm.heat_map(
         heat,
@@ -194,9 +194,9 @@ def heat_page_bytes(heat: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
 def compliance_page_bytes(table: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
     """Bytes of the rendered HTML of the Inspections page's compliance map of the small grids,
     drawn as the page draws it (`inspection_maps.compliance_map`, Chinese labels)."""
-    from gridmap.analysis.inspections import worst_status
+    from gridmap.analysis.inspections.compliance import worst_status
     from gridmap.i18n import t
-    from gridmap.render import inspection_maps as rm
+    from gridmap.render.web import inspections as rm
     from gridmap.standards.inspections import STATUS_LABELS
 
     worst = worst_status(table, "grid_small").set_index("grid_id")
@@ -250,15 +250,15 @@ def main() -> None:
         "--no-file", action="store_true", help="skip writing and reading the GeoPackage"
     )
     args = parser.parse_args()
-    from gridmap.analysis.inspection_maps import (
+    from gridmap.analysis.inspections.aggregation import (
         heat_points,
         missing_inspections,
         tallies,
         weekly_heat,
     )
-    from gridmap.analysis.inspections import assign_inspections, compliance, place_table
+    from gridmap.analysis.inspections.compliance import assign_inspections, compliance, place_table
     from gridmap.district import District
-    from gridmap.render.inspection_maps import OUTLINE_TOLERANCE
+    from gridmap.render.web.inspections import OUTLINE_TOLERANCE
 
     info = machine()
     t = time.perf_counter()

@@ -112,11 +112,11 @@ def timed(fn, reps: int, name: str = "") -> tuple[float, object]:
 
 
 def run(reps: int) -> dict[str, object]:
-    from gridmap.analysis.coverage import check_coverage
+    from gridmap.analysis.coverage.check import check_coverage
     from gridmap.io import read_district
-    from gridmap.render import pdf_fonts
-    from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
-    from gridmap.render.pdf import OVERLAYS, PageOptions, PrintData, map_sheet, pdf_bytes
+    from gridmap.render.pdf import fonts as pdf_fonts
+    from gridmap.render.pdf.atlas import atlas_files, atlas_pdf, atlas_sheets
+    from gridmap.render.pdf.document import OVERLAYS, PageOptions, PrintData, map_sheet, pdf_bytes
 
     if not SAMPLE.is_file():
         sys.exit(f"the sample {SAMPLE} is absent; create it with: gridmap demo {SAMPLE}")

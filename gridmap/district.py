@@ -10,8 +10,8 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from gridmap.crs import WEB_CRS
 from gridmap.errors import Problem
+from gridmap.geo.crs import WEB_CRS
 from gridmap.schema import LAYERS
 
 Layer = gpd.GeoDataFrame | pd.DataFrame

@@ -1,7 +1,7 @@
 """Saving a boundary edit the way the plan requires: reviewed first, accepted with a reason.
 
 `commit_edits` is the one way the app (and a script) saves boundary edits:
-it runs `gridmap.analysis.edit_review.review_edit` (unless the caller passes
+it runs `gridmap.analysis.editing.review.review_edit` (unless the caller passes
 the review it showed the planner), refuses an edit that adds error findings
 unless the planner accepts it with a reason, and then saves through
 `gridmap.io.save_edit` (atomic, logged, refused if the file changed since it
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from gridmap.analysis.edit_review import EditReview, review_edit
+from gridmap.analysis.editing.review import EditReview, review_edit
 from gridmap.district import District
-from gridmap.edits import Edit
 from gridmap.errors import EditRefused
 from gridmap.io import save_edit
+from gridmap.layers.edits import Edit
 
 
 def _describe(review: EditReview) -> str:

@@ -113,3 +113,7 @@ class EditError(GridmapError):
 
 class EditRefused(GridmapError):
     """An edit would add error findings and was not accepted with a reason; nothing was saved."""
+
+
+class GridmapWarning(UserWarning):
+    """Base class of GridMap's own warnings (turned into errors in the test suite)."""

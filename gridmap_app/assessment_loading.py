@@ -11,8 +11,8 @@ import datetime as dt
 
 import streamlit as st
 
-from gridmap.analysis import plan_rules
-from gridmap.analysis.assessment import Assessment, assess
+from gridmap.analysis.assessment.scorecard import Assessment, assess
+from gridmap.analysis.plan_records import rules as plan_rules
 from gridmap.district import District
 from gridmap.io.ledger_plan import assessment_workbook_bytes
 from gridmap.standards.assessment import with_vetoes

@@ -8,13 +8,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap import clock
-from gridmap.analysis import plan_rules
-from gridmap.analysis.assessment import Assessment
-from gridmap.analysis.assessment_tables import indicator_table, scorecard_rules, scorecard_table
+from gridmap.analysis.assessment.scorecard import Assessment
+from gridmap.analysis.assessment.tables import indicator_table, scorecard_rules, scorecard_table
+from gridmap.analysis.plan_records import rules as plan_rules
 from gridmap.i18n import t
-from gridmap.render import inspection_maps as rm
-from gridmap.render.assessment_maps import score_map
-from gridmap.render.tiles import PROVIDERS
+from gridmap.render.web import inspections as rm
+from gridmap.render.web.assessment import score_map
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap.standards.assessment import SCORECARD
 from gridmap_app import assessment_loading as data
 from gridmap_app.context import Context, asset_base

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gridmap.analysis import inspections as ins
+from gridmap.analysis.inspections import compliance as ins
 from gridmap.i18n import layer_label, t
 from gridmap.io.ledger_inspections import (
     Sheet,
@@ -13,7 +13,7 @@ from gridmap.io.ledger_inspections import (
     compliance_table_zh,
     workbook_bytes,
 )
-from gridmap.render import inspection_maps as rm
+from gridmap.render.web import inspections as rm
 from gridmap.standards.inspections import DEFAULT_FREQUENCIES, STATUS_LABELS
 from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context

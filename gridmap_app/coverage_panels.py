@@ -9,13 +9,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis import scope
-from gridmap.analysis.coverage import CHECKS
-from gridmap.coords import gcj02_to_wgs84
+from gridmap.analysis.coverage import scope
+from gridmap.analysis.coverage.check import CHECKS
 from gridmap.district import District
+from gridmap.geo.coords import gcj02_to_wgs84
 from gridmap.i18n import check_label, choice_label, layer_label, t
-from gridmap.render.tiles import PROVIDERS
-from gridmap.render.webmap import build_map
+from gridmap.render.web.coverage import build_map
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.context import Context, asset_base
 from gridmap_app.widgets import choice

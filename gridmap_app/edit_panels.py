@@ -1,6 +1,6 @@
 """Widgets of the Edit grids page: the operation form, the drawing map, building the edit.
 
-Geometry work is `gridmap.analysis.editing`; this module gathers the
+Geometry work is `gridmap.analysis.editing.operations`; this module gathers the
 planner's choices. What the real browser showed about streamlit-folium's
 Draw control decides the design: it returns the last drawn feature
 (``last_active_drawing``) but no stable ids for shapes edited afterwards, and
@@ -21,16 +21,16 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis import editing
-from gridmap.analysis.coverage import CHECKS
-from gridmap.crs import from_web
+from gridmap.analysis.coverage.check import CHECKS
+from gridmap.analysis.editing import operations as editing
 from gridmap.district import District
-from gridmap.edits import Edit
 from gridmap.errors import EditError
+from gridmap.geo.crs import from_web
 from gridmap.i18n import field_label, layer_label, t
-from gridmap.render.edit_maps import add_drawing_tools
-from gridmap.render.tiles import PROVIDERS
-from gridmap.render.webmap import build_map
+from gridmap.layers.edits import Edit
+from gridmap.render.web.coverage import build_map
+from gridmap.render.web.editing import add_drawing_tools
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap.schema import GRID_LEVELS, PARENT_LEVEL
 from gridmap_app import loading
 from gridmap_app.context import Context, asset_base

@@ -1,6 +1,6 @@
 """Widgets of the Edit grids page after the preview: the review, the save form, the history.
 
-The review is `gridmap.analysis.edit_review.review_edit`; saving goes through
+The review is `gridmap.analysis.editing.review.review_edit`; saving goes through
 `gridmap.edit_commit.commit_edits` (refused without acceptance and a reason
 when the edit adds errors; refused when the file changed since the preview);
 undo and past versions are `gridmap.io`.
@@ -17,17 +17,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis.coverage import CHECKS
-from gridmap.analysis.edit_review import EditReview
+from gridmap.analysis.coverage.check import CHECKS
+from gridmap.analysis.editing.review import EditReview
 from gridmap.district import District
 from gridmap.edit_commit import commit_edits
-from gridmap.edits import Edit
 from gridmap.errors import ConflictError, EditRefused, FileInUseError, GridmapError
 from gridmap.i18n import TEXT, check_label, layer_label, t
 from gridmap.io import read_edit_log, undo, version_bytes
-from gridmap.render.edit_maps import edit_preview_map
-from gridmap.render.inspection_maps import to_web
-from gridmap.render.tiles import PROVIDERS
+from gridmap.layers.edits import Edit
+from gridmap.render.web.editing import edit_preview_map
+from gridmap.render.web.inspections import to_web
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.context import Context, asset_base
 

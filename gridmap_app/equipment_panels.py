@@ -14,22 +14,22 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis.equipment import (
+from gridmap.analysis.equipment.kit import (
     bill_of_materials,
     inventory_shortfalls,
     pilot_communities,
     shortfall_table,
 )
-from gridmap.analysis.siting import SitingResult, site_equipment
-from gridmap.analysis.walking import WALKING_SPEED_KMH
-from gridmap.edits import Edit
+from gridmap.analysis.equipment.siting import SitingResult, site_equipment
+from gridmap.analysis.equipment.walking import WALKING_SPEED_KMH
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import t
 from gridmap.io import save_edit
 from gridmap.io.ledger_equipment import equipment_workbook_bytes
-from gridmap.render import equipment_maps as em
-from gridmap.render import inspection_maps as rm
-from gridmap.render.tiles import PROVIDERS
+from gridmap.layers.edits import Edit
+from gridmap.render.web import equipment as em
+from gridmap.render.web import inspections as rm
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.context import Context, asset_base
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import streamlit as st
 
 from gridmap import clock
-from gridmap.render.pdf import PageOptions, PrintData
-from gridmap.render.pdf_basemap import basemap_for
+from gridmap.render.pdf.basemap import basemap_for
+from gridmap.render.pdf.document import PageOptions, PrintData
 from gridmap_app import loading
 
 
@@ -63,7 +63,7 @@ def map_files(
     tiles: tuple[str, str | None] | None = None,
 ) -> tuple[bytes, bytes]:
     """(PDF, PNG) of one map."""
-    from gridmap.render.pdf import map_sheet, pdf_bytes, png_bytes
+    from gridmap.render.pdf.document import map_sheet, pdf_bytes, png_bytes
 
     figure = map_sheet(
         print_data(path, mtime_ns, size, name),
@@ -92,8 +92,8 @@ def atlas_files(
 ) -> tuple[bytes, bytes, bytes, int, int]:
     """(PDF, zip, PNG of the first sheet, pages, sheets) of an atlas."""
     from gridmap.io.pdf_out import zip_bytes
-    from gridmap.render import atlas
-    from gridmap.render.pdf import png_bytes
+    from gridmap.render.pdf import atlas
+    from gridmap.render.pdf.document import png_bytes
 
     book = atlas.atlas_sheets(
         print_data(path, mtime_ns, size, name),

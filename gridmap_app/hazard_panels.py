@@ -2,7 +2,7 @@
 
 The status form closes the loop: a hazard in the ledger is marked rectified
 (with the time), transferred to the police station or put under supervision,
-checked by `gridmap.analysis.recording.hazard_status_edit` and saved through
+checked by `gridmap.analysis.inspections.recording.hazard_status_edit` and saved through
 the edit log (`gridmap.io.save_edit`) like a new record.
 """
 
@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
-from gridmap.analysis import hazards as hz
-from gridmap.analysis.recording import STATUS_UPDATES, hazard_status_edit
+from gridmap.analysis.inspections import hazards as hz
+from gridmap.analysis.inspections.recording import STATUS_UPDATES, hazard_status_edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, t
 from gridmap.io import save_edit
 from gridmap.io.ledger_inspections import hazard_ledger_sheets, workbook_bytes
-from gridmap.render import inspection_maps as rm
+from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES
 from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context

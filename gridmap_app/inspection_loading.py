@@ -12,10 +12,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gridmap.analysis import hazards as hz
-from gridmap.analysis import inspection_maps as im
-from gridmap.analysis import inspections as ins
-from gridmap.analysis.placement import place_table
+from gridmap.analysis.inspections import aggregation as im
+from gridmap.analysis.inspections import compliance as ins
+from gridmap.analysis.inspections import hazards as hz
+from gridmap.analysis.inspections.placement import place_table
 from gridmap.district import District
 from gridmap_app import loading
 

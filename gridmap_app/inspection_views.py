@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from gridmap.i18n import choice_label, field_label, layer_label, t
-from gridmap.render import inspection_maps as rm
+from gridmap.render.web import inspections as rm
 from gridmap.schema import INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
 from gridmap_app import inspection_loading as data

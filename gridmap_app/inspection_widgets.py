@@ -8,10 +8,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap import clock
-from gridmap.analysis import inspections as ins
+from gridmap.analysis.inspections import compliance as ins
 from gridmap.i18n import choice_label, t
-from gridmap.render import inspection_maps as rm
-from gridmap.render.tiles import PROVIDERS
+from gridmap.render.web import inspections as rm
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap.schema import INSPECTION_RESULTS, INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
 from gridmap_app import inspection_loading as data

@@ -18,13 +18,13 @@ from typing import Any
 
 import streamlit as st
 
-from gridmap.analysis import scope
-from gridmap.analysis.coverage import CoverageReport, check_coverage
+from gridmap.analysis.coverage import scope
+from gridmap.analysis.coverage.check import CoverageReport, check_coverage
 from gridmap.district import District
 from gridmap.errors import DataError, GridmapError
 from gridmap.i18n import t
 from gridmap.io import read_district
-from gridmap.render.webdata import MapData, prepare_map_data
+from gridmap.render.web.data import MapData, prepare_map_data
 
 MIN_AREA = 1.0
 

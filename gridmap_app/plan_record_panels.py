@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
-from gridmap.analysis.plan_recording import drill_edit, meeting_edit, training_edit
+from gridmap.analysis.plan_records.recording import drill_edit, meeting_edit, training_edit
 from gridmap.district import District
-from gridmap.edits import Edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, field_label, t
 from gridmap.io import save_edit
+from gridmap.layers.edits import Edit
 from gridmap.schema import TRAINING_KINDS, TRAINING_TARGETS
 from gridmap_app import assessment_loading as data
 

@@ -3,7 +3,7 @@
 The time defaults to now in Asia/Shanghai, rounded down to the minute
 (`gridmap.clock`), so the default is never refused as in the future, even
 early in the morning or while the machine's clock is still on yesterday's UTC
-date. The record is checked by `gridmap.analysis.recording` and saved through
+date. The record is checked by `gridmap.analysis.inspections.recording` and saved through
 the edit log (`gridmap.io.save_edit`).
 """
 
@@ -16,13 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
-from gridmap.analysis import hazards as hz
-from gridmap.analysis.recording import hazard_edit, inspection_edit
-from gridmap.coords import gcj02_to_wgs84
+from gridmap.analysis.inspections import hazards as hz
+from gridmap.analysis.inspections.recording import hazard_edit, inspection_edit
 from gridmap.errors import ConflictError, GridmapError
+from gridmap.geo.coords import gcj02_to_wgs84
 from gridmap.i18n import choice_label, t
 from gridmap.io import save_edit
-from gridmap.render import inspection_maps as rm
+from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES, INSPECTION_RESULTS, INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
 from gridmap_app import inspection_loading as data

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gridmap.render.tiles import PROVIDERS
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import coverage_panels as ui
 from gridmap_app import loading, page
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from gridmap.analysis.edit_review import review_edit
+from gridmap.analysis.editing.review import review_edit
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
-from gridmap.render.tiles import PROVIDERS
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import edit_panels as ui
 from gridmap_app import edit_review_panels as review_ui
 from gridmap_app import loading, page

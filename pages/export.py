@@ -10,8 +10,8 @@ import streamlit as st
 
 from gridmap.errors import GridmapError
 from gridmap.i18n import t as text
-from gridmap.render.pdf import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
-from gridmap.render.tiles import PROVIDERS
+from gridmap.render.pdf.document import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import loading
 from gridmap_app.coverage_panels import current_selection
 from gridmap_app.export_files import atlas_files, map_files, print_data
@@ -89,7 +89,7 @@ with left:
         ]
         if level != "grid_large" and st.checkbox(text("export.within", lang), key="export_within"):
             large = _grid_choice(district, "grid_large", lang, "export_large")
-            from gridmap.analysis import scope
+            from gridmap.analysis.coverage import scope
 
             only = tuple(scope.scope_ids(district, scope.Selection(large=large))[level])
     paper = st.radio(text("export.paper", lang), ("A4", "A3"), key="export_paper", horizontal=True)

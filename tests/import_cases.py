@@ -18,7 +18,7 @@ import pandas as pd
 import pyogrio
 from conftest import make_tiny_layers
 
-from gridmap import coords
+from gridmap.geo import coords
 
 #: Chinese column names a survey bureau's file would have (all schema aliases).
 CHINESE = {"grid_id": "网格编码", "parent_id": "上级网格", "name": "网格名称", "leader": "负责人"}

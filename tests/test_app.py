@@ -1,6 +1,6 @@
 """AppTest of every page: the coverage map on the sample, on broken files, in both languages.
 
-KPI values are checked against the coverage report and `gridmap.analysis.scope`.
+KPI values are checked against the coverage report and `gridmap.analysis.coverage.scope`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from conftest import make_tiny_layers, write_gpkg
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
-from gridmap.analysis import scope
-from gridmap.analysis.coverage import check_coverage
+from gridmap.analysis.coverage import scope
+from gridmap.analysis.coverage.check import check_coverage
 from gridmap.io import read_district
 from gridmap.io.vendor import missing_vendor_assets
 

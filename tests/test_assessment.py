@@ -12,14 +12,14 @@ import pytest
 from assessment_cases import EXPECTED, FREQUENCIES, PERIOD, case_layers
 from conftest import make_tiny_layers, write_gpkg
 
-from gridmap.analysis import plan_rules as pr
-from gridmap.analysis.assessment import assess
-from gridmap.analysis.assessment_tables import (
+from gridmap.analysis.assessment.scorecard import assess
+from gridmap.analysis.assessment.tables import (
     assessment_document,
     indicator_table,
     scorecard_rules,
     scorecard_table,
 )
+from gridmap.analysis.plan_records import rules as pr
 from gridmap.district import District
 from gridmap.io import read_district
 from gridmap.layers import validate_layer

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from gridmap import coords
 from gridmap.errors import CRSError
+from gridmap.geo import coords
 
 
 def metres(lon1, lat1, lon2, lat2) -> np.ndarray:

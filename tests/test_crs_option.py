@@ -49,7 +49,7 @@ def _arctic_square(lat: float = 86.0):
 
 
 def test_latitude_above_84_names_layer_and_file() -> None:
-    from gridmap.crs import metric_crs_for
+    from gridmap.geo.crs import metric_crs_for
 
     with pytest.raises(CRSError) as info:
         metric_crs_for(10.0, 86.0, layer="grid_large", file="arctic.gpkg")
@@ -64,7 +64,7 @@ def test_latitude_above_84_names_layer_and_file() -> None:
 
 
 def test_a_centre_that_is_not_a_number_is_said_so() -> None:
-    from gridmap.crs import metric_crs_for
+    from gridmap.geo.crs import metric_crs_for
 
     with pytest.raises(CRSError, match=r"layer 'units': .*\(nan, 30.0000\) is not a number"):
         metric_crs_for(float("nan"), 30.0, layer="units")
@@ -73,7 +73,7 @@ def test_a_centre_that_is_not_a_number_is_said_so() -> None:
 def test_frame_errors_name_the_layer() -> None:
     from shapely.geometry import Point
 
-    from gridmap.crs import metric_crs_for_frame
+    from gridmap.geo.crs import metric_crs_for_frame
 
     frame = _arctic_square()
     with pytest.raises(CRSError, match=r"^file a.geojson, layer 'grid_small': .*beyond 84°"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gridmap import read_district
-from gridmap.analysis.editing import delete_grid, merge_grids
+from gridmap.analysis.editing.operations import delete_grid, merge_grids
 from gridmap.edit_commit import commit_edits
 from gridmap.errors import EditRefused
 from gridmap.io import read_edit_log

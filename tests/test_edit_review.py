@@ -8,15 +8,15 @@ from pyproj import CRS
 from shapely.geometry import LineString
 
 from gridmap import District
-from gridmap.analysis.edit_review import review_edit
-from gridmap.analysis.editing import (
+from gridmap.analysis.editing.operations import (
     delete_grid,
     draw_grid,
     merge_grids,
     reassign_grid,
     reshape_boundary,
 )
-from gridmap.edits import Edit
+from gridmap.analysis.editing.review import review_edit
+from gridmap.layers.edits import Edit
 
 
 def tiny() -> District:

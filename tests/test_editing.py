@@ -14,7 +14,7 @@ from pyproj import CRS
 from shapely.geometry import LineString
 
 from gridmap import District, read_district
-from gridmap.analysis.editing import (
+from gridmap.analysis.editing.operations import (
     EditError,
     delete_grid,
     draw_grid,
@@ -26,8 +26,8 @@ from gridmap.analysis.editing import (
     split_grid,
     transfer_area,
 )
-from gridmap.edits import apply_edit
 from gridmap.io import save_edit, undo
+from gridmap.layers.edits import apply_edit
 
 
 def line(*xy: tuple[float, float]) -> LineString:

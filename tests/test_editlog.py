@@ -15,10 +15,10 @@ from conftest import pt, rect
 from geopandas.testing import assert_geodataframe_equal
 
 from gridmap import read_district
-from gridmap.edits import Edit, apply_edit
 from gridmap.errors import ConflictError, DataError, GridmapError, SaveError
 from gridmap.io import export_version, read_edit_log, save_edit, undo, write_district
 from gridmap.io.locking import file_lock
+from gridmap.layers.edits import Edit, apply_edit
 
 
 def _sorted(frame: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:

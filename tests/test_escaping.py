@@ -5,7 +5,7 @@ values: grid ids, names and leaders, unit, equipment-point and hazard texts.
 `hostile_maps` builds each map the package has from it the way the app's pages
 call them; `tests/test_browser_xss.py` opens the same maps in Chromium.
 
-Two homes of the escaping: `gridmap.render.escape.html_text` for the HTML a
+Two homes of the escaping: `gridmap.render.web.escape.html_text` for the HTML a
 map builds in Python (folium GeoJSON tooltips, folium tooltips, legends, layer
 names), ``GM.esc`` for what the GM runtime draws in the browser from its JSON
 specs (those carry the data as it is, inside a script's JSON; see
@@ -24,16 +24,16 @@ import pandas as pd
 import pytest
 from conftest import make_tiny_layers, write_gpkg
 
-from gridmap.analysis.coverage import CHECKS, check_coverage
+from gridmap.analysis.coverage.check import CHECKS, check_coverage
 from gridmap.district import District
 from gridmap.io import read_district
-from gridmap.render import inspection_maps as rm
-from gridmap.render.assessment_maps import score_map
-from gridmap.render.edit_maps import add_drawing_tools, edit_preview_map
-from gridmap.render.equipment_maps import inventory_map, siting_map
-from gridmap.render.escape import escaped_columns, html_text
-from gridmap.render.webdata import prepare_map_data
-from gridmap.render.webmap import build_map, map_html
+from gridmap.render.web import inspections as rm
+from gridmap.render.web.assessment import score_map
+from gridmap.render.web.coverage import build_map, map_html
+from gridmap.render.web.data import prepare_map_data
+from gridmap.render.web.editing import add_drawing_tools, edit_preview_map
+from gridmap.render.web.equipment import inventory_map, siting_map
+from gridmap.render.web.escape import escaped_columns, html_text
 
 #: Hostile texts: markup that runs script, a quote that leaves an attribute, a
 #: ``javascript:`` link, template code for branca's Jinja pass and for a JS
@@ -284,7 +284,10 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, folium.Map]:
 
 def test_every_map_builder_is_covered(maps) -> None:
     """A new map builder in gridmap/render must join MAP_BUILDERS."""
-    from gridmap.render import assessment_maps, edit_maps, equipment_maps, webmap
+    from gridmap.render.web import assessment as assessment_maps
+    from gridmap.render.web import coverage as webmap
+    from gridmap.render.web import editing as edit_maps
+    from gridmap.render.web import equipment as equipment_maps
 
     public = {
         f"{module.__name__}.{name}"
@@ -296,16 +299,16 @@ def test_every_map_builder_is_covered(maps) -> None:
         and name != "base_map"
     }
     assert public == {
-        "gridmap.render.inspection_maps.heat_map",
-        "gridmap.render.inspection_maps.choropleth_map",
-        "gridmap.render.inspection_maps.compliance_map",
-        "gridmap.render.inspection_maps.hazard_map",
-        "gridmap.render.assessment_maps.score_map",
-        "gridmap.render.edit_maps.add_drawing_tools",
-        "gridmap.render.edit_maps.edit_preview_map",
-        "gridmap.render.equipment_maps.siting_map",
-        "gridmap.render.equipment_maps.inventory_map",
-        "gridmap.render.webmap.build_map",
+        "gridmap.render.web.inspections.heat_map",
+        "gridmap.render.web.inspections.choropleth_map",
+        "gridmap.render.web.inspections.compliance_map",
+        "gridmap.render.web.inspections.hazard_map",
+        "gridmap.render.web.assessment.score_map",
+        "gridmap.render.web.editing.add_drawing_tools",
+        "gridmap.render.web.editing.edit_preview_map",
+        "gridmap.render.web.equipment.siting_map",
+        "gridmap.render.web.equipment.inventory_map",
+        "gridmap.render.web.coverage.build_map",
     }
     assert len(maps) == len(MAP_BUILDERS)
 
@@ -352,8 +355,8 @@ def test_escaped_columns_keeps_numbers_and_missing_values() -> None:
 def test_a_typed_tile_key_is_not_run_as_a_template() -> None:
     """The Tianditu key is typed in the app: branca's second Jinja pass must not run it
     (it did: ``{{ cycler.__init__.__globals__.os... }}`` reached the server's shell)."""
-    from gridmap.render.tiles import PROVIDERS
-    from gridmap.render.webdata import MapData
+    from gridmap.render.web.data import MapData
+    from gridmap.render.web.tiles import PROVIDERS
 
     key = "{{ cycler.__name__ ~ 7*7 }}"
     provider = PROVIDERS["tianditu_vec"]

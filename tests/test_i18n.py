@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gridmap.i18n import LANGS, TEXT, check_label, choice_label, field_label, layer_label, t
-from gridmap.render.tiles import PROVIDERS
+from gridmap.render.web.tiles import PROVIDERS
 from gridmap.schema import LAYERS, UNIT_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def test_t_fills_placeholders_and_names_unknown_keys() -> None:
 
 
 def test_check_labels_come_from_the_analysis() -> None:
-    from gridmap.analysis.coverage import CHECKS
+    from gridmap.analysis.coverage.check import CHECKS
 
     assert check_label("gap", CHECKS) == CHECKS["gap"][1]
     assert check_label("gap", CHECKS, "en") == "gap"

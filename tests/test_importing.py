@@ -9,13 +9,14 @@ from conftest import CRS, make_tiny_layers, rect
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 
-from gridmap.analysis.import_geometry import (
+from gridmap.analysis.importing.geometry import (
     convert_coordinates,
     coordinate_columns,
     points_from_table,
     repair_geometries,
 )
-from gridmap.analysis.importing import (
+from gridmap.analysis.importing.parents import match_parents, normalise_name
+from gridmap.analysis.importing.prepare import (
     ImportOptions,
     SourceTable,
     apply_mapping,
@@ -24,7 +25,6 @@ from gridmap.analysis.importing import (
     prepare_import,
     suggest_mapping,
 )
-from gridmap.analysis.parents import match_parents, normalise_name
 from gridmap.errors import DataError
 from gridmap.layers import validate_layer
 from gridmap.schema import GRID_SMALL, LAYERS

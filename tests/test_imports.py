@@ -17,9 +17,9 @@ from import_cases import (
     write_shapefile,
 )
 
-from gridmap import coords
-from gridmap.analysis.importing import ImportOptions
+from gridmap.analysis.importing.prepare import ImportOptions
 from gridmap.errors import DataError
+from gridmap.geo import coords
 from gridmap.io import read_district, read_edit_log
 from gridmap.io.imports import detect_encoding, import_layer, read_source, store_sources
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from inspection_cases import district_with, inspection
 
-from gridmap.analysis.inspection_maps import (
+from gridmap.analysis.inspections.aggregation import (
     heat_points,
     hex_cells,
     hex_counts,
@@ -135,7 +135,7 @@ def test_tallies_per_role_and_per_inspector() -> None:
 
 
 def test_community_outlines_are_simplified_in_degrees() -> None:
-    from gridmap.render.inspection_maps import OUTLINE_TOLERANCE, community_outlines
+    from gridmap.render.web.inspections import OUTLINE_TOLERANCE, community_outlines
 
     wavy = shapely.Polygon(
         [(X0, Y0), (X0 + 100, Y0 + 3), (X0 + 200, Y0), (X0 + 200, Y0 + 100), (X0, Y0 + 100)]

@@ -1,4 +1,4 @@
-"""The Inspections page's maps (gridmap.render.inspection_maps) on awkward input."""
+"""The Inspections page's maps (gridmap.render.web.inspections) on awkward input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import shapely
 from conftest import X0, Y0, make_tiny_layers
 
-from gridmap.render import inspection_maps as rm
-from gridmap.render.folium_elements import GMLayer
+from gridmap.render.web import inspections as rm
+from gridmap.render.web.elements import GMLayer
 
 
 def _with_bow_tie():

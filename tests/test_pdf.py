@@ -23,13 +23,13 @@ import pytest
 from conftest import make_tiny_layers
 from PIL import Image
 
-from gridmap.analysis.coverage import check_coverage
+from gridmap.analysis.coverage.check import check_coverage
 from gridmap.district import District
-from gridmap.errors import SaveError
+from gridmap.errors import GridmapWarning, SaveError
 from gridmap.io.pdf_out import write_bytes, write_zip
-from gridmap.render import pdf_fonts
-from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
-from gridmap.render.pdf import (
+from gridmap.render.pdf import fonts as pdf_fonts
+from gridmap.render.pdf.atlas import atlas_files, atlas_pdf, atlas_sheets
+from gridmap.render.pdf.document import (
     PageOptions,
     PrintData,
     fits_landscape,
@@ -37,9 +37,8 @@ from gridmap.render.pdf import (
     pdf_bytes,
     png_bytes,
 )
-from gridmap.render.pdf_furniture import nice_length
-from gridmap.render.pdf_labels import Label, place_labels
-from gridmap.warnings import GridmapWarning
+from gridmap.render.pdf.furniture import nice_length
+from gridmap.render.pdf.labels import Label, place_labels
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext", "pdffonts", "pdfinfo"))
 needs_poppler = pytest.mark.skipif(

@@ -18,9 +18,9 @@ import pytest
 from PIL import Image
 from test_pdf import tiny_data
 
-from gridmap.render.pdf import PageOptions, map_sheet, pdf_bytes
-from gridmap.render.pdf_basemap import TILE, Basemap, basemap_for, warp
-from gridmap.render.tiles import TileLayerSpec
+from gridmap.render.pdf.basemap import TILE, Basemap, basemap_for, warp
+from gridmap.render.pdf.document import PageOptions, map_sheet, pdf_bytes
+from gridmap.render.web.tiles import TileLayerSpec
 
 X0, Y0 = 433_000.0, 3_852_000.0
 

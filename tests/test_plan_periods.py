@@ -12,7 +12,7 @@ import pyproj
 import pytest
 from conftest import make_tiny_layers
 
-from gridmap.analysis import plan_rules as pr
+from gridmap.analysis.plan_records import rules as pr
 from gridmap.district import District
 from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS

@@ -8,11 +8,11 @@ from conftest import X0, Y0, make_tiny_layers, write_gpkg
 from inspection_cases import district_with, hazard
 from pyproj import Transformer
 
-from gridmap.analysis.hazards import hazard_states
-from gridmap.analysis.recording import hazard_edit, hazard_status_edit, inspection_edit
-from gridmap.edits import apply_edit
+from gridmap.analysis.inspections.hazards import hazard_states
+from gridmap.analysis.inspections.recording import hazard_edit, hazard_status_edit, inspection_edit
 from gridmap.errors import DataError
 from gridmap.io import read_district, read_edit_log, save_edit, undo
+from gridmap.layers.edits import apply_edit
 
 TO_WEB = Transformer.from_crs(4547, 4326, always_xy=True)
 IN_S1 = TO_WEB.transform(X0 + 50, Y0 + 25)
@@ -88,7 +88,7 @@ def test_hazards_need_a_known_unit_and_a_deadline_after_finding() -> None:
         now="2025-06-04",
         unit_id="U2",
     )
-    # recorded open: supervision is due until someone records it (gridmap.analysis.hazards)
+    # recorded open: supervision is due until someone records it (inspections.hazards)
     assert edit.added.iloc[0]["status"] == "open"
     with pytest.raises(DataError, match="unknown unit id 'S1'"):  # a grid is not a unit
         hazard_edit(

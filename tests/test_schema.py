@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import Point
 
 from gridmap import schema
-from gridmap.crs import metric_crs_for, require_metric
 from gridmap.errors import CRSError
+from gridmap.geo.crs import metric_crs_for, require_metric
 from gridmap.schema import LAYERS, layer_alias_map
 
 DOC = Path(__file__).parents[1] / "docs" / "schema.md"
@@ -183,8 +183,8 @@ def test_schema_doc_lists_the_planted_defects() -> None:
 def test_from_web_round_trips_and_undoes_the_gcj02_shift() -> None:
     from pyproj import CRS
 
-    from gridmap.coords import wgs84_to_gcj02
-    from gridmap.crs import from_web
+    from gridmap.geo.coords import wgs84_to_gcj02
+    from gridmap.geo.crs import from_web
 
     crs = CRS.from_epsg(4547)
     plain = from_web({"type": "Point", "coordinates": [113.27, 34.80]}, crs)

@@ -1,4 +1,4 @@
-"""Known answers of the leader's figures (`gridmap.analysis.scope`) on the tiny districts."""
+"""Known answers of the leader's figures (`gridmap.analysis.coverage.scope`), tiny districts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from _app_support import make_broken_layers
 from conftest import make_tiny_layers, write_gpkg
 from pyproj import Transformer
 
-from gridmap.analysis import scope
-from gridmap.analysis.coverage import check_coverage
+from gridmap.analysis.coverage import scope
+from gridmap.analysis.coverage.check import check_coverage
 from gridmap.io import read_district
 
 

@@ -19,13 +19,13 @@ import pytest
 from conftest import CRS, make_tiny_layers, pt, rect, write_gpkg
 from shapely.geometry import LineString
 
-from gridmap.analysis.equipment import (
+from gridmap.analysis.equipment.kit import (
     bill_of_materials,
     inventory_shortfalls,
     pilot_communities,
     shortfall_table,
 )
-from gridmap.analysis.siting import candidate_sites, demand_points, site_equipment
+from gridmap.analysis.equipment.siting import candidate_sites, demand_points, site_equipment
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
 from gridmap.io.extra_layers import read_extra_layers

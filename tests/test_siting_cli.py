@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import CRS, make_tiny_layers, pt, rect, write_gpkg
 
-from gridmap.analysis.siting import site_equipment
+from gridmap.analysis.equipment.siting import site_equipment
 from gridmap.cli import main
 from gridmap.errors import DataError
 from gridmap.io import read_district

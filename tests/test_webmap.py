@@ -15,12 +15,12 @@ from conftest import make_tiny_layers, write_gpkg
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridmap.analysis.coverage import CHECKS, check_coverage
+from gridmap.analysis.coverage.check import CHECKS, check_coverage
 from gridmap.io import read_district
-from gridmap.render import assets, encode
-from gridmap.render.tiles import PROVIDERS
-from gridmap.render.webdata import MapLimits, prepare_map_data
-from gridmap.render.webmap import build_map, map_html
+from gridmap.render.web import assets, encode
+from gridmap.render.web.coverage import build_map, map_html
+from gridmap.render.web.data import MapLimits, prepare_map_data
+from gridmap.render.web.tiles import PROVIDERS
 
 BASE = "/app/static/vendor"
 
@@ -292,9 +292,9 @@ def test_basemaps(tiny, key, tile_key, expected) -> None:
 
 def test_legend_shows_the_medium_tints_and_the_map_styles() -> None:
     """The medium-grid swatch stripes every tint the map cycles through, at the map's opacity;
-    the outline colours are the map's own (gridmap.render.web_styles)."""
-    from gridmap.render.web_styles import STYLES
-    from gridmap.render.webdata import MEDIUM_PALETTE, MapData
+    the outline colours are the map's own (gridmap.render.web.styles)."""
+    from gridmap.render.web.data import MEDIUM_PALETTE, MapData
+    from gridmap.render.web.styles import STYLES
 
     html = map_html(build_map(MapData(bounds=[[34.7, 113.2], [34.8, 113.3]], zoom=12)))
     alpha = STYLES["grid_medium"]["fillOpacity"]

@@ -84,17 +84,17 @@ def export_pdf(
 ) -> None:
     """Export a print-ready map (or, with --atlas, a per-grid atlas) as PDF."""
     from gridmap import clock
-    from gridmap.analysis.coverage import check_coverage
+    from gridmap.analysis.coverage.check import check_coverage
     from gridmap.io import read_district
     from gridmap.io.pdf_out import write_bytes, write_zip
-    from gridmap.render.pdf import (
+    from gridmap.render.pdf.basemap import basemap_for
+    from gridmap.render.pdf.document import (
         DEFAULT_OVERLAYS,
         PageOptions,
         PrintData,
         fits_landscape,
         resolve_level,
     )
-    from gridmap.render.pdf_basemap import basemap_for
 
     if paper not in ("A4", "A3"):
         raise typer.BadParameter("choose A4 or A3", param_hint="--paper")
@@ -144,14 +144,14 @@ def export_pdf(
             data, grid, grid_level or "grid_medium", options, stem, as_zip
         )
     else:
-        from gridmap.render.pdf import map_sheet, pdf_bytes
+        from gridmap.render.pdf.document import map_sheet, pdf_bytes
 
         progress("laying out the map")
         figures = [map_sheet(data, level=map_level, grid_id=grid, options=options)]
         pdf, members = pdf_bytes(figures, title=title or stem), None
     pages: dict[Path, bytes] = {}
     if dpi is not None:
-        from gridmap.render.pdf import png_bytes
+        from gridmap.render.pdf.document import png_bytes
 
         for i, figure in enumerate(figures, 1):
             single = len(figures) == 1
@@ -177,7 +177,7 @@ def _hazards(district: object) -> object:
     if district.get("hazards") is None:  # type: ignore[attr-defined]
         return None
     from gridmap import clock
-    from gridmap.analysis.hazards import hazard_states
+    from gridmap.analysis.inspections.hazards import hazard_states
 
     return hazard_states(district, as_of=clock.today_in_shanghai())  # type: ignore[arg-type]
 
@@ -186,11 +186,11 @@ def _atlas(
     data: object, grid: str | None, level: str, options: object, stem: str, as_zip: bool
 ) -> tuple[list, bytes, dict[str, bytes] | None]:
     """The atlas' figures, its PDF and (with --zip) one PDF per grid, all in memory."""
-    from gridmap.render.atlas import atlas_files, atlas_pdf, atlas_sheets
+    from gridmap.render.pdf.atlas import atlas_files, atlas_pdf, atlas_sheets
 
     inside = None
     if grid is not None:
-        from gridmap.analysis import scope
+        from gridmap.analysis.coverage import scope
 
         district = data.district  # type: ignore[attr-defined]
         selection = scope.selection_for(district, level_of(district, grid), grid)

@@ -52,7 +52,7 @@ def inspections(
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """Schedule compliance per grid and role (定期检查制度) for a date range, in Asia/Shanghai."""
-    from gridmap.analysis.inspections import (
+    from gridmap.analysis.inspections.compliance import (
         assign_inspections,
         compliance,
         compliance_records,
@@ -129,7 +129,7 @@ def hazards(
 ) -> None:
     """The hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
 
-    from gridmap.analysis.hazards import (
+    from gridmap.analysis.inspections.hazards import (
         ESCALATION_LABELS,
         HAZARD_STATES,
         STATE_LABELS,

@@ -18,7 +18,7 @@ import math
 
 from gridmap.errors import OptionError
 
-#: PNG pages: the resolutions the renderer draws (gridmap.render.pdf.png_bytes).
+#: PNG pages: the resolutions the renderer draws (gridmap.render.pdf.document.png_bytes).
 PNG_DPI = (10.0, 1200.0)
 #: Dates GridMap's records can carry (the grid system dates from this century;
 #: 1949 and 2100 bound any plausible typo-free date).

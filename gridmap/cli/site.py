@@ -85,8 +85,8 @@ def site(
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
 ) -> None:
     """Choose new equipment storage points (消防器材存放点) by maximal coverage or set cover."""
-    from gridmap.analysis.siting import site_equipment
-    from gridmap.analysis.walking import WALKING_SPEED_KMH
+    from gridmap.analysis.equipment.siting import site_equipment
+    from gridmap.analysis.equipment.walking import WALKING_SPEED_KMH
     from gridmap.io import read_district
     from gridmap.io.extra_layers import read_extra_layers
 
@@ -145,8 +145,8 @@ def site(
 def _save(district, result, *, user: str | None, reason: str | None) -> list[str]:
     import geopandas as gpd
 
-    from gridmap.edits import Edit
     from gridmap.io import save_edit
+    from gridmap.layers.edits import Edit
 
     points = district.get("equipment_points")
     taken = points["point_id"].astype(str).tolist() if points is not None else []
@@ -178,7 +178,7 @@ def bom(
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
 ) -> None:
     """Bill of materials for planned points and pilot communities, and inventory shortfalls."""
-    from gridmap.analysis.equipment import (
+    from gridmap.analysis.equipment.kit import (
         COMMUNITY_COLUMNS,
         TOTAL_ROW,
         bill_of_materials,

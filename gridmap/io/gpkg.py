@@ -27,9 +27,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 from shapely.errors import GEOSException
 
-from gridmap.crs import metric_crs_for_frame
 from gridmap.district import District, Layer
 from gridmap.errors import CRSError, DataError, Problem, SaveError
+from gridmap.geo.crs import metric_crs_for_frame
 from gridmap.io import gpkg_health
 from gridmap.io.atomic import atomic_write, check_target, remove_orphans
 from gridmap.io.field_types import schema_types
@@ -424,7 +424,7 @@ def read_district(
     crs
         CRS to assume for layers that have none; without it such a layer is an error.
     working_crs
-        Metric CRS to work in; by default chosen from the data (`gridmap.crs`).
+        Metric CRS to work in; by default chosen from the data (`gridmap.geo.crs`).
     coerce_ids
         Convert numeric ids to text instead of reporting them as an error.
     partial

@@ -6,7 +6,7 @@ detected), GeoJSON (also a bare array of features; no CRS member means
 EPSG:4326, and the notes say so), KML/KMZ (`gridmap.io.import_kml`: folders
 become the ``folder`` and ``folder_path`` attributes), CSV and Excel ledgers
 (a plain table: points are made from their lon/lat columns in
-`gridmap.analysis.importing`), and GeoParquet. What was assumed or detected
+`gridmap.analysis.importing.prepare`), and GeoParquet. What was assumed or detected
 is in `SourceTable.notes`, what the user should check in its warnings; the
 records of a damaged Shapefile or GeoPackage whose geometry could not be read
 are in its `unreadable` (`gridmap.io.import_damage`).
@@ -29,7 +29,7 @@ import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from gridmap.analysis.import_report import SourceTable
+from gridmap.analysis.importing.report import SourceTable
 from gridmap.errors import DataError, Problem
 from gridmap.io.archives import (
     DEFAULT_LIMITS,

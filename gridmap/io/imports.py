@@ -1,9 +1,9 @@
 """Importing real-world files into a district: `import_layer`.
 
 `import_layer` reads the sources (`gridmap.io.import_readers.read_source`),
-prepares the layer (pure, `gridmap.analysis.importing.prepare_import`), plans
+prepares the layer (pure, `gridmap.analysis.importing.prepare.prepare_import`), plans
 what it changes in the district's layer by id (pure,
-`gridmap.analysis.import_plan`: upsert by default, replace or append when
+`gridmap.analysis.importing.plan`: upsert by default, replace or append when
 asked) and writes it: a new file with `write_layers`, an existing one through
 `save_edit`, so the change is one atomic save with an ``import`` entry in the
 edit log. Nothing is written if any source fails, a record's geometry cannot
@@ -26,9 +26,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.analysis.import_plan import IMPORT_MODES, ImportPlan, plan_import, zone_changes
-from gridmap.analysis.import_report import SourceTable
-from gridmap.analysis.importing import ImportOptions, ImportReport, prepare_import
+from gridmap.analysis.importing.plan import IMPORT_MODES, ImportPlan, plan_import, zone_changes
+from gridmap.analysis.importing.prepare import ImportOptions, ImportReport, prepare_import
+from gridmap.analysis.importing.report import SourceTable
 from gridmap.district import District
 from gridmap.errors import DataError, Problem
 from gridmap.io.archives import DEFAULT_LIMITS, ArchiveLimits
@@ -143,7 +143,7 @@ def import_layer(
     """Import `sources` as `layer` of the GeoPackage `into`; return the report.
 
     `mode` says what happens to the features already in the layer
-    (`gridmap.analysis.import_plan`): ``"upsert"`` (the default) adds the
+    (`gridmap.analysis.importing.plan`): ``"upsert"`` (the default) adds the
     imported features and updates those whose id exists, keeping every
     other; ``"replace"`` makes the layer the imported features, removing the
     rest; ``"append"`` only adds (an id that already exists is an error).

@@ -1,6 +1,6 @@
 """Ledger workbooks (台帐, .xlsx) and JSON reports: written atomically, ready to print.
 
-The tables come from `gridmap.analysis.report`; the layout (a bold title line,
+The tables come from `gridmap.analysis.coverage.report`; the layout (a bold title line,
 the Chinese headers repeated on every printed page, column widths fitted to
 the text, frozen headers, landscape A4 fitted to the page width) is
 `gridmap.io.workbook`'s, and the write is `gridmap.io.atomic`'s.

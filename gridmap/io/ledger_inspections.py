@@ -1,6 +1,6 @@
 """Inspection and hazard ledgers (巡查台帐, 隐患台帐) as .xlsx workbooks with Chinese headers.
 
-The tables come from `gridmap.analysis.inspections` and `gridmap.analysis.hazards`;
+The tables come from `gridmap.analysis.inspections` (compliance and hazards);
 this module only chooses the sheets; the layout (a title line, bold headers
 repeated on every printed page, fitted column widths, frozen headers,
 landscape A4) is `gridmap.io.workbook`'s and files are written atomically

@@ -1,6 +1,6 @@
 """The assessment workbook (考核台帐, .xlsx) and its JSON document, written atomically.
 
-The tables come from `gridmap.analysis.assessment_tables`; the layout (title
+The tables come from `gridmap.analysis.assessment.tables`; the layout (title
 line, bold headers repeated on every printed page, fitted widths, landscape
 A4) is that of the inspection ledgers (`gridmap.io.ledger_inspections`).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
-from gridmap.analysis.assessment import Assessment
-from gridmap.analysis.assessment_tables import assessment_document, workbook_tables
+from gridmap.analysis.assessment.scorecard import Assessment
+from gridmap.analysis.assessment.tables import assessment_document, workbook_tables
 from gridmap.io.ledger import write_json
 from gridmap.io.ledger_inspections import Sheet, workbook_bytes, write_workbook
 

@@ -1,6 +1,6 @@
 """Printed maps on disk: PDF, PNG and zip files written atomically, and the font cache.
 
-The render layer (`gridmap.render.pdf`, `gridmap.render.atlas`) returns bytes;
+The render layer (`gridmap.render.pdf.document`, `gridmap.render.pdf.atlas`) returns bytes;
 this module only writes them, through `gridmap.io.atomic`: a file is written
 beside its target under a temporary name and renamed over it, so a reader
 never sees half a PDF and an existing file is left unchanged when writing fails.

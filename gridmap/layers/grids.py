@@ -17,7 +17,7 @@ def validate(frame: pd.DataFrame) -> list[Problem]:
     """Rules a grid layer must meet beyond the schema: none are fatal at load.
 
     Missing leaders, bad parents, gaps and overlaps are the coverage checks'
-    findings (`gridmap.analysis.coverage`), not load errors.
+    findings (`gridmap.analysis.coverage.check`), not load errors.
     """
     return []
 

@@ -1,7 +1,7 @@
 """The plan's inspection frequencies (定期检查制度), as one configurable table.
 
 Each `InspectionRequirement` says which inspector role must inspect each grid
-of one level how often. `gridmap.analysis.inspections.compliance` checks a
+of one level how often. `gridmap.analysis.inspections.compliance.compliance` checks a
 district against a table of them; pass ``table=...`` to use other rules.
 
 How the plan's sentences are read (the defaults):

@@ -1,0 +1,319 @@
+"""What a leader looks at: a selection in the grid hierarchy and its figures.
+
+A `Selection` names at most one grid per level (large > medium > small); the
+deepest one chosen is its scope. Everything here is computed from the loaded
+layers and a coverage report (`gridmap.analysis.coverage.check.check_coverage`): the
+KPI header (`coverage_kpis`), the side panel (`grid_profile`), the findings in
+a scope (`findings_in_scope`) and the choropleth indicators
+(`small_grid_indicator`). Pure functions; nothing is mutated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from gridmap.district import District
+from gridmap.geo.crs import WEB_CRS
+from gridmap.layers.grids import CHILD_LEVEL
+from gridmap.schema import GRID_LEVELS, PARENT_LEVEL, UNIT_CATEGORIES
+
+_ID_COLUMN = {"grid_large": "large_id", "grid_medium": "medium_id", "grid_small": "small_id"}
+INDICATORS = ("households", "units", "findings")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One grid per level at most; the deepest chosen one is the scope."""
+
+    large: str | None = None
+    medium: str | None = None
+    small: str | None = None
+
+    @property
+    def level(self) -> str | None:
+        """The level of the scope grid, or None for the whole district."""
+        for level, value in (
+            ("grid_small", self.small),
+            ("grid_medium", self.medium),
+            ("grid_large", self.large),
+        ):
+            if value is not None:
+                return level
+        return None
+
+    @property
+    def grid_id(self) -> str | None:
+        return self.small or self.medium or self.large
+
+    def as_tuple(self) -> tuple[str | None, str | None, str | None]:
+        return (self.large, self.medium, self.small)
+
+
+def _parent_of(district: District, level: str, grid_id: str) -> str | None:
+    frame = district[level]
+    hit = frame.loc[frame["grid_id"] == grid_id, "parent_id"]
+    return None if hit.empty or pd.isna(hit.iloc[0]) else str(hit.iloc[0])
+
+
+def selection_for(district: District, level: str, grid_id: str) -> Selection:
+    """The selection of a grid together with its declared parents."""
+    ids: dict[str, str | None] = {"grid_large": None, "grid_medium": None, "grid_small": None}
+    ids[level] = grid_id
+    current = level
+    while current in PARENT_LEVEL and ids[current] is not None:
+        parent = PARENT_LEVEL[current]
+        ids[parent] = _parent_of(district, current, ids[current])
+        current = parent
+    return Selection(ids["grid_large"], ids["grid_medium"], ids["grid_small"])
+
+
+def grid_at(district: District, lon: float, lat: float, level: str) -> str | None:
+    """The grid of `level` containing a point given in EPSG:4326 (None if none)."""
+    x, y = Transformer.from_crs(WEB_CRS, district.crs, always_xy=True).transform(lon, lat)
+    frame = district[level]
+    point = shapely.Point(x, y)
+    hits = frame.sindex.query(point, predicate="intersects")
+    if len(hits) == 0:
+        return None
+    return str(frame["grid_id"].iloc[int(np.min(hits))])
+
+
+def select_at(district: District, lon: float, lat: float, current: Selection) -> Selection:
+    """What a click selects: the grid one level below the current scope at that point.
+
+    A click inside the current scope drills down; a click elsewhere, or on a
+    small grid when a small grid is selected, selects the grid of the same level
+    there. A click outside every grid keeps the selection.
+    """
+    level = current.level
+    target = "grid_large" if level is None else CHILD_LEVEL.get(level, "grid_small")
+    found = grid_at(district, lon, lat, target)
+    if found is not None:
+        picked = selection_for(district, target, found)
+        inside = level is None or getattr(picked, level.removeprefix("grid_")) == current.grid_id
+        if inside or level == "grid_small":
+            return picked
+    same = grid_at(district, lon, lat, level) if level else None
+    return selection_for(district, level, same) if same else current
+
+
+def scope_ids(district: District, selection: Selection) -> dict[str, list[str]]:
+    """Grid ids of each level inside the scope, by the declared hierarchy."""
+    out: dict[str, list[str]] = {}
+    level = selection.level
+    for name in GRID_LEVELS:
+        ids = district[name]["grid_id"].dropna().astype(str)
+        out[name] = ids.tolist()
+    if level is None:
+        return out
+    start = GRID_LEVELS.index(level)
+    for name in GRID_LEVELS[:start]:
+        chosen = getattr(selection, name.removeprefix("grid_"))
+        out[name] = [chosen] if chosen else []
+    out[level] = [selection.grid_id]
+    for name in GRID_LEVELS[start + 1 :]:
+        parents = set(out[PARENT_LEVEL[name]])
+        frame = district[name]
+        out[name] = frame.loc[frame["parent_id"].isin(parents), "grid_id"].astype(str).tolist()
+    return out
+
+
+def _in_scope(membership: pd.DataFrame, selection: Selection) -> pd.Series:
+    level = selection.level
+    if level is None:
+        return pd.Series(True, index=membership.index)
+    return membership[_ID_COLUMN[level]] == selection.grid_id
+
+
+#: The check that reports each kind of object missed by every small grid.
+_MISSED_CHECK = {
+    "buildings": "building_missed",
+    "households": "household_missed",
+    "units": "unit_missed",
+}
+
+
+def _membership(report: Any, kind: str) -> pd.DataFrame:
+    return {
+        "buildings": report.membership,
+        "households": report.household_membership,
+        "units": report.unit_membership,
+    }[kind]
+
+
+def _share(
+    report: Any, kind: str, selection: Selection, findings: gpd.GeoDataFrame
+) -> tuple[int, int]:
+    """(covered, total) objects of a kind in the scope.
+
+    Covered objects are placed by their membership; missed ones have no grid
+    there, so inside a large or medium grid they are counted from the scope's
+    ``*_missed`` findings, which say where they lie.
+    """
+    membership = _membership(report, kind)
+    rows = membership[_in_scope(membership, selection)]
+    covered = int(rows["small_id"].notna().sum())
+    if selection.level is None:
+        return covered, len(rows)
+    missed = findings[findings["check"] == _MISSED_CHECK[kind]]["ids"].map(len).sum()
+    return covered, covered + int(missed)
+
+
+def equipment_membership(district: District) -> pd.DataFrame:
+    """Equipment point -> small, medium and large grid by location."""
+    points = district.get("equipment_points")
+    columns = ["point_id", "small_id", "medium_id", "large_id"]
+    if points is None or len(points) == 0:
+        return pd.DataFrame(columns=columns)
+    small = district["grid_small"]
+    hits = small.sindex.query(points.geometry.values, predicate="within")
+    first = pd.Series(hits[1], index=hits[0]).groupby(level=0).min()
+    small_ids = pd.Series(None, index=range(len(points)), dtype=object)
+    small_ids[first.index] = small["grid_id"].to_numpy()[first.to_numpy()]
+    parents = small.set_index("grid_id")["parent_id"]
+    medium_parents = district["grid_medium"].set_index("grid_id")["parent_id"]
+    out = pd.DataFrame({"point_id": points["point_id"].to_numpy(), "small_id": small_ids.values})
+    out["medium_id"] = out["small_id"].map(parents)
+    out["large_id"] = out["medium_id"].map(medium_parents)
+    return out.astype(object).where(out.notna(), None)
+
+
+def findings_in_scope(district: District, report: Any, selection: Selection) -> gpd.GeoDataFrame:
+    """The report's findings that concern the scope grid or what lies in it."""
+    findings = report.findings
+    level = selection.level
+    if level is None or findings.empty:
+        return findings
+    if level in ("grid_large", "grid_medium"):
+        own = findings["ids"].map(lambda ids: selection.grid_id in ids)
+        return findings[(findings[_ID_COLUMN[level]] == selection.grid_id) | own]
+    objects = _objects_in_small(report, selection.grid_id)
+    mask = findings["ids"].map(lambda ids: selection.grid_id in ids or bool(objects & set(ids)))
+    return findings[mask]
+
+
+def _objects_in_small(report: Any, small_id: str) -> set[str]:
+    out: set[str] = set()
+    for table, column in (
+        (report.membership, "building_id"),
+        (report.unit_membership, "unit_id"),
+        (report.household_membership, "household_id"),
+    ):
+        out |= set(table.loc[table["small_id"] == small_id, column].astype(str))
+    return out
+
+
+def coverage_kpis(district: District, report: Any, selection: Selection) -> dict[str, Any]:
+    """The KPI header: grids per level, coverage shares, error findings, grids without leader."""
+    ids = scope_ids(district, selection)
+    findings = findings_in_scope(district, report, selection)
+    all_ids = {gid for level in GRID_LEVELS for gid in ids[level]}
+    no_leader = findings[findings["check"] == "no_leader"]["ids"].map(
+        lambda v: bool(set(v) & all_ids)
+    )
+    return {
+        "grids": {level: len(ids[level]) for level in GRID_LEVELS},
+        "buildings": _share(report, "buildings", selection, findings),
+        "households": _share(report, "households", selection, findings),
+        "units": _share(report, "units", selection, findings),
+        "errors": int((findings["severity"] == "error").sum()),
+        "warnings": int((findings["severity"] == "warning").sum()),
+        "no_leader": int(no_leader.sum()),
+    }
+
+
+def _grid_row(district: District, level: str, grid_id: str) -> dict[str, Any]:
+    frame = district[level]
+    rows = frame.loc[frame["grid_id"] == grid_id]
+    if rows.empty:
+        return {"grid_id": grid_id}
+    row = rows.iloc[0]
+    return {
+        k: (None if pd.isna(row.get(k)) else row.get(k))
+        for k in ("grid_id", "name", "leader", "phone", "kind", "parent_id")
+        if k in row
+    }
+
+
+def grid_profile(district: District, report: Any, selection: Selection) -> dict[str, Any]:
+    """The side panel of the scope: who leads it, what it holds, its findings and children."""
+    level = selection.level
+    profile: dict[str, Any] = {"level": level, "grid": {}}
+    if level is not None:
+        profile["grid"] = _grid_row(district, level, selection.grid_id)
+    units = report.unit_membership
+    findings = findings_in_scope(district, report, selection)
+    unit_ids = set(units.loc[_in_scope(units, selection), "unit_id"].astype(str))
+    if level is not None:
+        missed = findings.loc[findings["check"] == "unit_missed", "ids"]
+        unit_ids |= {str(i) for ids in missed for i in ids}
+    categories = pd.Series(dtype=object)
+    if "units" in district and unit_ids:
+        layer = district["units"]
+        categories = layer.loc[layer["unit_id"].astype(str).isin(unit_ids), "category"]
+    by_category = categories.value_counts().reindex(list(UNIT_CATEGORIES), fill_value=0)
+    equipment = equipment_membership(district)
+    totals = {kind: _share(report, kind, selection, findings)[1] for kind in _MISSED_CHECK}
+    profile["counts"] = {
+        **totals,
+        "units_by_category": {k: int(v) for k, v in by_category.items()},
+        "equipment_points": int(_in_scope(equipment, selection).sum()) if len(equipment) else 0,
+    }
+    profile["findings"] = findings
+    child = "grid_large" if level is None else CHILD_LEVEL.get(level)
+    if child is None:
+        profile["children"] = pd.DataFrame(columns=["grid_id", "name", "leader", "phone"])
+    else:
+        frame = district[child]
+        if level is not None:
+            frame = frame[frame["parent_id"] == selection.grid_id]
+        columns = [c for c in ("grid_id", "name", "leader", "phone") if c in frame.columns]
+        profile["children"] = pd.DataFrame(frame[columns]).reset_index(drop=True)
+    profile["child_level"] = child
+    return profile
+
+
+def small_grid_indicator(district: District, report: Any, name: str) -> pd.Series:
+    """Per small grid id: households, units or findings attributed to it (0 where none)."""
+    small_ids = district["grid_small"]["grid_id"].astype(str)
+    if name == "households":
+        counts = report.household_membership["small_id"].value_counts()
+    elif name == "units":
+        counts = report.unit_membership["small_id"].value_counts()
+    elif name == "findings":
+        counts = _findings_per_small(district, report)
+    else:
+        raise ValueError(f"unknown indicator {name!r}; choose one of {', '.join(INDICATORS)}")
+    return counts.reindex(small_ids, fill_value=0).astype(int).rename(name)
+
+
+def _findings_per_small(district: District, report: Any) -> pd.Series:
+    findings = report.findings
+    if findings.empty:
+        return pd.Series(dtype=int)
+    owner: dict[str, dict[str, str]] = {
+        "buildings": report.membership.dropna(subset=["small_id"])
+        .set_index("building_id")["small_id"]
+        .to_dict(),
+        "units": report.unit_membership.dropna(subset=["small_id"])
+        .set_index("unit_id")["small_id"]
+        .to_dict(),
+        "households": report.household_membership.dropna(subset=["small_id"])
+        .set_index("household_id")["small_id"]
+        .to_dict(),
+    }
+    small_ids = set(district["grid_small"]["grid_id"].astype(str))
+    hits: list[str] = []
+    for layer, ids in zip(findings["layer"], findings["ids"], strict=True):
+        if layer == "grid_small":
+            hits += [i for i in ids if i in small_ids]
+        elif layer in owner:
+            hits += sorted({owner[layer][i] for i in ids if i in owner[layer]})
+    return pd.Series(hits, dtype=object).value_counts()

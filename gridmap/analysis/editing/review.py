@@ -1,0 +1,200 @@
+"""What an edit would do, before it is saved: new findings and who changes zone.
+
+`review_edit` runs the coverage checks on the district before and after a
+boundary edit and reports the findings the edit would add (a gap, an
+overlap, a grid leaving its parent, an invalid geometry ...), which
+buildings, households, units and equipment points would change small grid
+(from -> to), and how the load per zone changes. This is what a leader
+approves; an edit that adds error findings is blocked unless the planner
+accepts it with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from gridmap.analysis.coverage.check import CoverageReport, check_coverage
+from gridmap.analysis.coverage.membership import first_hit
+from gridmap.district import District
+from gridmap.layers.edits import Edit, apply_edit
+
+#: Checks a boundary edit can add findings to.
+EDIT_CHECKS = (
+    "invalid_geometry",
+    "duplicate_id",
+    "no_leader",
+    "bad_parent",
+    "outside_parent",
+    "gap",
+    "overlap",
+    "building_missed",
+    "building_split",
+    "household_missed",
+    "unit_missed",
+)
+
+
+@dataclass(frozen=True)
+class EditReview:
+    """The effect of an edit, for the planner and the approving leader.
+
+    Attributes
+    ----------
+    after
+        The district as it would be after the edit.
+    new_findings
+        Findings the edit adds (GeoDataFrame, working CRS): those present after
+        the edit but not before, and those that were there but grow by more
+        than `min_area` (a gap that gets larger); ``area_before_m2`` holds the
+        earlier area of a grown one (NaN for a new one).
+    moves
+        One row per object that changes small or medium grid: kind (building,
+        household, unit, equipment_point), id, from_small, to_small,
+        from_medium, to_medium.
+    load
+        Per affected small grid: households and units before and after.
+    """
+
+    after: District
+    report_after: CoverageReport
+    new_findings: gpd.GeoDataFrame
+    moves: pd.DataFrame
+    load: pd.DataFrame
+
+    @property
+    def transfers(self) -> pd.DataFrame:
+        """Counts of the moves per kind and (from, to) pair of small grids, largest first."""
+        if self.moves.empty:
+            return pd.DataFrame(columns=["kind", "from_small", "to_small", "count"])
+        pairs = self.moves.fillna({"from_small": "", "to_small": ""})
+        counts = pairs.groupby(["kind", "from_small", "to_small"]).size()
+        out = counts.rename("count").reset_index().sort_values("count", ascending=False)
+        return out.replace({"from_small": {"": None}, "to_small": {"": None}}).reset_index(
+            drop=True
+        )
+
+    @property
+    def blocking(self) -> bool:
+        """True when the edit adds error findings: saving needs an explicit reason."""
+        return bool((self.new_findings["severity"] == "error").any())
+
+
+def _keys(findings: pd.DataFrame) -> pd.Series:
+    return findings["check"] + "|" + findings["ids"].map(lambda ids: ",".join(map(str, ids)))
+
+
+def _new_or_grown(before: pd.DataFrame, after: pd.DataFrame, min_area: float) -> pd.DataFrame:
+    """Findings of `after` not in `before`, or in both with an area grown by over `min_area`."""
+    old_area = dict(zip(_keys(before), before["area_m2"], strict=True))
+    keys = _keys(after)
+    earlier = pd.to_numeric(keys.map(old_area), errors="coerce").astype(float)
+    known = keys.isin(old_area)
+    grown = known & (after["area_m2"].fillna(0) > earlier.fillna(0) + max(min_area, 0.0))
+    out = after[~known | grown].copy()
+    out["area_before_m2"] = earlier[~known | grown].where(grown[~known | grown])
+    return out
+
+
+def _changed(before: pd.DataFrame, after: pd.DataFrame, key: str, kind: str) -> pd.DataFrame:
+    columns = [key, "small_id", *(["medium_id"] if "medium_id" in before else [])]
+    merged = before[columns].merge(
+        after[columns], on=key, how="outer", suffixes=("_before", "_after")
+    )
+    moved = merged["small_id_before"].fillna("") != merged["small_id_after"].fillna("")
+    if "medium_id" in before:
+        moved |= merged["medium_id_before"].fillna("") != merged["medium_id_after"].fillna("")
+    merged = merged[moved]
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "id": merged[key].astype(str),
+            "from_small": merged["small_id_before"],
+            "to_small": merged["small_id_after"],
+            "from_medium": merged.get("medium_id_before"),
+            "to_medium": merged.get("medium_id_after"),
+        }
+    )
+
+
+def _equipment_small(district: District) -> pd.DataFrame:
+    points = district.get("equipment_points")
+    if not isinstance(points, gpd.GeoDataFrame) or points.empty:
+        return pd.DataFrame({"point_id": [], "small_id": []}, dtype=object)
+    small = district["grid_small"]
+    hit = first_hit(points.geometry.values, small.geometry.values)
+    ids = small["grid_id"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "point_id": points["point_id"].astype(str).to_numpy(),
+            "small_id": [ids[i] if i >= 0 else None for i in hit],
+        }
+    )
+
+
+def _load(report: CoverageReport, zones: list[str]) -> pd.DataFrame:
+    households = report.household_membership["small_id"].value_counts()
+    units = report.unit_membership["small_id"].value_counts()
+    return pd.DataFrame(
+        {
+            "households": households.reindex(zones, fill_value=0).to_numpy(),
+            "units": units.reindex(zones, fill_value=0).to_numpy(),
+        },
+        index=zones,
+    )
+
+
+def review_edit(
+    district: District,
+    edit: Edit | list[Edit],
+    *,
+    min_area: float = 1.0,
+    before: CoverageReport | None = None,
+) -> EditReview:
+    """Check an edit before saving it; `before` may pass the current report to save time."""
+    edits = [edit] if isinstance(edit, Edit) else list(edit)
+    after = district
+    for one in edits:
+        after = after.with_layers(**{one.layer: apply_edit(after[one.layer], one)})
+    report_before = before if before is not None else check_coverage(district, min_area=min_area)
+    report_after = check_coverage(after, min_area=min_area)
+    fresh = _new_or_grown(report_before.findings, report_after.findings, min_area)
+    fresh = fresh[fresh["check"].isin(EDIT_CHECKS)].reset_index(drop=True)
+    moves = pd.concat(
+        [
+            _changed(report_before.membership, report_after.membership, "building_id", "building"),
+            _changed(
+                report_before.household_membership,
+                report_after.household_membership,
+                "household_id",
+                "household",
+            ),
+            _changed(
+                report_before.unit_membership, report_after.unit_membership, "unit_id", "unit"
+            ),
+            _changed(
+                _equipment_small(district), _equipment_small(after), "point_id", "equipment_point"
+            ),
+        ],
+        ignore_index=True,
+    )
+    zones = sorted(
+        {*edits_small_ids(edits), *moves["from_small"].dropna(), *moves["to_small"].dropna()}
+    )
+    before_load, after_load = _load(report_before, zones), _load(report_after, zones)
+    load = before_load.add_suffix("_before").join(after_load.add_suffix("_after"))
+    load.index.name = "grid_id"
+    return EditReview(
+        after=after,
+        report_after=report_after,
+        new_findings=fresh,
+        moves=moves.reset_index(drop=True),
+        load=load.reset_index(),
+    )
+
+
+def edits_small_ids(edits: list[Edit]) -> list[str]:
+    """Small grid ids an edit touches directly (empty for other levels)."""
+    return [i for e in edits if e.layer == "grid_small" for i in e.affected_ids()]
