@@ -50,10 +50,13 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.geometry
 from numpy.typing import ArrayLike
 from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
 
 from gridmap.errors import CRSError
+from gridmap.geo.crs import WEB_CRS, metric_crs_for_frame
 
 Shifted = Literal["wgs84", "gcj02", "bd09"]
 Pair = tuple[np.ndarray, np.ndarray]
@@ -306,8 +309,6 @@ def datum_offset_check(
     edges line up), point layers with the reference's geometries (a point
     in its building is at distance 0).
     """
-    from gridmap.geo.crs import metric_crs_for_frame
-
     if layer.crs is None or reference.crs is None:
         raise CRSError("both layers need a CRS to compare them; set one first.")
     ref_wgs = reference.to_crs("EPSG:4326")
@@ -349,3 +350,17 @@ def looks_like_gcj02(layer: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> bo
     see `datum_offset_check` for the numbers behind the answer.
     """
     return datum_offset_check(layer, reference).looks_gcj02
+
+
+def from_web(geometry: dict | BaseGeometry, crs: CRS, *, gcj02: bool = False) -> BaseGeometry:
+    """A GeoJSON geometry drawn on a web map (lon/lat) in the metric working `crs`.
+
+    With ``gcj02=True`` the drawing was made over GCJ-02 tiles on data shifted
+    onto them, so its coordinates are shifted back to WGS 84 first.
+    """
+    geom = shapely.geometry.shape(geometry) if isinstance(geometry, dict) else geometry
+    if gcj02:
+        coords = shapely.get_coordinates(geom)
+        lon, lat = gcj02_to_wgs84(coords[:, 0], coords[:, 1])
+        geom = shapely.set_coordinates(geom, np.column_stack([lon, lat]))
+    return gpd.GeoSeries([geom], crs=WEB_CRS).to_crs(crs).iloc[0]

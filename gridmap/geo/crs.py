@@ -12,11 +12,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
-import numpy as np
-import shapely
-import shapely.geometry
 from pyproj import CRS
-from shapely.geometry.base import BaseGeometry
 
 from gridmap.errors import CRSError, Problem
 
@@ -109,19 +105,3 @@ def require_metric(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str = "this la
             "metric CRS. Load it with gridmap.io.read_district, or call "
             "frame.to_crs(gridmap.geo.crs.metric_crs_for_frame(frame)) first."
         )
-
-
-def from_web(geometry: dict | BaseGeometry, crs: CRS, *, gcj02: bool = False) -> BaseGeometry:
-    """A GeoJSON geometry drawn on a web map (lon/lat) in the metric working `crs`.
-
-    With ``gcj02=True`` the drawing was made over GCJ-02 tiles on data shifted
-    onto them, so its coordinates are shifted back to WGS 84 first.
-    """
-    from gridmap.geo.coords import gcj02_to_wgs84
-
-    geom = shapely.geometry.shape(geometry) if isinstance(geometry, dict) else geometry
-    if gcj02:
-        coords = shapely.get_coordinates(geom)
-        lon, lat = gcj02_to_wgs84(coords[:, 0], coords[:, 1])
-        geom = shapely.set_coordinates(geom, np.column_stack([lon, lat]))
-    return gpd.GeoSeries([geom], crs=WEB_CRS).to_crs(crs).iloc[0]

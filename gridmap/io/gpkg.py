@@ -29,7 +29,7 @@ from shapely.errors import GEOSException
 
 from gridmap.district import District, Layer
 from gridmap.errors import CRSError, DataError, Problem, SaveError
-from gridmap.geo.crs import metric_crs_for_frame
+from gridmap.geo import metric_crs_for_frame
 from gridmap.io import gpkg_health
 from gridmap.io.atomic import atomic_write, check_target, remove_orphans
 from gridmap.io.field_types import schema_types

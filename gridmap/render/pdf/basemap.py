@@ -23,7 +23,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from pyproj import CRS, Transformer
 
-from gridmap.geo.crs import WEB_CRS
+from gridmap.geo import WEB_CRS
 from gridmap.render.web.tiles import PROVIDERS, TileLayerSpec
 
 TILE = 256
@@ -104,7 +104,7 @@ def warp(
     gx, gy = np.meshgrid(xs, ys)
     lon, lat = Transformer.from_crs(crs, WEB_CRS, always_xy=True).transform(gx, gy)
     if basemap.datum == "gcj02":
-        from gridmap.geo.coords import wgs84_to_gcj02
+        from gridmap.geo import wgs84_to_gcj02
 
         lon, lat = (np.asarray(v) for v in wgs84_to_gcj02(lon, lat))
     span = max(float(lon.max() - lon.min()), 1e-9)

@@ -18,7 +18,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from gridmap.district import District
-from gridmap.geo.crs import WEB_CRS
+from gridmap.geo import WEB_CRS
 from gridmap.i18n import t as text
 from gridmap.render.pdf import mapframe as pm
 from gridmap.render.pdf.layout import Rect, Sheet
