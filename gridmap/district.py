@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -12,9 +13,11 @@ from pyproj import CRS
 
 from gridmap.errors import Problem
 from gridmap.geo.crs import WEB_CRS
+from gridmap.layers.grids import grid_names
 from gridmap.schema import LAYERS
 
-Layer = gpd.GeoDataFrame | pd.DataFrame
+#: A layer: a GeoDataFrame for spatial layers, a DataFrame for attribute tables.
+Layer: TypeAlias = gpd.GeoDataFrame | pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,20 @@ class District:
             if isinstance(only, str) and only.strip():
                 return only.strip()
         return Path(self.path).stem if self.path else ""
+
+    def grid_names(self, level: str) -> pd.Series:
+        """Display name of every grid of `level` by grid id: its name, else its id.
+
+        Empty when the district has no such layer; a duplicated id takes its
+        first row's name (`gridmap.layers.grids.grid_names`).
+
+        >>> import shapely
+        >>> grids = gpd.GeoDataFrame({"grid_id": ["L1"], "name": ["上街镇"]},
+        ...                          geometry=[shapely.box(0, 0, 1, 1)], crs=4547)
+        >>> District({"grid_large": grids}, CRS(4547)).grid_names("grid_large").to_dict()
+        {'L1': '上街镇'}
+        """
+        return grid_names(self.layers.get(level))
 
     def with_layers(self, **layers: Layer) -> District:
         """Return a new district with some layers replaced or added."""

@@ -38,9 +38,3 @@ def validate_households(frame: pd.DataFrame) -> list[Problem]:
             )
         ]
     return []
-
-
-def households_per_building(households: pd.DataFrame) -> pd.Series:
-    """Number of households naming each building_id (blank ids are not counted)."""
-    ids = households["building_id"].dropna()
-    return ids.value_counts().rename("households")
