@@ -7,7 +7,7 @@ Dirichlet sizes over 12 x 10 km, plus 10 % scattered; candidates follow the
 neighbourhoods (75 %) or are scattered (25 %). Seeded, so every run sees the
 same instance.
 
-GridMap: KD-tree pairs -> sparse coverage -> `gridmap.analysis.equipment._models.mclp`
+GridMap: KD-tree pairs -> sparse coverage -> `gridmap.analysis.equipment.mclp`
 (HiGHS via highspy, mip_gap 0: proven optimal), timed end to end from
 coordinates, repeated (median reported).
 spopt: ``MCLP.from_cost_matrix`` on the dense distance matrix (as spopt takes
@@ -54,8 +54,7 @@ def instance(seed: int = 7, n: int = N_DEMAND, m: int = N_SITES) -> tuple[np.nda
 
 
 def run_gridmap(demand: np.ndarray, sites: np.ndarray) -> dict[str, float]:
-    from gridmap.analysis.equipment._core import euclidean_pairs
-    from gridmap.analysis.equipment._models import mclp
+    from gridmap.analysis.equipment import euclidean_pairs, mclp
 
     began = time.perf_counter()
     cover = euclidean_pairs(demand, sites, RADIUS).cover(RADIUS)

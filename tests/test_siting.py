@@ -19,13 +19,16 @@ import pytest
 from conftest import CRS, make_tiny_layers, pt, rect, write_gpkg
 from shapely.geometry import LineString
 
-from gridmap.analysis.equipment.kit import (
+from gridmap.analysis.equipment import (
+    SitingOptions,
     bill_of_materials,
+    candidate_sites,
+    demand_points,
     inventory_shortfalls,
     pilot_communities,
     shortfall_table,
+    site_equipment,
 )
-from gridmap.analysis.equipment.siting import candidate_sites, demand_points, site_equipment
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
 from gridmap.io.extra_layers import read_extra_layers
@@ -70,7 +73,7 @@ def test_candidates(tiny) -> None:
 
 
 def test_mclp_on_the_tiny_district(tiny) -> None:
-    result = site_equipment(tiny, model="mclp", count=1, radius=60, demand="both")
+    result = site_equipment(tiny, SitingOptions(model="mclp", count=1, radius=60, demand="both"))
     assert result.status == "optimal"
     assert result.totals["covered_before"] == 3 and result.totals["covered_after"] == 6
     assert result.sites["site_id"].tolist() in (["B3"], ["B4"])  # a tie
@@ -81,38 +84,40 @@ def test_mclp_on_the_tiny_district(tiny) -> None:
 
 
 def test_lscp_covers_everything(tiny) -> None:
-    result = site_equipment(tiny, model="lscp", radius=60, demand="both")
+    result = site_equipment(tiny, SitingOptions(model="lscp", radius=60, demand="both"))
     assert sorted(result.sites["site_id"]) == ["B3", "B4"]
     assert result.totals["share"] == 1.0 and len(result.uncovered()) == 0
 
 
 def test_without_existing_points(tiny) -> None:
-    result = site_equipment(tiny, model="mclp", count=1, radius=60, keep_existing=False)
+    options = SitingOptions(model="mclp", count=1, radius=60, keep_existing=False)
+    result = site_equipment(tiny, options)
     assert result.totals["covered_before"] == 0
     assert result.totals["covered_after"] == 3  # B1's point reaches B1 and B2 (50 m)
 
 
 def test_min_per_grid(tiny) -> None:
     # every medium grid must hold a point: M1 has E1, so M2 and M3 need one each
-    result = site_equipment(tiny, model="mclp", count=2, radius=60, min_per_grid=1)
+    result = site_equipment(tiny, SitingOptions(model="mclp", count=2, radius=60, min_per_grid=1))
     assert sorted(result.sites["medium_id"]) == ["M2", "M3"]
 
 
 def test_max_per_grid(tiny) -> None:
-    result = site_equipment(tiny, model="mclp", count=3, radius=25, keep_existing=False,
+    options = SitingOptions(model="mclp", count=3, radius=25, keep_existing=False,
                             max_per_grid=1, demand="households")  # fmt: skip
+    result = site_equipment(tiny, options)
     assert result.sites["medium_id"].value_counts().max() <= 1
 
 
 def test_capacity(tiny) -> None:
-    result = site_equipment(tiny, model="mclp", count=0, radius=60, capacity=2)
+    result = site_equipment(tiny, SitingOptions(model="mclp", count=0, radius=60, capacity=2))
     assert result.totals["covered_before"] == pytest.approx(2)
 
 
 def test_walking_distance_and_minutes(tiny) -> None:
     roads = gpd.GeoDataFrame(geometry=[LineString([pt(0, 40), pt(400, 40)])], crs=CRS)
     district = tiny.with_layers(roads=roads)
-    result = site_equipment(district, model="lscp", minutes=1.2, demand="both")
+    result = site_equipment(district, SitingOptions(model="lscp", minutes=1.2, demand="both"))
     assert result.params["distance"] == "network" and result.params["radius_m"] == 100
     assert result.totals["share"] == 1.0
     areas = result.service_areas()
@@ -120,7 +125,7 @@ def test_walking_distance_and_minutes(tiny) -> None:
 
 
 def test_plan_rows(tiny) -> None:
-    result = site_equipment(tiny, model="lscp", radius=60, demand="both")
+    result = site_equipment(tiny, SitingOptions(model="lscp", radius=60, demand="both"))
     rows = result.plan_rows(["EP-P0007", "E1"])
     assert rows["point_id"].tolist() == ["EP-P0008", "EP-P0009"]
     assert set(rows["status"]) == {"planned"} and rows.crs == tiny.crs
@@ -208,8 +213,8 @@ def test_read_extra_layers(tmp_path: Path) -> None:
     )
     district = read_district(write_gpkg(tmp_path / "c.gpkg", layers))
     work = read_extra_layers(district, required=["candidate_sites"], optional=["roads"])
-    result = site_equipment(work, model="lscp", radius=60, demand="both",
-                            candidates="candidate_sites")  # fmt: skip
+    options = SitingOptions(model="lscp", radius=60, demand="both", candidates="candidate_sites")
+    result = site_equipment(work, options)
     assert sorted(result.sites["site_id"]) == ["K1", "K2"]
     with pytest.raises(Exception, match="no layer 'nothing'"):
         read_extra_layers(district, required=["nothing"])

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import CRS, make_tiny_layers, pt, rect, write_gpkg
 
-from gridmap.analysis.equipment.siting import site_equipment
+from gridmap.analysis.equipment import SitingOptions, site_equipment
 from gridmap.cli import main
 from gridmap.errors import DataError
 from gridmap.io import read_district
@@ -85,8 +85,8 @@ def test_min_per_grid_error_names_the_grids(tiny_gpkg: Path) -> None:
         {"site_id": ["K1"]}, geometry=[pt(150, 50)], crs=CRS
     )  # only in M2: M3 has no candidate, M1 has E1
     with pytest.raises(DataError) as caught:
-        site_equipment(read_district(tiny_gpkg), model="mclp", count=2, candidates=candidates,
-                       min_per_grid=1)  # fmt: skip
+        options = SitingOptions(model="mclp", count=2, candidates=candidates, min_per_grid=1)
+        site_equipment(read_district(tiny_gpkg), options)
     text = str(caught.value)
     assert "1 grids need more new points than they have candidate sites" in text
     assert "M3 (needs 1 more, has 0 candidates)" in text and "--min-per-grid" in text

@@ -10,9 +10,15 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap.analysis.equipment._core import SiteLimits, euclidean_pairs
-from gridmap.analysis.equipment._models import lscp, mclp, pmedian
-from gridmap.analysis.equipment.walking import minutes_to_metres, network_pairs
+from gridmap.analysis.equipment import (
+    SiteLimits,
+    euclidean_pairs,
+    lscp,
+    mclp,
+    minutes_to_metres,
+    network_pairs,
+    pmedian,
+)
 from gridmap.errors import DataError
 
 # Demand on a line at x = 0, 10, 20, 30, 40; candidates at 0, 20, 40; radius 10

@@ -85,8 +85,7 @@ def site(
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
 ) -> None:
     """Choose new equipment storage points (消防器材存放点) by maximal coverage or set cover."""
-    from gridmap.analysis.equipment.siting import site_equipment
-    from gridmap.analysis.equipment.walking import WALKING_SPEED_KMH
+    from gridmap.analysis.equipment import WALKING_SPEED_KMH, SitingOptions, site_equipment
     from gridmap.io import read_district
     from gridmap.io.extra_layers import read_extra_layers
 
@@ -112,8 +111,7 @@ def site(
     named = [x for x in (candidates, unsuitable) if x and x not in ("auto", "buildings", "lattice")]
     work = read_extra_layers(district, required=named, optional=[] if straight else [roads])
     progress(f"siting ({model.value})")
-    result = site_equipment(
-        work,
+    options = SitingOptions(
         model=model.value,
         count=count,
         radius=radius,
@@ -130,6 +128,7 @@ def site(
         capacity=capacity,
         time_limit=time_limit,
     )
+    result = site_equipment(work, options)
     document = result.to_json()
     if save and len(result.sites):
         document["saved"] = _save(district, result, user=user, reason=reason)
@@ -143,29 +142,19 @@ def site(
 
 
 def _save(district, result, *, user: str | None, reason: str | None) -> list[str]:
-    import geopandas as gpd
-
+    from gridmap.analysis.equipment import siting_edit
     from gridmap.io import save_edit
-    from gridmap.layers.edits import Edit
 
-    points = district.get("equipment_points")
-    taken = points["point_id"].astype(str).tolist() if points is not None else []
-    added = result.plan_rows(taken)
-    empty = (
-        points.iloc[0:0] if points is not None else gpd.GeoDataFrame(geometry=[], crs=district.crs)
-    )
     params = result.params
-    edit = Edit(
-        layer="equipment_points",
-        operation="append",
-        removed=empty,
-        added=added,
+    edit = siting_edit(
+        district,
+        result,
         user=user or getpass.getuser(),
         reason=reason
         or f"gridmap site {params['model']} r={params['radius_m']:g}m ({result.status})",
     )
     save_edit(district, edit)
-    return added["point_id"].tolist()
+    return edit.added["point_id"].tolist()
 
 
 @app.command()
@@ -178,7 +167,7 @@ def bom(
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
 ) -> None:
     """Bill of materials for planned points and pilot communities, and inventory shortfalls."""
-    from gridmap.analysis.equipment.kit import (
+    from gridmap.analysis.equipment import (
         COMMUNITY_COLUMNS,
         TOTAL_ROW,
         bill_of_materials,

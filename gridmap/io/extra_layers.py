@@ -2,7 +2,7 @@
 
 `read_extra_layers` returns a new `District` with the named layers added, in
 the district's working CRS, so analysis can use them by name
-(``site_equipment(district, candidates="candidate_sites")``). Saving edits
+(``site_equipment(district, SitingOptions(candidates="candidate_sites"))``). Saving edits
 writes only the edited layers, so the added ones are never written back.
 """
 

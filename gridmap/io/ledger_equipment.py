@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from gridmap.analysis.equipment.kit import BillOfMaterials, shortfall_table
+from gridmap.analysis.equipment import BillOfMaterials, shortfall_table
 from gridmap.io.workbook import Sheet, workbook_bytes, write_workbook
 from gridmap.standards.equipment import EQUIPMENT_STANDARD, EquipmentItem
 

@@ -173,10 +173,6 @@ class Indicator:
     def label(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
-    def passes(self, value: float) -> bool:
-        """Whether a measured value meets the target."""
-        return value <= self.target if self.at_most else value >= self.target
-
 
 #: The plan's scorecard with its rules (see the module docstring for how each is read).
 SCORECARD: tuple[Indicator, ...] = (

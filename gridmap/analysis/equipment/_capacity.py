@@ -16,22 +16,27 @@ from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from gridmap.analysis.equipment._core import (
     Pairs,
     SiteLimits,
     Solution,
-    _aggregate,
-    _group_rows,
+    aggregate_rows,
+    coverable_target,
+    fold_singletons,
+    group_rows,
+    reduce_cover,
 )
 from gridmap.analysis.equipment._solver import (
-    _INF,
-    _cap_bound,
-    _infeasible,
-    _is_integral,
-    _Model,
-    _run,
-    _solution,
+    INF,
+    MilpModel,
+    cap_bound,
+    greedy_start,
+    infeasible,
+    is_integral,
+    make_solution,
+    solve,
 )
 
 
@@ -51,15 +56,13 @@ def capacitated(
     began: float | None = None,
 ) -> Solution:
     """The capacitated form of `mclp` (``name='mclp'``, `p`) or `lscp` (``'lscp'``, `share`)."""
-    from gridmap.analysis.equipment._models import _coverable_check
-
     began = time.perf_counter() if began is None else began
     if capacity <= 0:
         raise ValueError("capacity must be > 0.")
     n_sites = cover.shape[1]
     live = (weight > 0) & (cover.getnnz(axis=1) > 0)
     live_rows = np.flatnonzero(live)
-    agg, row_weight, member_row = _aggregate(cover[live_rows], weight[live])
+    agg, row_weight, member_row = aggregate_rows(cover[live_rows], weight[live])
     coo = agg.tocoo()
     r_of, j_of = coo.row.astype(np.int64), coo.col.astype(np.int64)
     n_r, n_z = agg.shape[0], len(r_of)
@@ -84,26 +87,30 @@ def capacitated(
         np.r_[z_col[linked], pos[j_of[linked]]],
         n_link,
     )
-    member, g_lo, g_hi = _group_rows(limits, free, fixed)
+    member, g_lo, g_hi = group_rows(limits, free, fixed)
     groups = sp.hstack([member.astype(float), sp.csr_matrix((member.shape[0], n_z))])
     site_upper = np.where(fixed, capacity, 0.0)
     blocks = [served, load + open_free, link, groups]
-    row_lower = [np.full(n_r, -_INF), np.full(n_sites, -_INF), np.full(n_link, -_INF), g_lo]
-    row_upper = [np.ones(n_r), site_upper, np.zeros(n_link), g_hi]
+    row_lower: list[ArrayLike] = [
+        np.full(n_r, -INF), np.full(n_sites, -INF), np.full(n_link, -INF), g_lo
+    ]  # fmt: skip
+    row_upper: list[ArrayLike] = [np.ones(n_r), site_upper, np.zeros(n_link), g_hi]
     if name == "mclp":
+        if p is None:
+            raise ValueError("the capacitated mclp needs p, the number of new points.")
         blocks.append(block(np.ones(n_x), np.zeros(n_x, int), np.arange(n_x), 1))
-        row_lower.append([-_INF])
+        row_lower.append([-INF])
         row_upper.append([p])
         cost = np.r_[np.zeros(n_x), row_weight[r_of]]
     else:
         reachable = np.zeros(len(weight), bool)
         reachable[live_rows] = True
-        target = _coverable_check(weight, reachable | (weight == 0), share)
+        target = coverable_target(weight, reachable | (weight == 0), share)
         blocks.append(block(row_weight[r_of], np.zeros(n_z, int), z_col, 1))
         row_lower.append([target - 1e-9 * max(float(weight.sum()), 1)])
-        row_upper.append([_INF])
+        row_upper.append([INF])
         cost = np.r_[np.ones(n_x), np.zeros(n_z)]
-    model = _Model(
+    model = MilpModel(
         cost=cost,
         lower=np.zeros(width),
         upper=np.ones(width),
@@ -112,7 +119,7 @@ def capacitated(
         row_lower=np.concatenate([np.asarray(v, float) for v in row_lower]),
         row_upper=np.concatenate([np.asarray(v, float) for v in row_upper]),
         maximize=name == "mclp",
-        integral_objective=name == "lscp" or _is_integral(weight),
+        integral_objective=name == "lscp" or is_integral(weight),
     )
     built = time.perf_counter()
     start = None
@@ -120,11 +127,11 @@ def capacitated(
         start = _warm_start(model, cover, weight, fixed, p, (member, g_lo, g_hi), n_x,
                             time_limit=time_limit / 3, threads=threads)  # fmt: skip
     left = max(time_limit - (time.perf_counter() - began), 1.0)
-    run = _run(model, time_limit=left, mip_gap=mip_gap, start=start, threads=threads)
+    run = solve(model, time_limit=left, mip_gap=mip_gap, start=start, threads=threads)
     if name == "mclp":
-        run = _cap_bound(run, float(weight.sum()), model)
+        run = cap_bound(run, float(weight.sum()), model)
     if run.status == "infeasible":
-        raise _infeasible(
+        raise infeasible(
             name, "raise the capacity or the number of points, or the per-grid limits."
         )
     return _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, model,
@@ -137,19 +144,16 @@ def _warm_start(model, cover, weight, fixed, p, groups, n_x, *, time_limit, thre
     Without it a time-limited run may end on a poor incumbent (even below the
     existing points' coverage).
     """
-    from gridmap.analysis.equipment._core import _fold_singletons, _reduce
-    from gridmap.analysis.equipment._models import _greedy
-
-    red = _reduce(cover, weight, fixed)
-    rows, row_weight, folded = _fold_singletons(red.matrix, red.weight)
-    x0 = _greedy(rows, row_weight, folded, limit=p, need=np.inf, groups=groups).astype(float)
+    red = reduce_cover(cover, weight, fixed)
+    rows, row_weight, folded = fold_singletons(red.matrix, red.weight)
+    x0 = greedy_start(rows, row_weight, folded, limit=p, need=np.inf, groups=groups).astype(float)
     routing = replace(
         model,
         integer=np.zeros_like(model.integer),
         lower=np.r_[x0, model.lower[n_x:]],
         upper=np.r_[x0, model.upper[n_x:]],
     )
-    run = _run(routing, time_limit=time_limit, mip_gap=0.0, threads=threads)
+    run = solve(routing, time_limit=time_limit, mip_gap=0.0, threads=threads)
     return run.values if run.status == "optimal" and len(run.values) else None
 
 
@@ -170,7 +174,7 @@ def _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, m
     used = z > 1e-9
     demand, site, share = _flows(member_row, live_rows, r_of[used], j_of[used], z[used])
     objective = float(weight @ coverage) if name == "mclp" else float(len(chosen))
-    return _solution(
+    return make_solution(
         name,
         run,
         open=open_,

@@ -135,7 +135,7 @@ class Solution:
 
 
 @dataclass(frozen=True)
-class _Reduced:
+class Reduced:
     free: np.ndarray  # site positions of the free columns
     matrix: sp.csr_matrix  # aggregated rows x free columns
     weight: np.ndarray  # weight of each aggregated row
@@ -150,7 +150,7 @@ def _row_keys(matrix: sp.csr_matrix) -> np.ndarray:
     return pd.factorize(pd.Series(keys, dtype=object))[0]
 
 
-def _aggregate(
+def aggregate_rows(
     matrix: sp.csr_matrix, weight: np.ndarray
 ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Merge rows with the same set of columns, summing their weights.
@@ -164,7 +164,7 @@ def _aggregate(
     return matrix[first], np.bincount(keys, weights=weight, minlength=len(first)), keys
 
 
-def _reduce(cover: sp.csr_matrix, weight: np.ndarray, fixed: np.ndarray) -> _Reduced:
+def reduce_cover(cover: sp.csr_matrix, weight: np.ndarray, fixed: np.ndarray) -> Reduced:
     covered_fixed = (
         cover[:, np.flatnonzero(fixed)].getnnz(axis=1) > 0
         if fixed.any()
@@ -173,12 +173,12 @@ def _reduce(cover: sp.csr_matrix, weight: np.ndarray, fixed: np.ndarray) -> _Red
     free = np.flatnonzero(~fixed)
     sub = cover[:, free].tocsr()
     live = ~covered_fixed & (sub.getnnz(axis=1) > 0) & (weight > 0)
-    matrix, agg_weight, _ = _aggregate(sub[np.flatnonzero(live)], weight[live])
+    matrix, agg_weight, _ = aggregate_rows(sub[np.flatnonzero(live)], weight[live])
     coverable = covered_fixed | (sub.getnnz(axis=1) > 0)
-    return _Reduced(free, matrix, agg_weight, float(weight[covered_fixed].sum()), coverable)
+    return Reduced(free, matrix, agg_weight, float(weight[covered_fixed].sum()), coverable)
 
 
-def _fold_singletons(
+def fold_singletons(
     matrix: sp.csr_matrix, weight: np.ndarray, folded: np.ndarray | None = None
 ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Drop rows with no candidate; rows with one candidate become its objective weight.
@@ -199,7 +199,7 @@ def _fold_singletons(
 # Checks
 
 
-def _check_inputs(cover: sp.spmatrix, weight: np.ndarray, fixed: np.ndarray | None):
+def check_inputs(cover: sp.spmatrix, weight: np.ndarray, fixed: np.ndarray | None):
     cover = sp.csr_matrix(cover, dtype=bool)
     weight = np.asarray(weight, dtype=float)
     if weight.shape != (cover.shape[0],):
@@ -212,6 +212,26 @@ def _check_inputs(cover: sp.spmatrix, weight: np.ndarray, fixed: np.ndarray | No
     return cover, weight, fixed
 
 
+def coverable_target(weight: np.ndarray, coverable: np.ndarray, share: float) -> float:
+    total = float(weight.sum())
+    target = share * total
+    reach = float(weight[coverable].sum())
+    if target > reach + 1e-9 * max(total, 1):
+        best = reach / total if total else 1.0
+        raise DataError(
+            Problem(
+                "error",
+                f"{int((~coverable & (weight > 0)).sum())} demand points have no candidate "
+                f"site within the service distance, so at most {best:.1%} of the demand "
+                f"can be covered (asked: {share:.1%}).",
+                fix="raise the radius, add candidate sites near them, or ask for a share "
+                f"of at most {np.floor(best * 1000) / 1000:.3f}.",
+                count=int((~coverable & (weight > 0)).sum()),
+            )
+        )
+    return target
+
+
 def _count(n: float, noun: str) -> str:
     return f"{n:g} {noun}" + ("" if n == 1 else "s")
 
@@ -222,7 +242,7 @@ def _listed(limits: SiteLimits, groups: np.ndarray, detail, shown: int = 10) -> 
     return text + (f" and {len(groups) - shown} more" if len(groups) > shown else "")
 
 
-def _group_rows(
+def group_rows(
     limits: SiteLimits | None, free: np.ndarray, fixed: np.ndarray
 ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Rows sum(x_j, j free in g) within [min - fixed_g, max - fixed_g], for limited groups."""
@@ -243,7 +263,7 @@ def _group_rows(
     problems = []
     short = np.flatnonzero(lo > free_count)
     if len(short):
-        need = lambda g: f"needs {lo[g]:g} more, has {_count(free_count[g], 'candidate')}"  # noqa: E731
+        need = lambda g: f"needs {lo[g]:g} more, has {_count(float(free_count[g]), 'candidate')}"  # noqa: E731
         listed = _listed(limits, short, need)
         problems.append(
             Problem(
@@ -259,7 +279,7 @@ def _group_rows(
         )
     over = np.flatnonzero(hi < 0)
     if len(over):
-        listed = _listed(limits, over, lambda g: _count(fixed_count[g], "kept point"))
+        listed = _listed(limits, over, lambda g: _count(float(fixed_count[g]), "kept point"))
         most = int(fixed_count[over].max())
         problems.append(
             Problem(
@@ -278,5 +298,5 @@ def _group_rows(
     return member[active], np.maximum(lo[active], 0), np.minimum(hi[active], free_count[active])
 
 
-def _covered_share(cover: sp.csr_matrix, open_: np.ndarray) -> np.ndarray:
+def covered_share(cover: sp.csr_matrix, open_: np.ndarray) -> np.ndarray:
     return (cover @ open_.astype(np.int64) > 0).astype(float)

@@ -32,15 +32,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from gridmap.analysis.equipment._core import (
-    _aggregate,
+    aggregate_rows,
 )
 from gridmap.analysis.equipment._solver import (
-    _compact,
-    _gap,
-    _mclp_model,
-    _Model,
-    _Run,
-    _run,
+    MilpModel,
+    SolverRun,
+    compact_rows,
+    mclp_model,
+    relative_gap,
+    solve,
 )
 
 
@@ -110,16 +110,16 @@ def _restricted_lp(rows, weight, folded, p, cols, *, time_limit, threads):
     """
     sub = rows[:, cols].tocsr()
     reach = np.flatnonzero(sub.getnnz(axis=1) > 0)
-    merged, merged_weight, member = _aggregate(sub[reach], weight[reach])
+    merged, merged_weight, member = aggregate_rows(sub[reach], weight[reach])
     nnz = merged.getnnz(axis=1)
     many, single = np.flatnonzero(nnz > 1), np.flatnonzero(nnz == 1)
     single_col = merged[single].indices
     f = folded[cols] + np.bincount(single_col, merged_weight[single], minlength=len(cols))
-    lp = _mclp_model(
+    lp = mclp_model(
         merged[many], merged_weight[many], f, p, _no_groups(len(cols)), offset=0.0,
         integral=False, relax=True,
     )  # fmt: skip
-    run = _run(lp, time_limit=time_limit, mip_gap=0.0, threads=threads)
+    run = solve(lp, time_limit=time_limit, mip_gap=0.0, threads=threads)
     if run.status != "optimal" or run.duals is None:
         return None
     x = np.clip(run.values[: len(cols)], 0, 1)
@@ -172,14 +172,14 @@ def _lp_bound(rows, weight, folded, p, chosen, *, time_limit, threads, by_column
 def _solve_on(rows, weight, folded, p, columns, start, *, integral, time_limit, mip_gap, threads):
     """The MIP restricted to `columns`; returns its run, the selection over all columns, model."""
     n = rows.shape[1]
-    sub_rows, sub_weight, sub_folded = _compact(rows, weight, folded, columns)
-    model = _mclp_model(
+    sub_rows, sub_weight, sub_folded = compact_rows(rows, weight, folded, columns)
+    model = mclp_model(
         sub_rows, sub_weight, sub_folded, p, _no_groups(len(columns)), offset=0.0,
         integral=integral,
     )  # fmt: skip
     x_start = start[columns].astype(float)
     y_start = np.minimum(sub_rows @ x_start, 1.0)
-    run = _run(
+    run = solve(
         model,
         time_limit=time_limit,
         mip_gap=mip_gap,
@@ -204,7 +204,7 @@ def solve_by_pricing(
     time_limit: float,
     mip_gap: float,
     threads: int | None,
-) -> tuple[_Run, np.ndarray, _Model]:
+) -> tuple[SolverRun, np.ndarray, MilpModel]:
     """Solve the plain MCLP exactly (see the module doc); x is over all columns."""
     began = time.perf_counter()
     rows = sp.csr_matrix(rows, dtype=np.float64)
@@ -215,11 +215,9 @@ def solve_by_pricing(
         by_column_t=rows.T.tocsr(),
     )  # fmt: skip
     if found is None:  # fall back to the whole model
-        return _finish_run(
-            *_solve_on(rows, weight, folded, p, np.arange(n), start, time_limit=time_limit,
-                       **options),
-            None, offset, began, rows, weight, folded,
-        )  # fmt: skip
+        run, x, model = _solve_on(rows, weight, folded, p, np.arange(n), start,
+                                  time_limit=time_limit, **options)  # fmt: skip
+        return _finish_run(run, x, model, None, offset, began, rows, weight, folded)
     bound, c, theta, used, support = found
     # An incumbent from the LP's support (and the greedy start), then the fixing.
     left = max(time_limit - (time.perf_counter() - began), 1.0)
@@ -250,8 +248,10 @@ def solve_by_pricing(
     return _finish_run(run, x, model, bound, offset, began, rows, weight, folded)
 
 
-def replace_run(run: _Run, objective: float, bound: float, status: str, seconds: float) -> _Run:
-    return _Run(run.values, status, objective, bound, 0.0, seconds)
+def replace_run(
+    run: SolverRun, objective: float, bound: float, status: str, seconds: float
+) -> SolverRun:
+    return SolverRun(run.values, status, objective, bound, 0.0, seconds)
 
 
 def _finish_run(run, x, model, lp_bound, offset, began, rows, weight, folded):
@@ -265,6 +265,6 @@ def _finish_run(run, x, model, lp_bound, offset, began, rows, weight, folded):
     if run.status == "optimal":
         bound = max(value, min(bound, value))
     total, total_bound = value + offset, bound + offset
-    gap = _gap(total, total_bound, model)
-    out = _Run(run.values, run.status, total, total_bound, gap, time.perf_counter() - began)
+    gap = relative_gap(total, total_bound, model)
+    out = SolverRun(run.values, run.status, total, total_bound, gap, time.perf_counter() - began)
     return out, x, model

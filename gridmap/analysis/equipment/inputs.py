@@ -209,6 +209,15 @@ def candidate_sites(
     found = found[found.geom_type == "Point"]
     if unsuitable is not None:
         areas = district[unsuitable] if isinstance(unsuitable, str) else unsuitable
+        if not isinstance(areas, gpd.GeoDataFrame):
+            raise DataError(
+                Problem(
+                    "error",
+                    "the unsuitable-area layer has no geometry.",
+                    layer=str(unsuitable),
+                    fix="give a polygon layer of the areas to avoid (--unsuitable).",
+                )
+            )
         areas = areas.to_crs(district.crs)
         zone = shapely.union_all(areas.geometry.to_numpy())
         found = found[~shapely.intersects(zone, found.geometry.to_numpy())]

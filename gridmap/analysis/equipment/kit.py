@@ -151,7 +151,7 @@ def bill_of_materials(
     )
     for item in standard:
         table[item.label_zh] = n_planned * item.per_point + is_pilot * item.per_pilot_community
-    total_row = {c: "" for c in table.columns}
+    total_row: dict[str, object] = {c: "" for c in table.columns}
     total_row[COMMUNITY_COLUMNS["medium_id"]] = TOTAL_ROW
     total_row[COMMUNITY_COLUMNS["planned_points"]] = int(n_planned.sum())
     total_row[COMMUNITY_COLUMNS["pilot"]] = f"{int(is_pilot.sum())} 个"

@@ -1,7 +1,8 @@
 """`SitingResult`: chosen sites, demand served before and after, totals, solver report.
 
 Also the grid lineage of points (small, medium, large grid), the service areas
-to draw, and the rows a "save to plan" appends to ``equipment_points``.
+to draw, the rows a "save to plan" appends to ``equipment_points`` and the
+`Edit` that appends them (`siting_edit`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from shapely import STRtree
 from gridmap.analysis.equipment._core import Pairs, Solution
 from gridmap.district import District
 from gridmap.geo.crs import WEB_CRS
+from gridmap.layers.edits import Edit
 from gridmap.layers.equipment import INVENTORY_FIELDS
 
 
@@ -125,7 +127,9 @@ class SitingResult:
     def service_areas(self) -> gpd.GeoDataFrame:
         """Area each chosen and existing point serves: a disc of the radius (straight line),
         or the hull of the demand it serves buffered by 15 m (walking distance)."""
-        radius = float(self.params.get("radius_m", 300.0))
+        radius = self.params.get("radius_m", 300.0)
+        if not isinstance(radius, int | float):
+            raise TypeError(f"params['radius_m'] must be a number of metres, not {radius!r}.")
         frames = []
         for kind, points, key in (("new", self.sites, "site_id"),
                                   ("existing", self.existing, "point_id")):  # fmt: skip
@@ -144,7 +148,7 @@ class SitingResult:
                     for i, p in zip(ids, points.geometry, strict=True)
                 ]
             else:
-                geoms = shapely.buffer(points.geometry.to_numpy(), radius, quad_segs=16)
+                geoms = shapely.buffer(points.geometry.to_numpy(), float(radius), quad_segs=16)
             frames.append(gpd.GeoDataFrame({"site_id": ids, "kind": kind}, geometry=list(geoms),
                                            crs=self.sites.crs))  # fmt: skip
         if not frames:
@@ -181,6 +185,27 @@ class SitingResult:
         return gpd.GeoDataFrame(rows, geometry=self.sites.geometry.to_numpy(), crs=self.sites.crs)
 
 
+def siting_edit(district: District, result: SitingResult, *, user: str, reason: str) -> Edit:
+    """The `Edit` appending `result`'s chosen sites to ``equipment_points`` (status planned).
+
+    Their ids continue the ``EP-P`` numbering of the district's points
+    (`SitingResult.plan_rows`); the edit is saved by `gridmap.io.save_edit`
+    like every other edit.
+    """
+    points = district.get("equipment_points")
+    taken = points["point_id"].astype(str).tolist() if points is not None else []
+    added = result.plan_rows(taken)
+    removed = points.iloc[0:0] if points is not None else added.iloc[0:0]
+    return Edit(
+        layer="equipment_points",
+        operation="append",
+        removed=removed,
+        added=added,
+        user=user,
+        reason=reason,
+    )
+
+
 def _serving_site(pairs: Pairs, open_: np.ndarray, flow: Pairs | None) -> np.ndarray:
     """Nearest open site within the radius of each demand (largest flow with capacity)."""
     serving = np.full(pairs.n_demand, -1, dtype=np.int64)
@@ -205,13 +230,11 @@ def summarise(
     sites: gpd.GeoDataFrame,
     is_fixed: np.ndarray,
     pairs: Pairs,
-    cover,
     before: np.ndarray,
     unlocated: int,
     params: dict[str, object],
 ) -> SitingResult:
     """Assemble a `SitingResult` from the numeric solution."""
-    del cover
     weight = demand["weight"].to_numpy(float)
     after = solution.coverage if solution.model != "pmedian" else None
     if after is None:  # p-median: coverage within the radius by the open sites

@@ -13,18 +13,19 @@ Demand, candidates and the points already sited come from
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import shapely
 
 from gridmap.analysis.equipment._core import Pairs, SiteLimits, euclidean_pairs
 from gridmap.analysis.equipment._models import lscp, mclp, pmedian
 from gridmap.analysis.equipment.inputs import (
     DEFAULT_RADIUS,
-    FIXED_STATUSES,
     Demand,
     candidate_sites,
     demand_points,
@@ -39,15 +40,7 @@ from gridmap.standards.equipment import UNIT_DEMAND_WEIGHTS
 
 Model = Literal["mclp", "lscp", "pmedian"]
 
-__all__ = [
-    "DEFAULT_RADIUS",
-    "FIXED_STATUSES",
-    "Demand",
-    "SitingResult",
-    "candidate_sites",
-    "demand_points",
-    "site_equipment",
-]
+__all__ = ["Model", "SitingOptions", "site_equipment"]
 
 
 def _limits(
@@ -62,7 +55,7 @@ def _limits(
     lineage = grid_lineage(district, site_points)
     column = {"grid_small": "small_id", "grid_medium": "medium_id", "grid_large": "large_id"}[level]
     ids = district[level]["grid_id"].astype(str).to_numpy()
-    group = pd.Index(ids).get_indexer(lineage[column].astype(object).to_numpy())
+    group = pd.Index(ids).get_indexer(pd.Index(lineage[column].astype(object).to_numpy()))
     if isinstance(min_per_grid, Mapping):
         unknown = sorted(set(min_per_grid) - set(ids))
         if unknown:
@@ -74,40 +67,30 @@ def _limits(
     return SiteLimits(group, minimum, maximum, names=tuple(ids), layer=level)
 
 
-def site_equipment(
-    district: District,
-    *,
-    model: Model = "mclp",
-    count: int | None = None,
-    radius: float | None = DEFAULT_RADIUS,
-    minutes: float | None = None,
-    speed_kmh: float = WALKING_SPEED_KMH,
-    demand: Demand = "households",
-    candidates: str | gpd.GeoDataFrame = "auto",
-    keep_existing: bool = True,
-    share: float = 1.0,
-    unsuitable: str | gpd.GeoDataFrame | None = None,
-    roads: str | gpd.GeoDataFrame | None = "roads",
-    min_per_grid: int | Mapping[str, int] = 0,
-    max_per_grid: int | None = None,
-    grid_level: str = "grid_medium",
-    capacity: float | None = None,
-    unit_weights: Mapping[str, float] = UNIT_DEMAND_WEIGHTS,
-    lattice_spacing: float | None = None,
-    cutoff: float | None = None,
-    time_limit: float = 60.0,
-    mip_gap: float = 0.0,
-) -> SitingResult:
-    """Choose new equipment storage points.
+@dataclass(frozen=True)
+class SitingOptions:
+    """What to site and how: the options of `site_equipment` (the CLI and the page build one).
 
-    Parameters
+    Attributes
     ----------
     model
         ``"mclp"`` (best coverage with `count` new points), ``"lscp"`` (fewest
         new points covering `share` of the demand) or ``"pmedian"`` (least total
         weighted distance with `count` new points, for comparison).
+    count
+        New points (mclp, pmedian).
     radius, minutes, speed_kmh
         Service distance in metres, or in walking minutes at `speed_kmh`.
+    demand, unit_weights
+        What is served (`Demand`) and the weight of a social unit per category.
+    candidates, lattice_spacing, unsuitable
+        Where new points may go (a layer name or frame, ``"auto"``,
+        ``"buildings"`` or ``"lattice"``), the lattice spacing (default half the
+        radius) and polygons to avoid.
+    keep_existing
+        Count the existing and planned points (they stay open).
+    share
+        LSCP: the share of the demand weight to cover.
     roads
         A line layer (name or frame) for walking distance; used when present,
         otherwise straight-line distance. ``None`` forces straight lines.
@@ -117,22 +100,60 @@ def site_equipment(
         example 1 for each pilot community).
     capacity
         Most demand weight (households) one point serves; demand may be split.
+    cutoff
+        p-median: the longest distance a demand may be assigned over (default
+        three times the radius).
     time_limit, mip_gap
         Solver limits; the result reports status, gap and time.
+
+    >>> SitingOptions(model="lscp", radius=250).count is None
+    True
     """
+
+    model: Model = "mclp"
+    count: int | None = None
+    radius: float | None = DEFAULT_RADIUS
+    minutes: float | None = None
+    speed_kmh: float = WALKING_SPEED_KMH
+    demand: Demand = "households"
+    candidates: str | gpd.GeoDataFrame = "auto"
+    keep_existing: bool = True
+    share: float = 1.0
+    unsuitable: str | gpd.GeoDataFrame | None = None
+    roads: str | gpd.GeoDataFrame | None = "roads"
+    min_per_grid: int | Mapping[str, int] = 0
+    max_per_grid: int | None = None
+    grid_level: str = "grid_medium"
+    capacity: float | None = None
+    unit_weights: Mapping[str, float] = field(default_factory=lambda: UNIT_DEMAND_WEIGHTS)
+    lattice_spacing: float | None = None
+    cutoff: float | None = None
+    time_limit: float = 60.0
+    mip_gap: float = 0.0
+
+
+def site_equipment(district: District, options: SitingOptions | None = None) -> SitingResult:
+    """Choose new equipment storage points (see `SitingOptions`); the district is not changed.
+
+    Raises `ValueError` for options that cannot be solved (no radius, no count
+    for mclp or pmedian) and `DataError` for data that cannot give an answer.
+    """
+    opts = SitingOptions() if options is None else options
+    model, count, radius, minutes = opts.model, opts.count, opts.radius, opts.minutes
     grids = district.get("grid_small")
     if grids is not None:
         require_metric(grids, "layer 'grid_small'")
     if minutes is not None:
-        radius = minutes_to_metres(minutes, speed_kmh)
+        radius = minutes_to_metres(minutes, opts.speed_kmh)
     if radius is None or radius <= 0:
         raise ValueError("give a service radius > 0 (metres) or minutes of walking.")
     if model in ("mclp", "pmedian") and (count is None or count < 0):
         raise ValueError(f"{model} needs count, the number of new points (>= 0).")
-    found, unlocated = demand_points(district, demand, unit_weights=unit_weights)
-    fixed = fixed_points(district, keep_existing)
-    spacing = lattice_spacing or radius / 2
-    cands = candidate_sites(district, candidates, spacing=spacing, unsuitable=unsuitable)
+    n_new = 0 if count is None else int(count)
+    found, unlocated = demand_points(district, opts.demand, unit_weights=opts.unit_weights)
+    fixed = fixed_points(district, opts.keep_existing)
+    spacing = opts.lattice_spacing or radius / 2
+    cands = candidate_sites(district, opts.candidates, spacing=spacing, unsuitable=opts.unsuitable)
     sites = pd.concat(
         [
             gpd.GeoDataFrame(
@@ -147,27 +168,30 @@ def site_equipment(
     is_fixed = np.r_[np.ones(len(fixed), bool), np.zeros(len(cands), bool)]
     demand_xy = shapely.get_coordinates(found.geometry.to_numpy())
     site_xy = shapely.get_coordinates(sites.geometry.to_numpy())
-    road_layer = _road_layer(district, roads)
-    reach = max(radius, cutoff or (3 * radius if model == "pmedian" else radius))
+    road_layer = _road_layer(district, opts.roads)
+    reach = max(radius, opts.cutoff or (3 * radius if model == "pmedian" else radius))
     if road_layer is not None:
         pairs = network_pairs(road_layer.geometry.to_numpy(), demand_xy, site_xy, reach)
     else:
         pairs = euclidean_pairs(demand_xy, site_xy, reach)
     cover = pairs.cover(radius)
     weight = found["weight"].to_numpy(float)
-    limits = _limits(district, sites.geometry.to_numpy(), grid_level, min_per_grid, max_per_grid)
-    options = {"time_limit": time_limit, "mip_gap": mip_gap}
+    limits = _limits(
+        district, sites.geometry.to_numpy(), opts.grid_level, opts.min_per_grid, opts.max_per_grid
+    )
+    capacity = opts.capacity
+    limit, gap = opts.time_limit, opts.mip_gap
     if model == "mclp":
-        solution = mclp(cover, weight, int(count), fixed=is_fixed, limits=limits,
-                        capacity=capacity, **options)  # fmt: skip
+        solution = mclp(cover, weight, n_new, fixed=is_fixed, limits=limits, capacity=capacity,
+                        time_limit=limit, mip_gap=gap)  # fmt: skip
     elif model == "lscp":
-        solution = lscp(cover, weight, share=share, fixed=is_fixed, limits=limits,
-                        capacity=capacity, **options)  # fmt: skip
+        solution = lscp(cover, weight, share=opts.share, fixed=is_fixed, limits=limits,
+                        capacity=capacity, time_limit=limit, mip_gap=gap)  # fmt: skip
     elif model == "pmedian":
-        solution = pmedian(pairs, weight, int(count), fixed=is_fixed, **options)
+        solution = pmedian(pairs, weight, n_new, fixed=is_fixed, time_limit=limit, mip_gap=gap)
     else:
         raise ValueError("model must be 'mclp', 'lscp' or 'pmedian'.")
-    before = _before(cover, weight, is_fixed, capacity, limits)
+    before = _before(cover, weight, is_fixed, capacity)
     return summarise(
         district,
         solution=solution,
@@ -175,7 +199,6 @@ def site_equipment(
         sites=sites,
         is_fixed=is_fixed,
         pairs=_within(pairs, radius),
-        cover=cover,
         before=before,
         unlocated=unlocated,
         params={
@@ -183,16 +206,18 @@ def site_equipment(
             "count": count,
             "radius_m": float(radius),
             "minutes": minutes,
-            "speed_kmh": float(speed_kmh) if minutes is not None else None,
+            "speed_kmh": float(opts.speed_kmh) if minutes is not None else None,
             "distance": "network" if road_layer is not None else "euclidean",
-            "demand": demand,
-            "candidates": candidates if isinstance(candidates, str) else "layer",
-            "keep_existing": keep_existing,
-            "share": share,
+            "demand": opts.demand,
+            "candidates": opts.candidates if isinstance(opts.candidates, str) else "layer",
+            "keep_existing": opts.keep_existing,
+            "share": opts.share,
             "capacity": capacity,
-            "min_per_grid": min_per_grid if not isinstance(min_per_grid, Mapping) else "per grid",
-            "max_per_grid": max_per_grid,
-            "grid_level": grid_level,
+            "min_per_grid": (
+                opts.min_per_grid if not isinstance(opts.min_per_grid, Mapping) else "per grid"
+            ),
+            "max_per_grid": opts.max_per_grid,
+            "grid_level": opts.grid_level,
         },
     )
 
@@ -214,11 +239,13 @@ def _within(pairs: Pairs, radius: float) -> Pairs:
                  pairs.n_sites)  # fmt: skip
 
 
-def _before(cover, weight, is_fixed, capacity, limits) -> np.ndarray:
+def _before(
+    cover: sp.csr_matrix, weight: np.ndarray, is_fixed: np.ndarray, capacity: float | None
+) -> np.ndarray:
     """Share of each demand covered by the fixed points alone."""
     if not is_fixed.any():
         return np.zeros(len(weight))
     if capacity is None:
         return (cover[:, np.flatnonzero(is_fixed)].getnnz(axis=1) > 0).astype(float)
-    del limits  # the existing points alone, whatever the limits on new ones
+    # the existing points alone, whatever the limits on new ones
     return mclp(cover, weight, 0, fixed=is_fixed, capacity=capacity).coverage
