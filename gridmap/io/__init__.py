@@ -22,11 +22,13 @@ from gridmap.io.editlog import (
     undo,
     version_bytes,
 )
+from gridmap.io.edit_commit import commit_edits
 from gridmap.io.gpkg import file_fingerprint, read_district, write_district, write_layers
 from gridmap.io.ledger import write_json, write_ledger
 
 __all__ = [
     "check_unchanged",
+    "commit_edits",
     "export_version",
     "file_fingerprint",
     "read_district",

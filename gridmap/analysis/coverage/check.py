@@ -34,79 +34,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
 
 from gridmap.analysis.coverage import findings as fnd
 from gridmap.analysis.coverage import membership as mem
 from gridmap.analysis.coverage import topology
-from gridmap.analysis.coverage.findings import CHECKS, FINDING_COLUMNS, CheckInfo, LayerData, obj
+from gridmap.analysis.coverage.findings import (
+    CHECKS,
+    DEFAULT_MIN_AREA,
+    FINDING_COLUMNS,
+    CheckInfo,
+    LayerData,
+    obj,
+)
 from gridmap.analysis.coverage.occupancy import membership_tables, occupancy_findings
+from gridmap.analysis.coverage.result import CoverageReport
 from gridmap.district import District
 from gridmap.errors import CRSError, OptionError
 from gridmap.geo.crs import require_metric
-from gridmap.schema import LAYERS
+from gridmap.schema import GRID_LEVELS, LAYERS
 
 __all__ = ["CHECKS", "CheckInfo", "CoverageReport", "check_coverage"]
 
-_REPAIRED = (*fnd.GRIDS, "buildings")
-
-
-@dataclass(frozen=True)
-class CoverageReport:
-    """What `check_coverage` found.
-
-    Attributes
-    ----------
-    findings
-        GeoDataFrame in the district's working CRS with the columns check,
-        severity, layer, ids (list of str), area_m2 (NaN where not an area
-        check), large_id, medium_id, message and geometry (None where the
-        finding has no place), ordered by check, layer and ids.
-    summary
-        Counts per check (every check present), ``errors``, ``warnings``,
-        ``ok`` (no error findings) and ``per_large`` (findings per large grid).
-    membership, unit_membership, household_membership
-        One row per building / unit / household with the small, medium and
-        large grid holding it (None where missed or where the hierarchy is broken).
-    grids
-        Every grid row: level, grid_id, parent_id, name, leader (for labels).
-    message_zh
-        The findings' messages in Chinese, on the findings' index.
-    """
-
-    findings: gpd.GeoDataFrame
-    summary: dict[str, Any]
-    membership: pd.DataFrame
-    unit_membership: pd.DataFrame
-    household_membership: pd.DataFrame
-    grids: pd.DataFrame
-    message_zh: pd.Series
-    min_area: float
-    crs: CRS = field(repr=False)
-
-    @property
-    def ok(self) -> bool:
-        """True when there are no error findings (warnings allowed)."""
-        return bool(self.summary["ok"])
-
-    def of(self, check: str) -> gpd.GeoDataFrame:
-        """The findings of one check."""
-        if check not in CHECKS:
-            raise KeyError(f"unknown check {check!r}; checks are: {', '.join(CHECKS)}")
-        return self.findings[self.findings["check"] == check]
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The report as the issue's JSON document (geometry as GeoJSON in EPSG:4326)."""
-        from gridmap.analysis.coverage.report import json_document
-
-        return json_document(self)
+_REPAIRED = (*GRID_LEVELS, "buildings")
 
 
 def _check_crs(district: District) -> None:
@@ -126,7 +82,7 @@ def _prepare(district: District) -> dict[str, LayerData]:
     for name, spec in LAYERS.items():
         frame = district.get(name)
         if frame is None:
-            if name not in fnd.GRIDS:
+            if name not in GRID_LEVELS:
                 continue
             frame = gpd.GeoDataFrame({spec.id_field: [], "geometry": []}, crs=district.crs)
         ids = (
@@ -142,7 +98,7 @@ def _prepare(district: District) -> dict[str, LayerData]:
                 repair = topology.repair_polygons(original)
                 geoms = repair.geoms
         none = np.full(len(frame), None, dtype=object)
-        flags = topology.coverage_flags(geoms) if name in fnd.GRIDS else None
+        flags = topology.coverage_flags(geoms) if name in GRID_LEVELS else None
         out[name] = LayerData(name, frame, ids, geoms, original, repair, none, none.copy(), flags)
     return out
 
@@ -200,7 +156,7 @@ def _grid_table(layers: Mapping[str, LayerData]) -> pd.DataFrame:
                 "leader": obj(d.column("leader")),
             }
         )
-        for level, d in ((lv, layers[lv]) for lv in fnd.GRIDS)
+        for level, d in ((lv, layers[lv]) for lv in GRID_LEVELS)
     ]
     return pd.concat(parts, ignore_index=True)
 
@@ -217,12 +173,13 @@ def require_min_area(value: object, *, option: str = "min_area") -> float:
     if number is None or not math.isfinite(number) or number < 0:
         raise OptionError(
             f"{option} must be a finite number of square metres, 0 or more, not {value!r}. "
-            "Fix: give a tolerance such as 1 (the default) or 100; 0 reports every sliver."
+            f"Fix: give a tolerance such as {DEFAULT_MIN_AREA:g} (the default) or 100; "
+            "0 reports every sliver."
         )
     return float(number)
 
 
-def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageReport:
+def check_coverage(district: District, *, min_area: float = DEFAULT_MIN_AREA) -> CoverageReport:
     """Run every coverage and topology check of `CHECKS` over `district`.
 
     Parameters
@@ -244,9 +201,9 @@ def check_coverage(district: District, *, min_area: float = 1.0) -> CoverageRepo
     min_area = require_min_area(min_area)
     _check_crs(district)
     layers = _prepare(district)
-    geoms = {lv: layers[lv].geoms for lv in fnd.GRIDS}
-    parents = {lv: layers[lv].column("parent_id") for lv in fnd.GRIDS}
-    hierarchy = mem.Hierarchy.build({lv: layers[lv].ids for lv in fnd.GRIDS}, parents, geoms)
+    geoms = {lv: layers[lv].geoms for lv in GRID_LEVELS}
+    parents = {lv: layers[lv].column("parent_id") for lv in GRID_LEVELS}
+    hierarchy = mem.Hierarchy.build({lv: layers[lv].ids for lv in GRID_LEVELS}, parents, geoms)
     small_geoms = layers["grid_small"].geoms
     tables = membership_tables(layers, small_geoms, hierarchy)
     layers = {name: _with_lineage(d, hierarchy, tables) for name, d in layers.items()}

@@ -17,7 +17,7 @@ import pandas as pd
 
 from gridmap.analysis.coverage import topology
 from gridmap.analysis.coverage.membership import Hierarchy, text_ids
-from gridmap.schema import LAYERS, PARENT_LEVEL
+from gridmap.schema import GRID_LEVELS, LAYERS, PARENT_LEVEL
 
 
 class CheckInfo(NamedTuple):
@@ -54,7 +54,8 @@ FINDING_COLUMNS = (
     "message",
     "geometry",
 )
-GRIDS = ("grid_large", "grid_medium", "grid_small")
+#: Square metres below which a gap, overlap or part outside a parent is a sliver (not reported).
+DEFAULT_MIN_AREA = 1.0
 
 
 def obj(values: object) -> pd.Series:
@@ -337,7 +338,7 @@ def overlap(data: LayerData, *, min_area: float) -> pd.DataFrame:
 def grid_findings(layers: Mapping[str, LayerData], *, min_area: float) -> list[pd.DataFrame]:
     """no_leader, bad_parent, outside_parent, gap and overlap on the three grid levels."""
     out: list[pd.DataFrame] = []
-    for level in GRIDS:
+    for level in GRID_LEVELS:
         data = layers[level]
         out += [no_leader(data), overlap(data, min_area=min_area)]
         parent_level = PARENT_LEVEL.get(level)

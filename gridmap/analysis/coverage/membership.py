@@ -4,9 +4,10 @@ A building belongs to the small grid that holds its representative point (a
 point inside the polygon; the point itself for point buildings), a unit to the
 small grid that holds its point, a household to its building's small grid.
 A point on the boundary of two grids belongs to the first of them in layer
-order, so the answer never depends on floating-point luck. The medium and
-large grid follow from the declared parents (`Hierarchy`); where the
-declaration is broken they are unknown (None) in the membership tables.
+order (`gridmap.layers.first_hit`), so the answer never depends on
+floating-point luck. The medium and large grid follow from the declared
+parents (`Hierarchy`); where the declaration is broken they are unknown
+(None) in the membership tables.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shapely
 from shapely import STRtree
 
 from gridmap.analysis.coverage.topology import as_geometry_array, present
+from gridmap.layers import first_hit
 
 _POLYGONAL = (3, 6)
 
@@ -64,22 +66,6 @@ def text_ids(values: object) -> np.ndarray:
         arr = series.map(_text).to_numpy(dtype=object, copy=True)
     arr[pd.isna(arr) | (arr == "")] = None
     return arr
-
-
-def first_hit(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Position of the first polygon (in layer order) intersecting each point; -1 if none."""
-    points, polygons = as_geometry_array(points), as_geometry_array(polygons)
-    out = np.full(len(points), -1, dtype=np.int64)
-    if len(points) == 0 or len(polygons) == 0:
-        return out
-    tree = STRtree(np.where(present(polygons), polygons, None))
-    p_idx, g_idx = tree.query(np.where(present(points), points, None), predicate="intersects")
-    if len(p_idx):
-        order = np.lexsort((g_idx, p_idx))
-        p_idx, g_idx = p_idx[order], g_idx[order]
-        first = np.flatnonzero(np.r_[True, p_idx[1:] != p_idx[:-1]])
-        out[p_idx[first]] = g_idx[first]
-    return out
 
 
 def representative_points(geoms: np.ndarray) -> np.ndarray:

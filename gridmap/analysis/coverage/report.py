@@ -1,70 +1,26 @@
-"""A coverage report as documents: the JSON document and the ledger (台帐) tables.
+"""A coverage report as the ledger (台帐) tables.
 
-Both are pure: they build plain data and DataFrames; `gridmap.io.ledger`
-writes the workbook. The ledger has a summary sheet, a sheet per large and
-per medium grid with counts, and one sheet per check with Chinese headers and
-blank columns for the rectification the monthly joint meeting fills in.
+Pure: it builds DataFrames and `gridmap.io.ledger` writes the workbook (the
+JSON document is `gridmap.analysis.coverage.result`'s). The ledger has a
+summary sheet, a sheet per large and per medium grid with counts, and one
+sheet per check with Chinese headers and blank columns for the rectification
+the monthly joint meeting fills in.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from gridmap.analysis.coverage.findings import CHECKS
-from gridmap.geo.crs import WEB_CRS
+from gridmap.analysis.coverage.result import CoverageReport
 from gridmap.schema import LAYERS
-
-if TYPE_CHECKING:
-    from gridmap.analysis.coverage.check import CoverageReport
 
 #: Most data rows an .xlsx sheet holds (1,048,576 rows less title and header).
 MAX_SHEET_ROWS = 1_048_000
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
-_JSON_KEYS = (
-    "check",
-    "severity",
-    "layer",
-    "ids",
-    "area_m2",
-    "large_id",
-    "medium_id",
-    "message",
-    "geometry",
-)
-
-
-def _none(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
-def json_document(report: CoverageReport) -> dict[str, Any]:
-    """``{"summary": {...}, "findings": [...]}`` with geometry as GeoJSON in EPSG:4326."""
-    findings = report.findings
-    geoms = findings.geometry.to_crs(WEB_CRS).values if len(findings) else []
-    arr = np.asarray(geoms, dtype=object)
-    has = ~shapely.is_missing(arr) & ~shapely.is_empty(arr) if len(arr) else np.array([], bool)
-    text = np.full(len(arr), None, dtype=object)
-    if has.any():
-        text[has] = shapely.to_geojson(arr[has])
-    rows = []
-    columns = [findings[c].tolist() for c in _JSON_KEYS[:-1]]
-    for values, geo in zip(zip(*columns, strict=True), text, strict=True):
-        row = dict(zip(_JSON_KEYS[:-1], (_none(v) for v in values), strict=True))
-        row["ids"] = list(row["ids"])
-        if row["area_m2"] is not None:
-            row["area_m2"] = round(float(row["area_m2"]), 3)
-        row["geometry"] = json.loads(geo) if geo is not None else None
-        rows.append(row)
-    return {"summary": dict(report.summary), "findings": rows}
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from gridmap.analysis.coverage.result import CoverageReport
 from gridmap.district import District
 from gridmap.geo.crs import WEB_CRS
-from gridmap.layers.grids import CHILD_LEVEL
+from gridmap.layers import CHILD_LEVEL, LINEAGE_COLUMN
 from gridmap.schema import GRID_LEVELS, PARENT_LEVEL, UNIT_CATEGORIES
 
-_ID_COLUMN = {"grid_large": "large_id", "grid_medium": "medium_id", "grid_small": "small_id"}
 INDICATORS = ("households", "units", "findings")
 
 
@@ -129,7 +129,7 @@ def _in_scope(membership: pd.DataFrame, selection: Selection) -> pd.Series:
     level = selection.level
     if level is None:
         return pd.Series(True, index=membership.index)
-    return membership[_ID_COLUMN[level]] == selection.grid_id
+    return membership[LINEAGE_COLUMN[level]] == selection.grid_id
 
 
 #: The check that reports each kind of object missed by every small grid.
@@ -140,7 +140,7 @@ _MISSED_CHECK = {
 }
 
 
-def _membership(report: Any, kind: str) -> pd.DataFrame:
+def _membership(report: CoverageReport, kind: str) -> pd.DataFrame:
     return {
         "buildings": report.membership,
         "households": report.household_membership,
@@ -149,7 +149,7 @@ def _membership(report: Any, kind: str) -> pd.DataFrame:
 
 
 def _share(
-    report: Any, kind: str, selection: Selection, findings: gpd.GeoDataFrame
+    report: CoverageReport, kind: str, selection: Selection, findings: gpd.GeoDataFrame
 ) -> tuple[int, int]:
     """(covered, total) objects of a kind in the scope.
 
@@ -185,7 +185,9 @@ def equipment_membership(district: District) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
-def findings_in_scope(district: District, report: Any, selection: Selection) -> gpd.GeoDataFrame:
+def findings_in_scope(
+    district: District, report: CoverageReport, selection: Selection
+) -> gpd.GeoDataFrame:
     """The report's findings that concern the scope grid or what lies in it."""
     findings = report.findings
     level = selection.level
@@ -193,13 +195,13 @@ def findings_in_scope(district: District, report: Any, selection: Selection) -> 
         return findings
     if level in ("grid_large", "grid_medium"):
         own = findings["ids"].map(lambda ids: selection.grid_id in ids)
-        return findings[(findings[_ID_COLUMN[level]] == selection.grid_id) | own]
+        return findings[(findings[LINEAGE_COLUMN[level]] == selection.grid_id) | own]
     objects = _objects_in_small(report, selection.grid_id)
     mask = findings["ids"].map(lambda ids: selection.grid_id in ids or bool(objects & set(ids)))
     return findings[mask]
 
 
-def _objects_in_small(report: Any, small_id: str) -> set[str]:
+def _objects_in_small(report: CoverageReport, small_id: str) -> set[str]:
     out: set[str] = set()
     for table, column in (
         (report.membership, "building_id"),
@@ -210,7 +212,9 @@ def _objects_in_small(report: Any, small_id: str) -> set[str]:
     return out
 
 
-def coverage_kpis(district: District, report: Any, selection: Selection) -> dict[str, Any]:
+def coverage_kpis(
+    district: District, report: CoverageReport, selection: Selection
+) -> dict[str, Any]:
     """The KPI header: grids per level, coverage shares, error findings, grids without leader."""
     ids = scope_ids(district, selection)
     findings = findings_in_scope(district, report, selection)
@@ -242,7 +246,9 @@ def _grid_row(district: District, level: str, grid_id: str) -> dict[str, Any]:
     }
 
 
-def grid_profile(district: District, report: Any, selection: Selection) -> dict[str, Any]:
+def grid_profile(
+    district: District, report: CoverageReport, selection: Selection
+) -> dict[str, Any]:
     """The side panel of the scope: who leads it, what it holds, its findings and children."""
     level = selection.level
     profile: dict[str, Any] = {"level": level, "grid": {}}
@@ -280,7 +286,7 @@ def grid_profile(district: District, report: Any, selection: Selection) -> dict[
     return profile
 
 
-def small_grid_indicator(district: District, report: Any, name: str) -> pd.Series:
+def small_grid_indicator(district: District, report: CoverageReport, name: str) -> pd.Series:
     """Per small grid id: households, units or findings attributed to it (0 where none)."""
     small_ids = district["grid_small"]["grid_id"].astype(str)
     if name == "households":
@@ -294,7 +300,7 @@ def small_grid_indicator(district: District, report: Any, name: str) -> pd.Serie
     return counts.reindex(small_ids, fill_value=0).astype(int).rename(name)
 
 
-def _findings_per_small(district: District, report: Any) -> pd.Series:
+def _findings_per_small(district: District, report: CoverageReport) -> pd.Series:
     findings = report.findings
     if findings.empty:
         return pd.Series(dtype=int)

@@ -25,7 +25,7 @@ from gridmap.analysis.editing.geometry import (
 from gridmap.district import District
 from gridmap.errors import EditError
 from gridmap.geo.crs import require_metric
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 from gridmap.schema import GRID_LEVELS, LAYERS, PARENT_LEVEL
 
 __all__ = [

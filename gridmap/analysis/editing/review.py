@@ -11,15 +11,16 @@ accepts it with a reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.analysis.coverage.check import CoverageReport, check_coverage
-from gridmap.analysis.coverage.membership import first_hit
+from gridmap.analysis.coverage import DEFAULT_MIN_AREA, CoverageReport, check_coverage
 from gridmap.district import District
-from gridmap.layers.edits import Edit, apply_edit
+from gridmap.errors import EditRefused
+from gridmap.layers import Edit, apply_edit, first_hit
 
 #: Checks a boundary edit can add findings to.
 EDIT_CHECKS = (
@@ -80,6 +81,42 @@ class EditReview:
     def blocking(self) -> bool:
         """True when the edit adds error findings: saving needs an explicit reason."""
         return bool((self.new_findings["severity"] == "error").any())
+
+    def approve(
+        self,
+        edits: Edit | Sequence[Edit],
+        *,
+        user: str,
+        reason: str | None = None,
+        accept_findings: bool = False,
+    ) -> list[Edit]:
+        """The reviewed `edits` stamped with `user` and `reason`, ready to save.
+
+        This is the plan's gate: raises `EditRefused` when `user` is blank, or
+        when the edits add error findings (a gap, an overlap, a grid leaving
+        its parent, an invalid geometry ...) and the planner has not set
+        `accept_findings` with a non-empty `reason`. A blank `reason` keeps
+        each edit's own.
+        """
+        edits = [edits] if isinstance(edits, Edit) else list(edits)
+        if not user.strip():
+            raise EditRefused("give the name of the person making the edit; it goes into the log.")
+        why = (reason or "").strip() or None
+        if self.blocking and not (accept_findings and why):
+            raise EditRefused(
+                f"the edit adds error findings ({self.describe_errors()}); nothing was saved. "
+                "Change the drawing, or accept the findings and give the reason."
+            )
+        return [replace(e, user=user.strip(), reason=why or e.reason) for e in edits]
+
+    def describe_errors(self) -> str:
+        """The error findings the edit adds, as ``check ids (area m²)`` joined by ``; ``."""
+        errors = self.new_findings[self.new_findings["severity"] == "error"]
+        parts = []
+        for check, ids, area in zip(errors["check"], errors["ids"], errors["area_m2"], strict=True):
+            size = f" ({area:,.1f} m²)" if area == area and area is not None else ""
+            parts.append(f"{check} {', '.join(map(str, ids))}{size}")
+        return "; ".join(parts)
 
 
 def _keys(findings: pd.DataFrame) -> pd.Series:
@@ -150,7 +187,7 @@ def review_edit(
     district: District,
     edit: Edit | list[Edit],
     *,
-    min_area: float = 1.0,
+    min_area: float = DEFAULT_MIN_AREA,
     before: CoverageReport | None = None,
 ) -> EditReview:
     """Check an edit before saving it; `before` may pass the current report to save time."""
