@@ -3,7 +3,7 @@
 `app.py` declares the navigation and draws the shared sidebar
 (`gridmap_app.context`); pages read the `Context` it leaves, load through the
 cached functions of `gridmap_app.loading` and draw with
-`gridmap_app.coverage_panels`. All analysis and map building lives in the
+`gridmap_app.coverage`. All analysis and map building lives in the
 `gridmap` package, which never imports streamlit.
 """
 

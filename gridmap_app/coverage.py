@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap.analysis.coverage import scope
-from gridmap.analysis.coverage.check import CHECKS
+from gridmap.analysis.coverage import CHECKS
 from gridmap.district import District
 from gridmap.geo import gcj02_to_wgs84
 from gridmap.i18n import check_label, choice_label, layer_label, t

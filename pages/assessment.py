@@ -4,9 +4,9 @@ import streamlit as st
 
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
-from gridmap_app import assessment_loading as data
-from gridmap_app import assessment_panels as ui
 from gridmap_app import loading, page
+from gridmap_app.assessment import loading as data
+from gridmap_app.assessment import panels as ui
 
 ctx, source = page.start("page.assessment", check=True)
 lang = ctx.lang

@@ -1,9 +1,12 @@
-"""一张图: the leaders' coverage map with drill-down, KPIs and the side panel."""
+"""一张图: the leaders' coverage map with drill-down, KPIs and the side panel.
+
+The widgets are drawn by `gridmap_app.coverage`; a click on the map selects a grid.
+"""
 
 import streamlit as st
 
 from gridmap.render.web.tiles import PROVIDERS
-from gridmap_app import coverage_panels as ui
+from gridmap_app import coverage as ui
 from gridmap_app import loading, page
 
 ctx, source = page.start("page.coverage_map", check=True)

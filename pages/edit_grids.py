@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from gridmap.analysis.editing.review import review_edit
+from gridmap.analysis.editing import review_edit
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
 from gridmap.render.web.tiles import PROVIDERS
-from gridmap_app import edit_panels as ui
-from gridmap_app import edit_review_panels as review_ui
 from gridmap_app import loading, page
+from gridmap_app.edit import panels as ui
+from gridmap_app.edit import review as review_ui
 
 ctx, source = page.start("page.edit", check=True)
 lang = ctx.lang

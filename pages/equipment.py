@@ -4,7 +4,7 @@ import streamlit as st
 
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
-from gridmap_app import equipment_panels as ui
+from gridmap_app import equipment as ui
 from gridmap_app import loading, page
 
 ctx, source = page.start("page.equipment")

@@ -1,194 +1,30 @@
 """地图导出: a print-ready map or a per-grid atlas as PDF, previewed as PNG.
 
 The first visit starts from the grid chosen on the coverage map (its most
-specific level), so a leader who drilled down there prints that grid.
+specific level), so a leader who drilled down there prints that grid. The
+options form and the files are drawn by `gridmap_app.export.panels`; a file
+is made when its button is pressed and shown again on later runs.
 """
-
-from __future__ import annotations
 
 import streamlit as st
 
 from gridmap.errors import GridmapError
-from gridmap.i18n import t as text
-from gridmap.render.pdf.document import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
-from gridmap.render.web.tiles import PROVIDERS
-from gridmap_app import loading
-from gridmap_app.coverage_panels import current_selection
-from gridmap_app.export_files import atlas_files, map_files, print_data
-from gridmap_app.page import start
-from gridmap_app.widgets import choice
+from gridmap.i18n import t
+from gridmap_app import loading, page
+from gridmap_app.export import panels as ui
 
-SCOPES = ("district", "large", "medium", "small")
-
-
-def _grid_choice(district, level: str, lang: str, key: str) -> str | None:
-    frame = district[level]
-    names = frame["name"].where(frame["name"].notna(), frame["grid_id"]).astype(str)
-    options = dict(zip(frame["grid_id"].astype(str), names, strict=True))
-    return st.selectbox(
-        text("export.grid", lang),
-        list(options),
-        key=key,
-        format_func=lambda v: f"{options[v]} ({v})",
-    )
-
-
-def _start_from_coverage_selection() -> None:
-    """On the first visit, preselect the grid chosen on the coverage map."""
-    if "export_scope" in st.session_state:
-        return
-    selection = current_selection()
-    for scope_key, grid_id in zip(("large", "medium", "small"), selection.as_tuple(), strict=True):
-        if grid_id:
-            st.session_state["export_scope"] = scope_key
-            st.session_state["export_grid"] = grid_id
-
-
-ctx, source = start("export.page", check=True)
+ctx, source = page.start("export.page", check=True)
 lang = ctx.lang
 district = loading.district(source)
-st.caption(text("export.offline", lang))
-_start_from_coverage_selection()
-
+st.caption(t("export.offline", lang))
+ui.start_from_coverage_selection()
 left, right = st.columns([1, 2], gap="large")
 with left:
-    mode = choice(
-        st.radio,
-        text("export.mode", lang),
-        ("map", "atlas"),
-        name="export_mode",
-        lang=lang,
-        horizontal=True,
-        format_func=lambda m: text(f"export.mode.{m}", lang),
-    )
-    scope_names = {key: text(f"sel.{key}", lang) for key in SCOPES}
-    grid_id = None
-    only = None
-    if mode == "map":
-        scope_key = choice(
-            st.selectbox,
-            text("export.scope", lang),
-            SCOPES,
-            name="export_scope",
-            lang=lang,
-            format_func=scope_names.get,
-        )
-        level = None if scope_key == "district" else LEVELS[scope_key]
-        if level is not None:
-            grid_id = _grid_choice(district, level, lang, "export_grid")
-    else:
-        level = LEVELS[
-            choice(
-                st.selectbox,
-                text("export.level", lang),
-                ("medium", "small", "large"),
-                name="export_atlas_level",
-                lang=lang,
-                format_func=scope_names.get,
-            )
-        ]
-        if level != "grid_large" and st.checkbox(text("export.within", lang), key="export_within"):
-            large = _grid_choice(district, "grid_large", lang, "export_large")
-            from gridmap.analysis.coverage import scope
-
-            only = tuple(scope.scope_ids(district, scope.Selection(large=large))[level])
-    paper = st.radio(text("export.paper", lang), ("A4", "A3"), key="export_paper", horizontal=True)
-    orientation = choice(
-        st.radio,
-        text("export.orientation", lang),
-        ("auto", "portrait", "landscape"),
-        name="export_orientation",
-        lang=lang,
-        horizontal=True,
-        format_func=lambda o: text(f"export.orientation.{o}", lang),
-    )
-    layers = st.multiselect(
-        text("export.layers", lang),
-        list(OVERLAYS),
-        default=list(DEFAULT_OVERLAYS),
-        key="export_layers",
-        format_func=lambda n: text(f"export.layer.{n}", lang),
-    )
-    name = st.text_input(
-        text("export.name", lang), value=district.display_name(), key="export_name"
-    )
-    if orientation == "auto":
-        wide_level, wide_grid = (level, grid_id) if mode == "map" else (None, None)
-        landscape = fits_landscape(print_data(*source.key, name), wide_level, wide_grid)
-    else:
-        landscape = orientation == "landscape"
-    title = st.text_input(text("export.title", lang), key="export_title")
-    dpi = (
-        st.select_slider(
-            text("export.dpi", lang), (72, 100, 150, 200, 300), value=100, key="export_dpi"
-        )
-        if mode == "map"
-        else 60
-    )
-    tiles = None
-    if ctx.basemap != "none" and st.checkbox(
-        text("export.basemap", lang, name=text(PROVIDERS[ctx.basemap].label_key, lang)),
-        key="export_basemap",
-    ):
-        tiles = (ctx.basemap, ctx.tile_key)
-    go = st.button(
-        text("export.preview" if mode == "map" else "export.make_atlas", lang),
-        type="primary",
-        key="export_go",
-    )
-
-
-def _download(label_key: str, data: bytes, file_name: str, mime: str, key: str) -> None:
-    st.download_button(text(label_key, lang), data, file_name=file_name, mime=mime, key=key)
-
-
+    form = ui.options_form(district, source, ctx)
 with right:
-    if go or st.session_state.get("export_ready") == mode:
-        st.session_state["export_ready"] = mode
-        choices = (paper, landscape, tuple(layers), lang, title)
+    if form.go or st.session_state.get("export_ready") == form.mode:
+        st.session_state["export_ready"] = form.mode
         try:
-            if mode == "map":
-                with st.spinner(text("export.working", lang, what=paper)):
-                    pdf, png = map_files(*source.key, name, level, grid_id, *choices, dpi, tiles)
-                stem = grid_id or "district"
-                _download(
-                    "export.download_pdf",
-                    pdf,
-                    f"gridmap_{stem}.pdf",
-                    "application/pdf",
-                    "export_pdf",
-                )
-                _download(
-                    "export.download_png", png, f"gridmap_{stem}.png", "image/png", "export_png"
-                )
-                st.image(png, width="stretch")
-            else:
-                bar = st.progress(0.0)
-
-                def progress(message: str) -> None:
-                    if message.startswith("sheet "):
-                        done, total = message.split()[1].rstrip(":").split("/")
-                        bar.progress(int(done) / int(total), text=message)
-
-                pdf, archive, png, n_pages, n_sheets = atlas_files(
-                    *source.key, name, level, only, *choices, tiles, _progress=progress
-                )
-                bar.empty()
-                st.success(text("export.atlas_done", lang, pages=n_pages, sheets=n_sheets))
-                _download(
-                    "export.download_pdf",
-                    pdf,
-                    "gridmap_atlas.pdf",
-                    "application/pdf",
-                    "export_atlas_pdf",
-                )
-                _download(
-                    "export.download_zip",
-                    archive,
-                    "gridmap_atlas.zip",
-                    "application/zip",
-                    "export_atlas_zip",
-                )
-                st.image(png, width="stretch")
+            ui.files_view(form, source, lang)
         except GridmapError as exc:
             loading.show_error(exc, lang)

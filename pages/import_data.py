@@ -10,8 +10,8 @@ from gridmap.i18n import layer_label, t
 from gridmap.io.paths import data_folder
 from gridmap.schema import LAYERS
 from gridmap_app.context import context
-from gridmap_app.import_panels import chosen_files, options_form, preview, target_path
-from gridmap_app.import_run import check_and_import
+from gridmap_app.importing.panels import chosen_files, options_form, preview, target_path
+from gridmap_app.importing.run import check_and_import
 
 ctx = context()
 lang = ctx.lang

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from gridmap.i18n import t
-from gridmap_app import inspection_panels as ui
 from gridmap_app import loading, page
+from gridmap_app.inspections import panels as ui
 
 ctx, source = page.start("page.inspections")
 lang = ctx.lang

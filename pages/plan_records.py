@@ -4,7 +4,7 @@ import streamlit as st
 
 from gridmap.i18n import t
 from gridmap_app import loading, page
-from gridmap_app import plan_record_panels as ui
+from gridmap_app import plan_records as ui
 
 ctx, source = page.start("page.plan_records")
 lang = ctx.lang

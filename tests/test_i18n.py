@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 UI_SOURCES = [
     ROOT / "app.py",
     *sorted((ROOT / "pages").glob("*.py")),
-    *sorted((ROOT / "gridmap_app").glob("*.py")),
+    *sorted((ROOT / "gridmap_app").rglob("*.py")),
     *sorted((ROOT / "gridmap" / "render").glob("*.py")),
 ]
 
@@ -73,7 +73,7 @@ def test_t_fills_placeholders_and_names_unknown_keys() -> None:
 
 
 def test_check_labels_come_from_the_analysis() -> None:
-    from gridmap.analysis.coverage.check import CHECKS
+    from gridmap.analysis.coverage import CHECKS
 
     assert check_label("gap", CHECKS) == CHECKS["gap"][1]
     assert check_label("gap", CHECKS, "en") == "gap"

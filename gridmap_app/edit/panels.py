@@ -21,13 +21,13 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis.coverage.check import CHECKS
+from gridmap.analysis.coverage import CHECKS
 from gridmap.analysis.editing import operations as editing
 from gridmap.district import District
 from gridmap.errors import EditError
 from gridmap.geo import from_web
 from gridmap.i18n import field_label, layer_label, t
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 from gridmap.render.web.coverage import build_map
 from gridmap.render.web.editing import add_drawing_tools
 from gridmap.render.web.tiles import PROVIDERS

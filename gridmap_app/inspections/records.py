@@ -17,17 +17,17 @@ import streamlit as st
 
 from gridmap import clock
 from gridmap.analysis.inspections import hazards as hz
-from gridmap.analysis.inspections.recording import hazard_edit, inspection_edit
+from gridmap.analysis.inspections import hazard_edit, inspection_edit
 from gridmap.errors import ConflictError, GridmapError
-from gridmap.geo.coords import gcj02_to_wgs84
+from gridmap.geo import gcj02_to_wgs84
 from gridmap.i18n import choice_label, t
 from gridmap.io import save_edit
 from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES, INSPECTION_RESULTS, INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
-from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context
-from gridmap_app.inspection_widgets import Key, gcj02, label, map_args, outlines, show
+from gridmap_app.inspections import loading as data
+from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, outlines, show
 
 RECORD_MAP = "inspection_record_map"
 

@@ -16,7 +16,7 @@ from gridmap.render.web import inspections as rm
 from gridmap.render.web.assessment import score_map
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap.standards.assessment import SCORECARD
-from gridmap_app import assessment_loading as data
+from gridmap_app.assessment import loading as data
 from gridmap_app.context import Context, asset_base
 
 Key = tuple[str, int, int]

@@ -14,9 +14,9 @@ from gridmap.district import District
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, field_label, t
 from gridmap.io import save_edit
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 from gridmap.schema import TRAINING_KINDS, TRAINING_TARGETS
-from gridmap_app import assessment_loading as data
+from gridmap_app.assessment import loading as data
 
 Key = tuple[str, int, int]
 VIEWS = ("trainings", "drills", "meetings", "fire_teams")

@@ -7,17 +7,13 @@ import streamlit as st
 
 from gridmap.analysis.inspections import compliance as ins
 from gridmap.i18n import layer_label, t
-from gridmap.io.ledger_inspections import (
-    Sheet,
-    compliance_summary_zh,
-    compliance_table_zh,
-    workbook_bytes,
-)
+from gridmap.io import compliance_summary_zh, compliance_table_zh, workbook_bytes
 from gridmap.render.web import inspections as rm
+from gridmap.schema import Sheet
 from gridmap.standards.inspections import DEFAULT_FREQUENCIES, STATUS_LABELS
-from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context
-from gridmap_app.inspection_widgets import Key, gcj02, label, map_args, show
+from gridmap_app.inspections import loading as data
+from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, show
 
 
 def compliance_view(key: Key, ctx: Context, f: dict) -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 from gridmap.analysis.assessment.scorecard import Assessment, assess
 from gridmap.analysis.plan_records import rules as plan_rules
 from gridmap.district import District
-from gridmap.io.ledger_plan import assessment_workbook_bytes
+from gridmap.io import assessment_workbook_bytes
 from gridmap.standards.assessment import with_vetoes
 from gridmap_app import loading
 

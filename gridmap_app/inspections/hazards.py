@@ -13,16 +13,16 @@ import streamlit as st
 
 from gridmap import clock
 from gridmap.analysis.inspections import hazards as hz
-from gridmap.analysis.inspections.recording import STATUS_UPDATES, hazard_status_edit
+from gridmap.analysis.inspections import STATUS_UPDATES, hazard_status_edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, t
 from gridmap.io import save_edit
-from gridmap.io.ledger_inspections import hazard_ledger_sheets, workbook_bytes
+from gridmap.io import hazard_ledger_sheets, workbook_bytes
 from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES
-from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context
-from gridmap_app.inspection_widgets import Key, gcj02, label, map_args, outlines, show
+from gridmap_app.inspections import loading as data
+from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, outlines, show
 from gridmap_app.widgets import multi_choice
 
 STATUS_FORM = "hazard_status_form"

@@ -15,7 +15,7 @@ import streamlit as st
 from gridmap.analysis.inspections import aggregation as im
 from gridmap.analysis.inspections import compliance as ins
 from gridmap.analysis.inspections import hazards as hz
-from gridmap.analysis.inspections.placement import place_table
+from gridmap.analysis.inspections import place_table
 from gridmap.district import District
 from gridmap_app import loading
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import streamlit as st
 
 from gridmap import clock
-from gridmap.render.pdf.basemap import basemap_for
-from gridmap.render.pdf.document import PageOptions, PrintData
+from gridmap.io import fetch_tile
+from gridmap.render.pdf import PageOptions, PrintData, basemap_for
 from gridmap_app import loading
 
 
@@ -42,7 +42,7 @@ def _options(
         layers=layers,
         lang=lang,
         title=title or None,
-        basemap=basemap_for(tiles[0], key=tiles[1]) if tiles else None,
+        basemap=basemap_for(tiles[0], key=tiles[1], fetch=fetch_tile) if tiles else None,
     )
 
 
@@ -91,7 +91,7 @@ def atlas_files(
     _progress=None,
 ) -> tuple[bytes, bytes, bytes, int, int]:
     """(PDF, zip, PNG of the first sheet, pages, sheets) of an atlas."""
-    from gridmap.io.pdf_out import zip_bytes
+    from gridmap.io import zip_bytes
     from gridmap.render.pdf import atlas
     from gridmap.render.pdf.document import png_bytes
 

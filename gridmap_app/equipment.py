@@ -14,19 +14,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis.equipment.kit import (
+from gridmap.analysis.equipment import (
+    WALKING_SPEED_KMH,
+    SitingOptions,
+    SitingResult,
     bill_of_materials,
     inventory_shortfalls,
     pilot_communities,
     shortfall_table,
+    site_equipment,
+    siting_edit,
 )
-from gridmap.analysis.equipment.siting import SitingResult, site_equipment
-from gridmap.analysis.equipment.walking import WALKING_SPEED_KMH
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import t
 from gridmap.io import save_edit
-from gridmap.io.ledger_equipment import equipment_workbook_bytes
-from gridmap.layers.edits import Edit
+from gridmap.io import equipment_workbook_bytes
 from gridmap.render.web import equipment as em
 from gridmap.render.web import inspections as rm
 from gridmap.render.web.tiles import PROVIDERS
@@ -49,8 +51,7 @@ def run_siting(
 ) -> SitingResult:  # fmt: skip
     district = _district((path, mtime_ns, size))
     minimum = dict.fromkeys(pilot_communities(district), 1) if pilot_min else 0
-    return site_equipment(
-        district,
+    options = SitingOptions(
         model=model,
         count=count if model == "mclp" else None,
         radius=radius,
@@ -62,6 +63,7 @@ def run_siting(
         min_per_grid=minimum,
         time_limit=60,
     )
+    return site_equipment(district, options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -171,14 +173,10 @@ def accept(key: Key, result: SitingResult, lang: str) -> None:
     if not submitted:
         return
     district = _district(key)
-    points = district.get("equipment_points")
-    taken = points["point_id"].astype(str).tolist() if points is not None else []
-    added = result.plan_rows(taken)
-    removed = points.iloc[0:0] if points is not None else added.iloc[0:0]
     params = result.params
     reason = f"equipment page {params['model']} r={params['radius_m']:g}m"
-    edit = Edit(layer="equipment_points", operation="append", removed=removed, added=added,
-                user=user, reason=reason)  # fmt: skip
+    edit = siting_edit(district, result, user=user, reason=reason)
+    added = edit.added
     try:
         save_edit(district, edit)
     except ConflictError:

@@ -14,8 +14,8 @@ from gridmap.render.web import inspections as rm
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap.schema import INSPECTION_RESULTS, INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
-from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context, asset_base
+from gridmap_app.inspections import loading as data
 from gridmap_app.widgets import multi_choice
 
 Key = tuple[str, int, int]

@@ -4,7 +4,7 @@ Paths typed on the page are confined to the data folder
 (`gridmap.io.paths.confined_path`): ``$GRIDMAP_DATA_DIR``, else the folder of
 the open district; uploaded files are kept by `gridmap.io.uploads` and not
 confined. The check, the confirmation and the import itself are in
-`gridmap_app.import_run`.
+`gridmap_app.importing.run`.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from gridmap.i18n import choice_label, field_label, layer_label, t
 from gridmap.render.web import inspections as rm
 from gridmap.schema import INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
-from gridmap_app import inspection_loading as data
 from gridmap_app.context import Context
-from gridmap_app.inspection_widgets import Key, gcj02, label, map_args, outlines, show
+from gridmap_app.inspections import loading as data
+from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, outlines, show
 
 
 def heat_view(key: Key, ctx: Context, f: dict) -> None:
