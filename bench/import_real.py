@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridmap.analysis.importing.prepare import ImportOptions, ImportReport
+from gridmap.analysis.importing import ImportOptions, ImportReport
 from gridmap.io.imports import import_layer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
-from gridmap.analysis.plan_records.recording import drill_edit, meeting_edit, training_edit
+from gridmap.analysis.plan_records import drill_edit, meeting_edit, training_edit
 from gridmap.district import District
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, field_label, t

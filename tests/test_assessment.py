@@ -12,14 +12,15 @@ import pytest
 from assessment_cases import EXPECTED, FREQUENCIES, PERIOD, case_layers
 from conftest import make_tiny_layers, write_gpkg
 
-from gridmap.analysis.assessment.scorecard import assess
-from gridmap.analysis.assessment.tables import (
+from gridmap.analysis.assessment import (
+    assess,
     assessment_document,
     indicator_table,
+    parse_period,
     scorecard_rules,
     scorecard_table,
 )
-from gridmap.analysis.plan_records import rules as pr
+from gridmap.analysis.plan_records import grid_tree, recurring_records
 from gridmap.district import District
 from gridmap.io import read_district
 from gridmap.layers import validate_layer
@@ -62,18 +63,18 @@ def result(assessment, grid: str, key: str) -> pd.Series:
     ],
 )
 def test_parse_period(text: str, label: str, start: str, end: str) -> None:
-    period = pr.parse_period(text)
+    period = parse_period(text)
     assert (period.label, str(period.start), str(period.end)) == (label, start, end)
 
 
 @pytest.mark.parametrize("text", ["2026H3", "H1", "26H1", "2026Q1", ""])
 def test_bad_periods_say_how_to_write_one(text: str) -> None:
     with pytest.raises(ValueError, match="2025H2"):
-        pr.parse_period(text)
+        parse_period(text)
 
 
 def test_a_running_period_is_cut_at_the_day_of_assessment() -> None:
-    period = pr.parse_period("2026H2")
+    period = parse_period("2026H2")
     assert period.window(as_of="2026-11-28") == (dt.date(2026, 7, 1), dt.date(2026, 11, 28))
     assert period.window(as_of="2027-03-01") == (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
     assert period.window() == (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
@@ -104,8 +105,8 @@ def _publicity(*dates: str, grid: str = "M1") -> pd.DataFrame:
 )
 def test_period_boundaries_are_in_shanghai(stamp: str, counts: bool) -> None:
     district = with_records(trainings=_publicity(stamp))
-    tree = pr.grid_tree(district)
-    held = pr.recurring_records(
+    tree = grid_tree(district)
+    held = recurring_records(
         district,
         tree,
         first=dt.date(2026, 1, 1),
@@ -130,9 +131,9 @@ def test_a_month_without_a_publicity_day_fails_the_community_and_its_town() -> N
     assert m1["value"] == pytest.approx(5 / 6) and m1["detail_zh"] == "5/6 个月"
     l1 = result(found, "L1", "publicity")
     assert (l1["done"], l1["required"], l1["passed"]) == (5, 12, False)  # M2 held none
-    held = pr.recurring_records(
+    held = recurring_records(
         district,
-        pr.grid_tree(district),
+        grid_tree(district),
         first=dt.date(2026, 1, 1),
         last=dt.date(2026, 6, 30),
         kinds=("publicity_day",),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _app_support import SAMPLE, ensure_sample
 
-from gridmap.analysis.assessment.scorecard import assess
+from gridmap.analysis.assessment import assess
 from gridmap.demo import PLANTED_DEFECTS
 from gridmap.io import read_district
 

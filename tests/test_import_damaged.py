@@ -20,7 +20,7 @@ import pytest
 from conftest import make_tiny_layers
 from import_cases import damage_shp_records, write_moved_small_grids
 
-from gridmap.analysis.importing.prepare import ImportOptions
+from gridmap.analysis.importing import ImportOptions
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
 from gridmap.io.import_damage import damaged_records

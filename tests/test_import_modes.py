@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import CRS, make_tiny_layers, rect
 
-from gridmap.analysis.importing.plan import plan_import, zone_changes
+from gridmap.analysis.importing import plan_import, zone_changes
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
 from gridmap.io.imports import import_layer

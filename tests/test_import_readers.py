@@ -11,7 +11,7 @@ from import_cases import write_shapefile
 from shapely.geometry import Point
 from test_imports import assert_same_small_grids
 
-from gridmap.analysis.importing.prepare import ImportOptions
+from gridmap.analysis.importing import ImportOptions
 from gridmap.errors import DataError, GridmapError
 from gridmap.io import read_district
 from gridmap.io.import_encoding import chinese_encoding, chinese_share

@@ -9,21 +9,22 @@ from conftest import CRS, make_tiny_layers, rect
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 
+from gridmap.analysis.importing import (
+    ImportOptions,
+    SourceTable,
+    apply_mapping,
+    check_mapping,
+    match_parents,
+    normalise_name,
+    parse_mapping,
+    prepare_import,
+    suggest_mapping,
+)
 from gridmap.analysis.importing.geometry import (
     convert_coordinates,
     coordinate_columns,
     points_from_table,
     repair_geometries,
-)
-from gridmap.analysis.importing.parents import match_parents, normalise_name
-from gridmap.analysis.importing.prepare import (
-    ImportOptions,
-    SourceTable,
-    apply_mapping,
-    check_mapping,
-    parse_mapping,
-    prepare_import,
-    suggest_mapping,
 )
 from gridmap.errors import DataError
 from gridmap.layers import validate_layer

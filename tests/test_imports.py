@@ -17,7 +17,7 @@ from import_cases import (
     write_shapefile,
 )
 
-from gridmap.analysis.importing.prepare import ImportOptions
+from gridmap.analysis.importing import ImportOptions
 from gridmap.errors import DataError
 from gridmap.geo import coords
 from gridmap.io import read_district, read_edit_log

@@ -12,7 +12,7 @@ import pyproj
 import pytest
 from conftest import make_tiny_layers
 
-from gridmap.analysis.plan_records import rules as pr
+from gridmap.analysis.assessment import default_period, period_choices, record_span
 from gridmap.district import District
 from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS
@@ -53,12 +53,12 @@ def district_of(**extra: pd.DataFrame) -> District:
     ],
 )
 def test_period_choices(first: str, last: str, choices: list[str]) -> None:
-    assert pr.period_choices(first, last) == choices
+    assert period_choices(first, last) == choices
 
 
 def test_period_choices_refuse_a_reversed_range() -> None:
     with pytest.raises(ValueError, match="before it starts"):
-        pr.period_choices("2026-01-02", "2026-01-01")
+        period_choices("2026-01-02", "2026-01-01")
 
 
 @pytest.mark.parametrize(
@@ -77,22 +77,22 @@ def test_period_choices_refuse_a_reversed_range() -> None:
     ],
 )
 def test_default_period(last: object, default: str) -> None:
-    assert pr.default_period(last) == default
+    assert default_period(last) == default
 
 
 def test_the_record_span_of_a_district_without_records_is_none() -> None:
-    assert pr.record_span(district_of()) is None
+    assert record_span(district_of()) is None
 
 
 def test_the_record_span_of_empty_layers_is_none() -> None:
     empty = pd.DataFrame({"training_id": [], "date": [], "grid_id": [], "kind": []}, dtype=object)
-    assert pr.record_span(district_of(trainings=empty)) is None
+    assert record_span(district_of(trainings=empty)) is None
 
 
 def test_the_record_span_covers_every_dated_layer_in_shanghai() -> None:
     inspections = make_tiny_layers()["inspections"].iloc[:1].copy()
     inspections["inspected_at"] = ["2025-12-31T16:30:00Z"]  # 1 January 2026 in Shanghai
-    only = pr.record_span(district_of(inspections=inspections))
+    only = record_span(district_of(inspections=inspections))
     assert only == (D("2026-01-01"), D("2026-01-01"))
     trainings = pd.DataFrame(
         {
@@ -105,12 +105,12 @@ def test_the_record_span_covers_every_dated_layer_in_shanghai() -> None:
     meetings = pd.DataFrame(
         {"meeting_id": ["MT1"], "large_id": ["L1"], "date": ["2026-03-04T16:00:00Z"]}
     )
-    span = pr.record_span(
+    span = record_span(
         district_of(inspections=inspections, trainings=trainings, meetings=meetings)
     )
     assert span == (D("2025-07-01"), D("2026-03-05"))  # the meeting is 5 March in Shanghai
-    assert pr.period_choices(*span) == ["2026H1", "2026", "2025H2", "2025"]
-    assert pr.default_period(span[1]) == "2025H2"
+    assert period_choices(*span) == ["2026H1", "2026", "2025H2", "2025"]
+    assert default_period(span[1]) == "2025H2"
 
 
 def test_a_hazard_does_not_widen_the_span() -> None:
@@ -118,7 +118,7 @@ def test_a_hazard_does_not_widen_the_span() -> None:
     outside the span of its only inspection."""
     inspections = make_tiny_layers()["inspections"].iloc[:1].copy()
     inspections["inspected_at"] = ["2026-02-01 10:00"]
-    assert pr.record_span(district_of(inspections=inspections)) == (
+    assert record_span(district_of(inspections=inspections)) == (
         D("2026-02-01"),
         D("2026-02-01"),
     )

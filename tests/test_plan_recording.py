@@ -11,7 +11,7 @@ import pytest
 from assessment_cases import case_layers
 from conftest import make_tiny_layers, write_gpkg
 
-from gridmap.analysis.plan_records.recording import drill_edit, meeting_edit, training_edit
+from gridmap.analysis.plan_records import drill_edit, meeting_edit, training_edit
 from gridmap.errors import DataError
 from gridmap.io import read_district, read_edit_log, save_edit, undo
 

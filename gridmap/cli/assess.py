@@ -19,7 +19,7 @@ def _pad(text: str, width: int) -> str:
 
 def scorecard_lines(assessment) -> list[str]:
     """The printed summary: the ranking, with the indicators each grid failed."""
-    from gridmap.analysis.assessment.tables import LEVEL_LABELS
+    from gridmap.analysis.assessment import LEVEL_LABELS
 
     labels = {i.key: i.zh for i in assessment.table}
     results = assessment.results
@@ -81,11 +81,10 @@ def assess(
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """Score every town and community (考核): indicators, targets, pass/fail, veto and rank."""
-    from gridmap.analysis.assessment.scorecard import assess as run_assessment
-    from gridmap.analysis.plan_records.rules import parse_period
+    from gridmap.analysis.assessment import assess as run_assessment
+    from gridmap.analysis.assessment import parse_period
     from gridmap.clock import today_in_shanghai
-    from gridmap.io import read_district
-    from gridmap.io.ledger_plan import write_assessment_json, write_assessment_xlsx
+    from gridmap.io import read_district, write_assessment_json, write_assessment_xlsx
     from gridmap.standards.assessment import SCORECARD, with_vetoes
 
     try:

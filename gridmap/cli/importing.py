@@ -11,7 +11,7 @@ from gridmap.cli import app, progress
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
-    from gridmap.analysis.importing.prepare import parse_mapping
+    from gridmap.analysis.importing import parse_mapping
 
     try:
         return parse_mapping(items)
@@ -108,7 +108,7 @@ def import_(
     written when any error is found. Exit status 1 when the data has errors, 2 when a
     source cannot be read.
     """
-    from gridmap.analysis.importing.prepare import ImportOptions
+    from gridmap.analysis.importing import ImportOptions
     from gridmap.errors import DataError, Problem
     from gridmap.io.imports import IMPORT_MODES, import_layer, require_layer
 

@@ -29,7 +29,7 @@ import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from gridmap.analysis.importing.report import SourceTable
+from gridmap.analysis.importing import SourceTable
 from gridmap.errors import DataError, Problem
 from gridmap.io.archives import (
     DEFAULT_LIMITS,

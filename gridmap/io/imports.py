@@ -26,9 +26,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.analysis.importing.plan import IMPORT_MODES, ImportPlan, plan_import, zone_changes
-from gridmap.analysis.importing.prepare import ImportOptions, ImportReport, prepare_import
-from gridmap.analysis.importing.report import SourceTable
+from gridmap.analysis.importing import (
+    IMPORT_MODES,
+    ImportOptions,
+    ImportPlan,
+    ImportReport,
+    SourceTable,
+    plan_import,
+    prepare_import,
+    zone_changes,
+)
 from gridmap.district import District
 from gridmap.errors import DataError, Problem
 from gridmap.io.archives import DEFAULT_LIMITS, ArchiveLimits

@@ -4,7 +4,7 @@ Checks within one layer only, all warnings (the records are kept and loaded):
 a negative count (participants, members, attendees), a date in the future,
 a "five into" publicity without its target, a plan whose last drill is dated
 before its approval. References to other layers (a grid id no grid has, a drill
-of an unknown plan) are reported by the assessment (`gridmap.analysis.plan_records.rules`),
+of an unknown plan) are reported by the assessment (`gridmap.analysis.plan_records`),
 which sees the whole district.
 
 >>> frame = pd.DataFrame({"participants": [12, -3], "date": pd.to_datetime(

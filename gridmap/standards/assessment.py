@@ -3,7 +3,7 @@
 Each `Indicator` row is one line of the scorecard: what is measured, for which
 grid levels, the target, the weight in the score, whether failing it vetoes
 the grid (一票否决), and, for the plan's recurring work items, the rule itself
-(how often, how many). `gridmap.analysis.assessment.scorecard.assess` scores a district
+(how often, how many). `gridmap.analysis.assessment.assess` scores a district
 against a table of them; pass ``table=...`` to use other weights, targets or
 vetoes.
 
@@ -46,7 +46,7 @@ in Asia/Shanghai, counted as whole periods inside the assessment window as in
     (`gridmap.standards.inspections.supervision_requirement`: by default a
     ``safety_office`` inspection whose ``target_id`` is the large grid itself
     in each whole half year of the window), not a second copy here: pass
-    ``frequencies=...`` to `gridmap.analysis.assessment.scorecard.assess` to change it.
+    ``frequencies=...`` to `gridmap.analysis.assessment.assess` to change it.
     A frequency table without a supervision row leaves the indicator with
     nothing to measure (it does not apply). That row is left out of the
     ``inspections`` indicator so it is not counted twice.

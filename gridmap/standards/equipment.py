@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gridmap.layers.equipment import INVENTORY_FIELDS
+from gridmap.layers import INVENTORY_FIELDS
 from gridmap.schema import UNIT_CATEGORIES
 
 

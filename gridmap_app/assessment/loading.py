@@ -11,8 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from gridmap.analysis.assessment.scorecard import Assessment, assess
-from gridmap.analysis.plan_records import rules as plan_rules
+from gridmap.analysis.assessment import Assessment, assess, record_span
 from gridmap.district import District
 from gridmap.io import assessment_workbook_bytes
 from gridmap.standards.assessment import with_vetoes
@@ -61,7 +60,7 @@ def workbook(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def span(path: str, mtime_ns: int, size: int) -> tuple[dt.date, dt.date] | None:
-    return plan_rules.record_span(district((path, mtime_ns, size)))
+    return record_span(district((path, mtime_ns, size)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

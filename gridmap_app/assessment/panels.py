@@ -8,9 +8,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap import clock
-from gridmap.analysis.assessment.scorecard import Assessment
-from gridmap.analysis.assessment.tables import indicator_table, scorecard_rules, scorecard_table
-from gridmap.analysis.plan_records import rules as plan_rules
+from gridmap.analysis.assessment import (
+    Assessment,
+    default_period,
+    indicator_table,
+    period_choices,
+    scorecard_rules,
+    scorecard_table,
+)
 from gridmap.i18n import t
 from gridmap.render.web import inspections as rm
 from gridmap.render.web.assessment import score_map
@@ -33,8 +38,8 @@ def options(key: Key, lang: str) -> dict:
     now = today()
     span = data.span(*key)
     first, last = span if span else (now, now)
-    choices = plan_rules.period_choices(first, max(last, now))
-    default = plan_rules.default_period(last)
+    choices = period_choices(first, max(last, now))
+    default = default_period(last)
     cols = st.columns([1, 1.6, 2])
     period = cols[0].selectbox(
         t("assess.period", lang),

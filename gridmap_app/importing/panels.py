@@ -15,8 +15,12 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
-from gridmap.analysis.importing.prepare import ImportOptions, mapping_targets, suggest_mapping
-from gridmap.analysis.importing.report import SourceTable
+from gridmap.analysis.importing import (
+    ImportOptions,
+    SourceTable,
+    mapping_targets,
+    suggest_mapping,
+)
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
 from gridmap.io.imports import FORMATS, IMPORT_MODES, SIDECARS, read_source, store_sources

@@ -15,7 +15,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from gridmap.analysis.importing.prepare import ImportOptions, ImportReport
+from gridmap.analysis.importing import ImportOptions, ImportReport
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
 from gridmap.io.imports import import_layer

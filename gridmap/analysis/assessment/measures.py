@@ -15,12 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gridmap.analysis.coverage.check import CoverageReport, check_coverage
-from gridmap.analysis.equipment.kit import inventory_shortfalls
-from gridmap.analysis.inspections.compliance import compliance
-from gridmap.analysis.inspections.hazards import hazard_states
-from gridmap.analysis.inspections.placement import lookup
-from gridmap.analysis.plan_records import rules as pr
+from gridmap.analysis.coverage import CoverageReport, check_coverage
+from gridmap.analysis.equipment import inventory_shortfalls
+from gridmap.analysis.inspections import compliance, hazard_states, lookup
+from gridmap.analysis.plan_records import record_grids, recurring_records
 from gridmap.district import District
 from gridmap.standards.assessment import Indicator
 from gridmap.standards.inspections import InspectionRequirement, supervision_requirement
@@ -185,7 +183,7 @@ def _hazards(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
 
 
 def _recurring(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
-    counts = pr.recurring_records(
+    counts = recurring_records(
         inputs.district,
         inputs.tree,
         first=inputs.first,
@@ -243,7 +241,7 @@ def _equipment(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
 
 
 def _serious_fire(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
-    where = pr.record_grids(inputs.tree, inputs.serious_fires)
+    where = record_grids(inputs.tree, inputs.serious_fires)
     unknown = where.loc[where["level"].isna(), "grid_id"].tolist()
     if unknown:
         raise ValueError(

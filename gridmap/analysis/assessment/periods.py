@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gridmap.analysis.inspections.compliance import as_date
-from gridmap.analysis.inspections.compliance import whole_periods as _whole_periods
-from gridmap.analysis.plan_records.grids import NAT, layer_days, record_layer
+from gridmap.analysis.inspections import as_date
+from gridmap.analysis.plan_records import NAT, layer_days, record_layer
 from gridmap.district import District
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?\s*([hH])\s*([12]))?\s*$")
@@ -129,8 +128,3 @@ def record_span(district: District) -> tuple[dt.date, dt.date] | None:
         return None
     low, high = every.min(), every.max()
     return tuple(np.array([low, high]).astype("datetime64[D]").astype(object))
-
-
-def whole_periods(first: int, last: int, period: str) -> tuple[int, int]:
-    """First whole calendar period inside days `first` .. `last` and how many there are."""
-    return _whole_periods(first, last, period)

@@ -18,14 +18,14 @@ inspections     inspections done / required by the frequency table
 hazards         hazards whose deadline falls in the window rectified by it /
                 those hazards (`gridmap.analysis.inspections.hazards.hazard_states`)
 publicity       months with a publicity day / whole months, summed over the
-                tree's communities (`gridmap.analysis.plan_records.rules`)
+                tree's communities (`gridmap.analysis.plan_records`)
 trainings       trainings counted / required, likewise
 drills          plans due a drill that were drilled / plans due
 meetings        longest interval between joint meetings, in days (towns)
 supervision     half years with supervision / whole half years (towns), by
                 the frequency table's supervision row
 equipment       existing points holding the standard kit / existing points
-                (`gridmap.analysis.equipment.kit.inventory_shortfalls`)
+                (`gridmap.analysis.equipment.inventory_shortfalls`)
 serious_fire    serious fires with responsibility not fulfilled that the
                 user named in the grid's tree
 ==============  ==========================================================
@@ -44,8 +44,14 @@ import numpy as np
 import pandas as pd
 
 from gridmap.analysis.assessment.measures import RESULT_COLUMNS, Inputs, measure
-from gridmap.analysis.coverage.check import CoverageReport
-from gridmap.analysis.plan_records import rules as pr
+from gridmap.analysis.assessment.periods import AssessmentPeriod, parse_period
+from gridmap.analysis.coverage import CoverageReport
+from gridmap.analysis.plan_records import (
+    drill_status,
+    grid_tree,
+    meeting_intervals,
+    reference_problems,
+)
 from gridmap.district import District
 from gridmap.errors import Problem
 from gridmap.standards.assessment import SCORECARD, Indicator, check_scorecard
@@ -98,7 +104,7 @@ class Assessment:
         ``supervision`` indicator), None when the table has none.
     """
 
-    period: pr.AssessmentPeriod
+    period: AssessmentPeriod
     first: dt.date
     last: dt.date
     table: tuple[Indicator, ...]
@@ -150,7 +156,7 @@ def _scores(targets: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
 def assess(
     district: District,
     *,
-    period: str | pr.AssessmentPeriod,
+    period: str | AssessmentPeriod,
     as_of: object | None = None,
     table: Iterable[Indicator] = SCORECARD,
     serious_fires: Iterable[str] = (),
@@ -187,9 +193,9 @@ def assess(
         table or a serious fire in an unknown grid.
     """
     rows = check_scorecard(table)
-    period = period if isinstance(period, pr.AssessmentPeriod) else pr.parse_period(period)
+    period = period if isinstance(period, AssessmentPeriod) else parse_period(period)
     first, last = period.window(as_of=as_of)
-    tree = pr.grid_tree(district)
+    tree = grid_tree(district)
     targets = _targets(tree)
     inputs = Inputs(
         district,
@@ -201,9 +207,9 @@ def assess(
         coverage,
         tuple(str(g) for g in serious_fires),
     )
-    plans = pr.drill_status(district, tree, last=last)
+    plans = drill_status(district, tree, last=last)
     towns = targets.loc[targets["level"] == "grid_large", "grid_id"]
-    meetings = pr.meeting_intervals(district, towns, first=first, last=last)
+    meetings = meeting_intervals(district, towns, first=first, last=last)
     results = measure(inputs, rows, plans, meetings)
     return Assessment(
         period=period,
@@ -214,7 +220,7 @@ def assess(
         scores=_scores(targets, results),
         plans=plans,
         meetings=meetings,
-        problems=tuple(pr.reference_problems(district, tree)),
+        problems=tuple(reference_problems(district, tree)),
         supervision=supervision_requirement(inputs.frequencies),
     )
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from gridmap.analysis.equipment.result import grid_lineage
 from gridmap.district import District
-from gridmap.layers.equipment import INVENTORY_FIELDS
+from gridmap.layers import INVENTORY_FIELDS
 from gridmap.schema import EQUIPMENT_POINTS
 from gridmap.standards.equipment import (
     EQUIPMENT_STANDARD,

@@ -13,48 +13,24 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely import STRtree
 
 from gridmap.analysis.equipment._core import Pairs, Solution
 from gridmap.district import District
-from gridmap.geo.crs import WEB_CRS
-from gridmap.layers.edits import Edit
-from gridmap.layers.equipment import INVENTORY_FIELDS
-
-
-def _first_hit(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Position of the first polygon (layer order) holding each point; -1 if none."""
-    out = np.full(len(points), -1, dtype=np.int64)
-    if len(points) == 0 or len(polygons) == 0:
-        return out
-    hit_p, hit_g = STRtree(polygons).query(points, predicate="intersects")
-    order = np.lexsort((hit_g, hit_p))
-    hit_p, hit_g = hit_p[order], hit_g[order]
-    first = np.r_[True, hit_p[1:] != hit_p[:-1]] if len(hit_p) else np.zeros(0, bool)
-    out[hit_p[first]] = hit_g[first]
-    return out
+from gridmap.geo import WEB_CRS
+from gridmap.layers import INVENTORY_FIELDS, LINEAGE_COLUMN, LINEAGE_COLUMNS, Edit, first_hit
 
 
 def grid_lineage(district: District, points: np.ndarray) -> pd.DataFrame:
     """``small_id``, ``medium_id``, ``large_id`` of each point (by place; None outside)."""
     points = np.asarray(points, dtype=object)
-    out = pd.DataFrame({c: np.full(len(points), None, object) for c in
-                        ("small_id", "medium_id", "large_id")})  # fmt: skip
-    small = district.get("grid_small")
-    medium = district.get("grid_medium")
-    large = district.get("grid_large")
-    if small is not None and len(small):
-        pos = _first_hit(points, small.geometry.to_numpy())
-        hit = pos >= 0
-        out.loc[hit, "small_id"] = small["grid_id"].astype(str).to_numpy()[pos[hit]]
-    if medium is not None and len(medium):
-        pos = _first_hit(points, medium.geometry.to_numpy())
-        hit = pos >= 0
-        out.loc[hit, "medium_id"] = medium["grid_id"].astype(str).to_numpy()[pos[hit]]
-    if large is not None and len(large):
-        pos = _first_hit(points, large.geometry.to_numpy())
-        hit = pos >= 0
-        out.loc[hit, "large_id"] = large["grid_id"].astype(str).to_numpy()[pos[hit]]
+    out = pd.DataFrame({c: np.full(len(points), None, object) for c in LINEAGE_COLUMNS})
+    for level in ("grid_small", "grid_medium", "grid_large"):
+        grids = district.get(level)
+        if grids is not None and len(grids):
+            pos = first_hit(points, grids.geometry.to_numpy())
+            hit = pos >= 0
+            column = LINEAGE_COLUMN[level]
+            out.loc[hit, column] = grids["grid_id"].astype(str).to_numpy()[pos[hit]]
     return out
 
 

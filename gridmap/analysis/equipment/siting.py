@@ -35,7 +35,8 @@ from gridmap.analysis.equipment.result import SitingResult, grid_lineage, summar
 from gridmap.analysis.equipment.walking import WALKING_SPEED_KMH, minutes_to_metres, network_pairs
 from gridmap.district import District
 from gridmap.errors import DataError
-from gridmap.geo.crs import require_metric
+from gridmap.geo import require_metric
+from gridmap.layers import LINEAGE_COLUMN
 from gridmap.standards.equipment import UNIT_DEMAND_WEIGHTS
 
 Model = Literal["mclp", "lscp", "pmedian"]
@@ -53,7 +54,7 @@ def _limits(
     if not min_per_grid and max_per_grid is None:
         return None
     lineage = grid_lineage(district, site_points)
-    column = {"grid_small": "small_id", "grid_medium": "medium_id", "grid_large": "large_id"}[level]
+    column = LINEAGE_COLUMN[level]
     ids = district[level]["grid_id"].astype(str).to_numpy()
     group = pd.Index(ids).get_indexer(pd.Index(lineage[column].astype(object).to_numpy()))
     if isinstance(min_per_grid, Mapping):

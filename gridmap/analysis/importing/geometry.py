@@ -19,8 +19,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from gridmap.errors import CRSError, Problem
-from gridmap.geo import coords
-from gridmap.geo.crs import CHINA_BOUNDS
+from gridmap.geo import CHINA_BOUNDS, convert_layer, datum_offset_check
 from gridmap.schema import COORDINATE_ALIASES, LayerSpec
 
 #: Names accepted by ``--from-coords`` besides any CRS PROJ knows (EPSG:4547 ...);
@@ -185,7 +184,7 @@ def convert_coordinates(
     system = from_coords.strip().lower() if from_coords else None
     if system in ("gcj02", "bd09"):
         try:
-            out = coords.convert_layer(out, system, "wgs84")
+            out = convert_layer(out, system, "wgs84")
         except CRSError as exc:
             return frame, notes, list(exc.problems)
         notes.append(
@@ -217,7 +216,7 @@ def offset_warning(frame: gpd.GeoDataFrame, reference: gpd.GeoDataFrame | None) 
     """A warning offering the conversion when `frame` fits `reference` once GCJ-02 is undone."""
     if reference is None or len(reference) == 0 or not in_china(frame):
         return None
-    check = coords.datum_offset_check(frame, reference)
+    check = datum_offset_check(frame, reference)
     if check.best == "wgs84":
         return None
     d, name = check.distances_m, check.best

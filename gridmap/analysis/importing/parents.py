@@ -187,7 +187,7 @@ def _by_attribute(
 
 def _by_location(frame: gpd.GeoDataFrame, parents: gpd.GeoDataFrame) -> ParentMatch:
     """Parent = the parent polygon that covers the largest share of the feature."""
-    from gridmap.geo.crs import metric_crs_for_frame
+    from gridmap.geo import metric_crs_for_frame
 
     if frame.crs is None or parents.crs is None:
         raise ValueError("both layers need a CRS to match parents by location")

@@ -28,10 +28,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gridmap.analysis.editing.review import review_edit
+from gridmap.analysis.editing import review_edit
 from gridmap.district import District
 from gridmap.errors import Problem
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 from gridmap.schema import GRID_LEVELS, LAYERS
 
 #: How an import meets the features already in the layer; the first is the default.

@@ -43,29 +43,16 @@ from gridmap.analysis.importing.geometry import (
 from gridmap.analysis.importing.mapping import (
     apply_mapping,
     check_mapping,
-    mapping_targets,
-    parse_mapping,
     rename_known,
-    suggest_mapping,
 )
 from gridmap.analysis.importing.parents import match_parents
 from gridmap.analysis.importing.report import ImportOptions, ImportReport, SourceTable
 from gridmap.errors import Problem
-from gridmap.geo.crs import metric_crs_for_frame
+from gridmap.geo import metric_crs_for_frame
 from gridmap.layers import validate_layer
 from gridmap.schema import LAYERS, PARENT_LEVEL
 
-__all__ = [
-    "ImportOptions",
-    "ImportReport",
-    "SourceTable",
-    "apply_mapping",
-    "check_mapping",
-    "mapping_targets",
-    "parse_mapping",
-    "prepare_import",
-    "suggest_mapping",
-]
+__all__ = ["prepare_import"]
 
 
 _ID_PREFIX = {"grid_large": "L", "grid_medium": "M", "grid_small": "S"}

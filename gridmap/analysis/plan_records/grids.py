@@ -16,8 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from gridmap.analysis.inspections.compliance import day_numbers
-from gridmap.analysis.inspections.placement import lookup, text_ids
+from gridmap.analysis.inspections import day_numbers, lookup, text_ids
 from gridmap.district import District
 from gridmap.errors import Problem
 from gridmap.schema import GRID_LEVELS

@@ -15,9 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from gridmap.analysis.assessment.periods import whole_periods
-from gridmap.analysis.inspections.compliance import day_number, period_numbers
-from gridmap.analysis.inspections.placement import lookup, text_ids
+from gridmap.analysis.inspections import day_number, lookup, period_numbers, text_ids, whole_periods
 from gridmap.analysis.plan_records.grids import NAT, layer_days, record_grids, record_layer
 from gridmap.district import District
 

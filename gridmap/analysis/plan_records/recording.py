@@ -35,11 +35,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gridmap.analysis.inspections.compliance import as_date
-from gridmap.analysis.inspections.placement import text_ids
+from gridmap.analysis.inspections import as_date, text_ids
 from gridmap.district import District
 from gridmap.errors import DataError, Problem
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 from gridmap.schema import LAYERS, TIMEZONE, TRAINING_KINDS, TRAINING_TARGETS
 
 
