@@ -112,8 +112,8 @@ def timed(fn, reps: int, name: str = "") -> tuple[float, object]:
 
 
 def run(reps: int) -> dict[str, object]:
-    from gridmap.analysis.coverage.check import check_coverage
-    from gridmap.io import read_district
+    from gridmap.analysis.coverage import check_coverage
+    from gridmap.io import font_cache, read_district
     from gridmap.render.pdf import fonts as pdf_fonts
     from gridmap.render.pdf.atlas import atlas_files, atlas_pdf, atlas_sheets
     from gridmap.render.pdf.document import OVERLAYS, PageOptions, PrintData, map_sheet, pdf_bytes
@@ -133,13 +133,13 @@ def run(reps: int) -> dict[str, object]:
 
     def atlas() -> tuple[object, bytes]:
         book = atlas_sheets(data, level="medium")
-        return book, atlas_pdf(book)
+        return book, atlas_pdf(book, fonts=font_cache)
 
     atlas()  # warm-up: imports, transformers, font subset on disk
     out["atlas"], (book, pdf) = timed(atlas, reps, "atlas")
     out["pages"], out["atlas_mb"] = len(book.figures), len(pdf) / 2**20
     out["sheets"] = len(book.entries)
-    out["zip"], files = timed(lambda: atlas_files(book), reps, "zip")
+    out["zip"], files = timed(lambda: atlas_files(book, fonts=font_cache), reps, "zip")
     out["zip_mb"] = sum(len(v) for v in files.values()) / 2**20
     options = PageOptions(layers=OVERLAYS)
     out["single"], _ = timed(lambda: pdf_bytes([map_sheet(data, options=options)]), reps, "single")
@@ -152,7 +152,7 @@ def run(reps: int) -> dict[str, object]:
         tempfile.tempdir = None
         pdf_fonts.truetype_subset.cache_clear()
         start = time.perf_counter()
-        pdf_fonts.truetype_subset(chars)
+        pdf_fonts.truetype_subset(chars, font_cache)
         out["font_cold"] = time.perf_counter() - start
         out["font_chars"] = len(chars)
     tempfile.tempdir = None

@@ -12,13 +12,12 @@ import pandas as pd
 import pytest
 
 import gridmap.io.atomic as atomic
-import gridmap.io.workbook as workbook
+import gridmap.io.ledger as workbook
 from gridmap.errors import SaveError
+from gridmap.io import write_bytes, write_json, write_ledger, write_records_json, write_workbook
 from gridmap.io.atomic import atomic_write, atomic_write_bytes
-from gridmap.io.ledger import write_json, write_ledger
-from gridmap.io.ledger_inspections import write_records_json, write_workbook
-from gridmap.io.pdf_out import write_bytes
-from gridmap.io.workbook import Sheet, column_width, sheet_name, workbook_bytes
+from gridmap.io.ledger import column_width, sheet_name, workbook_bytes
+from gridmap.schema import Sheet
 
 
 def _files(folder: Path) -> list[str]:

@@ -12,11 +12,10 @@ import pytest
 from conftest import write_gpkg
 from coverage_cases import EXPECTED, district, make_defective_layers
 
-from gridmap.analysis.coverage.check import CHECKS, check_coverage
-from gridmap.analysis.coverage.report import ledger_sheets
+from gridmap.analysis.coverage import CHECKS, check_coverage, ledger_sheets
 from gridmap.cli import main
 from gridmap.errors import SaveError
-from gridmap.io.ledger import write_ledger
+from gridmap.io import write_ledger
 
 FINDING_KEYS = {
     "check",

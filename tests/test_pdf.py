@@ -23,10 +23,10 @@ import pytest
 from conftest import make_tiny_layers
 from PIL import Image
 
-from gridmap.analysis.coverage.check import check_coverage
+from gridmap.analysis.coverage import check_coverage
 from gridmap.district import District
 from gridmap.errors import GridmapWarning, SaveError
-from gridmap.io.pdf_out import write_bytes, write_zip
+from gridmap.io import write_bytes, write_zip
 from gridmap.render.pdf import fonts as pdf_fonts
 from gridmap.render.pdf.atlas import atlas_files, atlas_pdf, atlas_sheets
 from gridmap.render.pdf.document import (

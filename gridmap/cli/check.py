@@ -11,12 +11,12 @@ from gridmap.cli import app, progress
 from gridmap.cli.outputs import Outputs
 
 if TYPE_CHECKING:
-    from gridmap.analysis.coverage.check import CoverageReport
+    from gridmap.analysis.coverage import CoverageReport
 
 
 def summary_lines(report: CoverageReport, *, file: str = "") -> list[str]:
     """The short human summary: counts per check, then findings per large grid with names."""
-    from gridmap.analysis.coverage.check import CHECKS
+    from gridmap.analysis.coverage import CHECKS
 
     summary = report.summary
     lines = [f"Coverage check {file}".rstrip() + f" (min_area {report.min_area:g} m²)"]
@@ -63,10 +63,8 @@ def check(
     ),
 ) -> None:
     """Check coverage and topology; exit 0 if no errors, 1 if errors, 2 if unreadable."""
-    from gridmap.analysis.coverage.check import check_coverage, require_min_area
-    from gridmap.analysis.coverage.report import ledger_sheets
-    from gridmap.io import read_district
-    from gridmap.io.ledger import write_json, write_ledger
+    from gridmap.analysis.coverage import check_coverage, ledger_sheets, require_min_area
+    from gridmap.io import read_district, write_json, write_ledger
 
     min_area = require_min_area(min_area, option="--min-area")  # before reading the file
     outputs = Outputs()

@@ -84,14 +84,13 @@ def export_pdf(
 ) -> None:
     """Export a print-ready map (or, with --atlas, a per-grid atlas) as PDF."""
     from gridmap import clock
-    from gridmap.analysis.coverage.check import check_coverage
-    from gridmap.io import read_district
-    from gridmap.io.pdf_out import write_bytes, write_zip
-    from gridmap.render.pdf.basemap import basemap_for
-    from gridmap.render.pdf.document import (
+    from gridmap.analysis.coverage import check_coverage
+    from gridmap.io import fetch_tile, font_cache, read_district, write_bytes, write_zip
+    from gridmap.render.pdf import (
         DEFAULT_OVERLAYS,
         PageOptions,
         PrintData,
+        basemap_for,
         fits_landscape,
         resolve_level,
     )
@@ -111,7 +110,7 @@ def export_pdf(
         )
     try:
         grid_level = resolve_level(level)
-        tiles = basemap_for(basemap, key=tile_key)
+        tiles = basemap_for(basemap, key=tile_key, fetch=fetch_tile)
         if basemap != "none" and tiles is None:
             raise ValueError(f"the basemap {basemap} needs --tile-key")
         options = PageOptions(
@@ -144,14 +143,14 @@ def export_pdf(
             data, grid, grid_level or "grid_medium", options, stem, as_zip
         )
     else:
-        from gridmap.render.pdf.document import map_sheet, pdf_bytes
+        from gridmap.render.pdf import map_sheet, pdf_bytes
 
         progress("laying out the map")
         figures = [map_sheet(data, level=map_level, grid_id=grid, options=options)]
-        pdf, members = pdf_bytes(figures, title=title or stem), None
+        pdf, members = pdf_bytes(figures, title=title or stem, fonts=font_cache), None
     pages: dict[Path, bytes] = {}
     if dpi is not None:
-        from gridmap.render.pdf.document import png_bytes
+        from gridmap.render.pdf import png_bytes
 
         for i, figure in enumerate(figures, 1):
             single = len(figures) == 1
@@ -177,7 +176,7 @@ def _hazards(district: object) -> object:
     if district.get("hazards") is None:  # type: ignore[attr-defined]
         return None
     from gridmap import clock
-    from gridmap.analysis.inspections.hazards import hazard_states
+    from gridmap.analysis.inspections import hazard_states
 
     return hazard_states(district, as_of=clock.today_in_shanghai())  # type: ignore[arg-type]
 
@@ -186,7 +185,8 @@ def _atlas(
     data: object, grid: str | None, level: str, options: object, stem: str, as_zip: bool
 ) -> tuple[list, bytes, dict[str, bytes] | None]:
     """The atlas' figures, its PDF and (with --zip) one PDF per grid, all in memory."""
-    from gridmap.render.pdf.atlas import atlas_files, atlas_pdf, atlas_sheets
+    from gridmap.io import font_cache
+    from gridmap.render.pdf import atlas_files, atlas_pdf, atlas_sheets
 
     inside = None
     if grid is not None:
@@ -202,5 +202,5 @@ def _atlas(
         progress=progress,  # type: ignore
         only=inside,
     )
-    pdf = atlas_pdf(book, title=options.title or stem)  # type: ignore[attr-defined]
-    return book.figures, pdf, atlas_files(book) if as_zip else None
+    pdf = atlas_pdf(book, title=options.title or stem, fonts=font_cache)  # type: ignore[attr-defined]
+    return book.figures, pdf, atlas_files(book, fonts=font_cache) if as_zip else None

@@ -52,17 +52,17 @@ def inspections(
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
     """Schedule compliance per grid and role (定期检查制度) for a date range, in Asia/Shanghai."""
-    from gridmap.analysis.inspections.compliance import (
+    from gridmap.analysis.inspections import (
         assign_inspections,
         compliance,
         compliance_records,
         compliance_summary,
         select_inspections,
     )
-    from gridmap.io import read_district
-    from gridmap.io.ledger_inspections import (
+    from gridmap.io import (
         compliance_summary_zh,
         compliance_table_zh,
+        read_district,
         write_compliance_xlsx,
         write_records_json,
     )
@@ -129,7 +129,7 @@ def hazards(
 ) -> None:
     """The hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
 
-    from gridmap.analysis.inspections.hazards import (
+    from gridmap.analysis.inspections import (
         ESCALATION_LABELS,
         HAZARD_STATES,
         STATE_LABELS,
@@ -138,8 +138,7 @@ def hazards(
         hazard_states,
     )
     from gridmap.clock import today_in_shanghai
-    from gridmap.io import read_district
-    from gridmap.io.ledger_inspections import write_hazard_ledger_xlsx
+    from gridmap.io import read_district, write_hazard_ledger_xlsx
 
     day = date_value(as_of, "--as-of") or today_in_shanghai()
     outputs = Outputs()

@@ -133,7 +133,7 @@ def site(
     if save and len(result.sites):
         document["saved"] = _save(district, result, user=user, reason=reason)
     if json_out is not None:
-        from gridmap.io.ledger import write_json
+        from gridmap.io import write_json
 
         outputs.write("--json", lambda path: write_json(path, document))
     outputs.echo("\n".join(_summary(result)))
@@ -182,7 +182,7 @@ def bom(
     materials = bill_of_materials(district)
     shortfalls = inventory_shortfalls(district)
     if xlsx_out is not None:
-        from gridmap.io.ledger_equipment import write_equipment_ledger
+        from gridmap.io import write_equipment_ledger
 
         progress(f"writing {xlsx_out}")
         outputs.write(

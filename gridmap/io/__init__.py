@@ -1,6 +1,25 @@
-"""Everything that touches disk: GeoPackage stores, the edit log, ledgers and imports.
+"""Everything that touches disk: GeoPackage stores, the edit log, ledgers, imports, printed maps.
 
-Nothing outside `gridmap.io` opens a file.
+Nothing outside `gridmap.io` opens a file. It also hands the renderers what
+needs a disk or the network: `font_cache` (a `gridmap.render.pdf.FontStore`)
+and `fetch_tile` (a basemap's tile fetcher); it never imports the renderers.
+
+Modules
+-------
+gpkg, gpkg_health, field_types, extra_layers
+    The district GeoPackage: `read_district`, `write_district`, `write_layers`.
+editlog, edit_commit
+    Saving edits with their log, undo and exported versions (`save_edit`).
+atomic, locking, sharing, paths
+    Atomic writes, file locks, other programs holding a file, data folders.
+ledger
+    Every ledger workbook (台帐, .xlsx) and JSON report, one `gridmap.schema.Sheet` type.
+pdf_out
+    Printed maps on disk (PDF, PNG, zip), the font cache and the tile fetcher.
+imports, import_readers, import_encoding, import_kml, import_damage, archives, uploads
+    Importing sources (Shapefile, GeoPackage, KML/KMZ, CSV/Excel, zip) into a district.
+vendor
+    Installing the web map's JS/CSS files (``python -m gridmap.io.vendor``).
 
 GDAL's PAM sidecars (``<name>.aux.xml``) are turned off for the whole process
 here, before any module of the package opens a file through GDAL: GridMap keeps
@@ -14,6 +33,7 @@ pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
 
 # ruff: noqa: E402  (the GDAL option above must be set before the modules below load)
 
+from gridmap.io.edit_commit import commit_edits
 from gridmap.io.editlog import (
     check_unchanged,
     export_version,
@@ -22,12 +42,54 @@ from gridmap.io.editlog import (
     undo,
     version_bytes,
 )
-from gridmap.io.edit_commit import commit_edits
 from gridmap.io.gpkg import file_fingerprint, read_district, write_district, write_layers
-from gridmap.io.ledger import write_json, write_ledger
+from gridmap.io.ledger import (
+    assessment_workbook_bytes,
+    compliance_summary_zh,
+    compliance_table_zh,
+    equipment_workbook_bytes,
+    hazard_ledger_sheets,
+    workbook_bytes,
+    write_assessment_json,
+    write_assessment_xlsx,
+    write_compliance_xlsx,
+    write_equipment_ledger,
+    write_hazard_ledger_xlsx,
+    write_json,
+    write_ledger,
+    write_records_json,
+    write_workbook,
+)
+from gridmap.io.pdf_out import (
+    TileError,
+    fetch_tile,
+    font_cache,
+    write_bytes,
+    write_zip,
+    zip_bytes,
+)
 
 __all__ = [
+    "TileError",
+    "assessment_workbook_bytes",
     "check_unchanged",
+    "compliance_summary_zh",
+    "compliance_table_zh",
+    "equipment_workbook_bytes",
+    "fetch_tile",
+    "font_cache",
+    "hazard_ledger_sheets",
+    "workbook_bytes",
+    "write_assessment_json",
+    "write_assessment_xlsx",
+    "write_bytes",
+    "write_compliance_xlsx",
+    "write_equipment_ledger",
+    "write_hazard_ledger_xlsx",
+    "write_records_json",
+    "write_workbook",
+    "write_zip",
+    "zip_bytes",
     "commit_edits",
     "export_version",
     "file_fingerprint",

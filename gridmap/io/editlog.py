@@ -31,7 +31,7 @@ from gridmap.io.gpkg import file_fingerprint as fingerprint
 from gridmap.io.gpkg import read_district, write_layers
 from gridmap.io.locking import file_lock
 from gridmap.io.sharing import claim_for_replace
-from gridmap.layers.edits import Edit, apply_edit
+from gridmap.layers import Edit, apply_edit
 from gridmap.schema import LAYERS, TIMEZONE
 
 EDIT_LOG = "edit_log"

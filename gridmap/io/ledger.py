@@ -1,24 +1,129 @@
-"""Ledger workbooks (台帐, .xlsx) and JSON reports: written atomically, ready to print.
+"""Ledger workbooks (台帐, .xlsx) and JSON reports: laid out to print, written atomically.
 
-The tables come from `gridmap.analysis.coverage.report`; the layout (a bold title line,
-the Chinese headers repeated on every printed page, column widths fitted to
-the text, frozen headers, landscape A4 fitted to the page width) is
-`gridmap.io.workbook`'s, and the write is `gridmap.io.atomic`'s.
+Every ledger is a list of `gridmap.schema.Sheet` (a tab name, a title line
+and a table); this module lays each sheet out the same way (a bold title
+line, a blank row, then the table with bold Chinese headers repeated on every
+printed page, column widths fitted to the text with CJK characters counting
+double, frozen headers, landscape A4 fitted to the page width) and writes the
+workbook through `gridmap.io.atomic`, so an existing file is left unchanged
+when writing fails. The ``*_bytes`` functions give the same workbooks for a
+download button.
+
+The ledgers, in the order of this module:
+
+- the layout and the writers every ledger shares (`write_workbook`,
+  `workbook_bytes`, `write_json`);
+- the coverage ledger (`write_ledger`; its sheets come from
+  `gridmap.analysis.coverage.ledger_sheets`);
+- the inspection and hazard ledgers (巡查台帐, 隐患台帐; tables from
+  `gridmap.analysis.inspections`);
+- the equipment ledger (消防器材台帐): bill of materials, shortfalls, standard;
+- the assessment workbook (考核台帐) and its JSON document.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
+
+import pandas as pd
 
 from gridmap.io.atomic import atomic_write
-from gridmap.io.workbook import SheetLike, write_workbook
+from gridmap.schema import LAYERS, Sheet
+from gridmap.standards.equipment import EQUIPMENT_STANDARD, EquipmentItem
+from gridmap.standards.inspections import PERIOD_LABELS, ROLE_LABELS, STATUS_LABELS
+
+if TYPE_CHECKING:  # the io facade loads this module; the features load when a ledger is made
+    from gridmap.analysis.assessment import Assessment
+    from gridmap.analysis.equipment import BillOfMaterials
+
+#: Zero-based row of the header line: the title in row 0, a blank row between.
+TABLE_ROW = 2
+#: Excel's limit on a sheet name.
+SHEET_NAME_LIMIT = 31
 
 
-def write_ledger(path: str | os.PathLike[str], sheets: Sequence[SheetLike]) -> None:
+def column_width(values: pd.Series) -> int:
+    """Display width of the widest text (CJK characters count double), capped for print.
+
+    >>> column_width(pd.Series(["消防", "ab"]))
+    6
+    """
+    head = values.head(2000).astype(object)
+    widths = [
+        sum(2 if ord(ch) > 0x2E7F else 1 for ch in ("" if pd.isna(v) else str(v))) for v in head
+    ] or [6]
+    return int(min(max(max(widths) + 2, 6), 60))
+
+
+def lay_out(sheet: Any, table: pd.DataFrame, title: str) -> None:
+    """Title, bold centred headers, fitted widths, frozen headers, landscape A4 print setup."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    for i, column in enumerate(table.columns, 1):
+        width = max(column_width(pd.Series([column])), column_width(table[column]))
+        sheet.column_dimensions[get_column_letter(i)].width = width
+        header = sheet.cell(row=TABLE_ROW + 1, column=i)
+        header.font = Font(bold=True)
+        header.alignment = Alignment(horizontal="center", wrap_text=True)
+    sheet.freeze_panes = sheet.cell(row=TABLE_ROW + 2, column=1)
+    sheet.print_title_rows = f"{TABLE_ROW + 1}:{TABLE_ROW + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    """A valid, unused sheet name for `text` (Excel's forbidden characters replaced, 31 at most).
+
+    >>> used = set()
+    >>> sheet_name("a/b", used), sheet_name("a/b", used)
+    ('a_b', 'a_b~2')
+    """
+    base = re.sub(r"[\[\]:*?/\\]", "_", str(text) or "Sheet")[:SHEET_NAME_LIMIT] or "Sheet"
+    name, i = base, 2
+    while name in used:
+        suffix = f"~{i}"
+        name, i = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix, i + 1
+    used.add(name)
+    return name
+
+
+def write_sheets(target: str | os.PathLike[str] | IO[bytes], sheets: Sequence[Sheet]) -> None:
+    """Write `sheets` into one workbook at `target` (a path or a binary buffer), laid out."""
+    used: set[str] = set()
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for sheet in sheets:
+            name = sheet_name(sheet.name, used)
+            sheet.table.to_excel(writer, sheet_name=name, startrow=TABLE_ROW, index=False)
+            lay_out(writer.sheets[name], sheet.table, sheet.title)
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """The workbook as bytes (for a download button)."""
+    buffer = io.BytesIO()
+    write_sheets(buffer, sheets)
+    return buffer.getvalue()
+
+
+def write_workbook(path: str | os.PathLike[str], sheets: Sequence[Sheet]) -> Path:
+    """Write `sheets` to an .xlsx file atomically; `SaveError` leaves an existing file as it was."""
+    return atomic_write(path, lambda tmp: write_sheets(tmp, sheets), example="ledger.xlsx")
+
+
+# --- The coverage ledger and JSON reports
+
+
+def write_ledger(path: str | os.PathLike[str], sheets: Sequence[Sheet]) -> None:
     """Write ledger sheets (objects with ``name``, ``title``, ``table``) to an .xlsx file.
 
     Raises `SaveError` (leaving an existing file unchanged) if it cannot be written.
@@ -34,3 +139,186 @@ def write_json(path: str | os.PathLike[str], document: Any, *, indent: int | Non
         tmp.write_text(text + "\n", encoding="utf-8")
 
     return atomic_write(path, write, example="report.json")
+
+
+# --- The inspection and hazard ledgers
+
+#: Compliance columns -> Chinese headers.
+COMPLIANCE_HEADERS = {
+    "grid_id": "网格编码",
+    "name": "网格名称",
+    "level": "网格层级",
+    "role": "巡查人员类别",
+    "period": "检查频次",
+    "required": "应检次数",
+    "done": "实检次数",
+    "longest_gap_days": "最长间隔天数",
+    "status": "状态",
+}
+
+
+def hazard_ledger_sheets(
+    ledger: pd.DataFrame, *, as_of: object, community: str = "社区（村）"
+) -> list[Sheet]:
+    """Sheets of the hazard ledger (`hazard_ledger`): every hazard, then one per community."""
+    sheets = [Sheet("全部隐患", f"火灾隐患台帐（截至 {as_of}）", ledger)]
+    if community in ledger.columns:
+        keys = ledger[community].fillna("（未落入网格）")
+        for name, table in ledger.groupby(keys, sort=False):  # one sheet per community
+            sheets.append(
+                Sheet(
+                    str(name), f"{name} 火灾隐患台帐（截至 {as_of}）", table.reset_index(drop=True)
+                )
+            )
+    return sheets
+
+
+def compliance_table_zh(
+    result: pd.DataFrame,
+    *,
+    names: pd.Series | None = None,
+    periods: dict[tuple[str, str], str] | None = None,
+) -> pd.DataFrame:
+    """`compliance`'s result with Chinese headers and labels (grid names where given)."""
+    out = result.copy()
+    if names is not None:
+        out.insert(1, "name", out["grid_id"].map(names))
+    if periods is not None:
+        keys = list(zip(out["role"], out["level"], strict=True))
+        out.insert(
+            out.columns.get_loc("required"),
+            "period",
+            [PERIOD_LABELS.get(periods.get(k, ""), ("", ""))[0] for k in keys],
+        )
+    out["level"] = out["level"].map(lambda v: LAYERS[v].zh if v in LAYERS else v)
+    out["role"] = out["role"].map(lambda v: ROLE_LABELS.get(v, (v,))[0])
+    out["status"] = out["status"].map(lambda v: STATUS_LABELS.get(v, (v,))[0])
+    return out.rename(columns=COMPLIANCE_HEADERS)
+
+
+def compliance_summary_zh(
+    summary: pd.DataFrame, *, periods: dict[tuple[str, str], str] | None = None
+) -> pd.DataFrame:
+    """`compliance_summary`'s table with Chinese headers and labels."""
+    out = pd.DataFrame(
+        {
+            "网格层级": summary["level"].map(lambda v: LAYERS[v].zh if v in LAYERS else v),
+            "巡查人员类别": summary["role"].map(lambda v: ROLE_LABELS.get(v, (v,))[0]),
+        }
+    )
+    if periods is not None:
+        keys = zip(summary["role"], summary["level"], strict=True)
+        out["检查频次"] = [PERIOD_LABELS.get(periods.get(k, ""), ("",))[0] for k in keys]
+    out["网格数"] = summary["grids"].to_numpy()
+    for status, (zh, _) in STATUS_LABELS.items():
+        out[zh] = summary[status].to_numpy()
+    return out
+
+
+def write_compliance_xlsx(
+    path: str | os.PathLike[str],
+    table_zh: pd.DataFrame,
+    *,
+    start: object,
+    end: object,
+    summary_zh: pd.DataFrame | None = None,
+) -> None:
+    """Write the compliance ledger (巡查频次落实情况) with an optional summary sheet first."""
+    title = f"巡查频次落实情况（{start} 至 {end}）"
+    sheets = [] if summary_zh is None else [Sheet("汇总", title + " 汇总", summary_zh)]
+    sheets.append(Sheet("明细", title, table_zh))
+    write_workbook(path, sheets)
+
+
+def write_hazard_ledger_xlsx(
+    path: str | os.PathLike[str], ledger: pd.DataFrame, *, as_of: object
+) -> None:
+    """Write the hazard ledger: one sheet with every hazard, then one per community."""
+    write_workbook(path, hazard_ledger_sheets(ledger, as_of=as_of))
+
+
+def write_records_json(path: str | os.PathLike[str], records: list[dict[str, object]]) -> None:
+    """Write a list of records as UTF-8 JSON atomically; `SaveError` on failure."""
+    write_json(path, records, indent=1)
+
+
+# --- The equipment ledger
+
+
+def standard_table(standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD) -> pd.DataFrame:
+    """The standard with Chinese headers."""
+    return pd.DataFrame(
+        {
+            "器材名称": [i.zh for i in standard],
+            "英文名称": [i.en for i in standard],
+            "单位": [i.unit_zh for i in standard],
+            "每个器材点": [i.per_point for i in standard],
+            "每个试点社区": [i.per_pilot_community for i in standard],
+        }
+    )
+
+
+def _equipment_sheets(
+    bom: BillOfMaterials,
+    shortfalls: pd.DataFrame,
+    standard: Sequence[EquipmentItem],
+    title: str,
+) -> list[Sheet]:
+    from gridmap.analysis.equipment import shortfall_table
+
+    return [
+        Sheet("物资清单（按社区）", f"{title}消防器材物资清单（按社区）", bom.per_community),
+        Sheet("物资汇总", f"{title}消防器材物资汇总", bom.total),
+        Sheet("器材点缺额", f"{title}已建器材点配备缺额", shortfall_table(shortfalls)),
+        Sheet("配置标准", "消防器材配置标准", standard_table(standard)),
+    ]
+
+
+def write_equipment_ledger(
+    path: str | os.PathLike[str],
+    bom: BillOfMaterials,
+    shortfalls: pd.DataFrame,
+    *,
+    standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
+    title: str = "",
+) -> None:
+    """Write the equipment ledger to `path` atomically (`SaveError` if it cannot)."""
+    write_workbook(path, _equipment_sheets(bom, shortfalls, standard, title))
+
+
+def equipment_workbook_bytes(
+    bom: BillOfMaterials,
+    shortfalls: pd.DataFrame,
+    *,
+    standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
+    title: str = "",
+) -> bytes:
+    """The same workbook in memory, for a download button."""
+    return workbook_bytes(_equipment_sheets(bom, shortfalls, standard, title))
+
+
+# --- The assessment workbook
+
+
+def assessment_sheets(assessment: Assessment) -> list[Sheet]:
+    """The sheets of the workbook: ranking, detail, indicators, drills, meetings."""
+    from gridmap.analysis.assessment import workbook_tables
+
+    return [Sheet(name, title, table) for name, title, table in workbook_tables(assessment)]
+
+
+def write_assessment_xlsx(path: str | os.PathLike[str], assessment: Assessment) -> None:
+    """Write the assessment workbook; `SaveError` (an existing file unchanged) on failure."""
+    write_workbook(path, assessment_sheets(assessment))
+
+
+def assessment_workbook_bytes(assessment: Assessment) -> bytes:
+    """The same workbook in memory, for a download button."""
+    return workbook_bytes(assessment_sheets(assessment))
+
+
+def write_assessment_json(path: str | os.PathLike[str], assessment: Assessment) -> None:
+    """Write `assessment_document` as UTF-8 JSON; `SaveError` on failure."""
+    from gridmap.analysis.assessment import assessment_document
+
+    write_json(path, assessment_document(assessment))

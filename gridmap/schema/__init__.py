@@ -12,7 +12,8 @@ The package is split by kind of knowledge; every name is importable from here:
 - `gridmap.schema.enums`: the enumerations with their Chinese and English labels;
 - `gridmap.schema.aliases`: column names of real ledgers, per layer where layer-specific;
 - `gridmap.schema.layers`, `gridmap.schema.plan_layers`: the layer specs;
-- `gridmap.schema.registry`: `LAYERS`, the grid levels, `layer_alias_map`.
+- `gridmap.schema.registry`: `LAYERS`, the grid levels, `layer_alias_map`;
+- `gridmap.schema.sheets`: `Sheet`, the one worksheet type of the ledgers.
 """
 
 from __future__ import annotations
@@ -66,8 +67,10 @@ from gridmap.schema.registry import (
     PLAN_LAYERS,
     layer_alias_map,
 )
+from gridmap.schema.sheets import Sheet
 
 __all__ = [
+    "Sheet",
     "BUILDINGS",
     "BUILDING_USES",
     "BUILDING_USE_CHOICES",

@@ -20,11 +20,10 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gridmap.analysis.coverage import scope
-from gridmap.analysis.coverage.findings import CHECKS
+from gridmap.analysis.coverage import CHECKS, scope
 from gridmap.i18n import layer_label
 from gridmap.i18n import t as text
-from gridmap.layers.grids import CHILD_LEVEL
+from gridmap.layers import CHILD_LEVEL
 from gridmap.render.pdf import mapframe as pm
 from gridmap.render.pdf.atlas_front import Entry, capacity, contents_sheets, cover_sheet
 from gridmap.render.pdf.document import (
@@ -37,7 +36,7 @@ from gridmap.render.pdf.document import (
     pdf_bytes,
     resolve_level,
 )
-from gridmap.render.pdf.fonts import document_chars, page_style
+from gridmap.render.pdf.fonts import FontStore, document_chars, page_style, process_font_store
 from gridmap.render.pdf.furniture import overview, scale_and_north
 from gridmap.render.pdf.layout import Rect, Sheet
 from gridmap.render.pdf.style import ERROR_COLOUR, INK, MUTED, PANEL
@@ -356,18 +355,20 @@ def atlas_sheets(
     return Atlas([cover, *contents, *sheets], entries, 1 + len(contents))
 
 
-def atlas_pdf(atlas: Atlas, *, title: str = "GridMap atlas") -> bytes:
-    """The whole atlas as one PDF."""
-    return pdf_bytes(atlas.figures, title=title)
+def atlas_pdf(
+    atlas: Atlas, *, title: str = "GridMap atlas", fonts: FontStore = process_font_store
+) -> bytes:
+    """The whole atlas as one PDF (`fonts` keeps the font subset, see `pdf_bytes`)."""
+    return pdf_bytes(atlas.figures, title=title, fonts=fonts)
 
 
-def atlas_files(atlas: Atlas) -> dict[str, bytes]:
+def atlas_files(atlas: Atlas, *, fonts: FontStore = process_font_store) -> dict[str, bytes]:
     """One PDF per grid sheet, named page_code_name.pdf (one shared font subset)."""
     chars = document_chars(atlas.figures)
     out = {}
     for entry, figure in zip(atlas.entries, atlas.sheets, strict=True):
         safe = "".join(c for c in entry.name if c.isalnum()) or "grid"
         out[f"{entry.page:03d}_{entry.grid_id}_{safe}.pdf"] = pdf_bytes(
-            [figure], chars=chars, title=entry.name
+            [figure], chars=chars, title=entry.name, fonts=fonts
         )
     return out

@@ -3,8 +3,9 @@
 Off by default: printed maps are drawn from the data alone. When the user has
 chosen a tile provider (`gridmap.render.web.tiles.PROVIDERS`, with its key where it
 needs one) and has a network, `draw_basemap` fetches the Web Mercator tiles
-covering the map (through `gridmap.io.pdf_out.fetch_tile`, or any ``fetch``
-given), mosaics them and resamples the mosaic onto a raster aligned with the
+covering the map through the ``fetch`` its caller gives (the CLI and the app
+pass `gridmap.io.fetch_tile`; nothing here goes to the network itself),
+mosaics them and resamples the mosaic onto a raster aligned with the
 map's own grid (each output pixel's centre is projected to longitude/latitude,
 shifted onto GCJ-02 for Gaode tiles, and looked up in the mosaic), so the
 basemap lines up with the data although the map is not in Web Mercator.
@@ -18,6 +19,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -28,7 +30,8 @@ from gridmap.render.web.tiles import PROVIDERS, TileLayerSpec
 
 TILE = 256
 MAX_TILES = 64
-Fetch = Callable[[str], bytes]
+#: Fetches one tile: URL -> PNG or JPEG bytes (`gridmap.io.fetch_tile` over the network).
+Fetch: TypeAlias = Callable[[str], bytes]
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,12 @@ def warp(
     """The basemap as an RGBA raster (height x width x 4, uint8) covering `box` in `crs`."""
     from PIL import Image
 
-    from gridmap.io.pdf_out import fetch_tile
-
-    fetch = basemap.fetch or fetch_tile
+    fetch = basemap.fetch
+    if fetch is None:
+        raise ValueError(
+            "this basemap has no tile fetcher; build it with "
+            "basemap_for(provider, key=..., fetch=gridmap.io.fetch_tile)."
+        )
     height_px = max(1, round(width_px * (box[3] - box[1]) / (box[2] - box[0])))
     xs = box[0] + (np.arange(width_px) + 0.5) * (box[2] - box[0]) / width_px
     ys = box[3] - (np.arange(height_px) + 0.5) * (box[3] - box[1]) / height_px

@@ -5,7 +5,7 @@ in the app and the chosen overlays), legend, scale bar in metres, north arrow
 (turned by the meridian convergence, so it points at true north), overview
 inset and a footer with the CRS, source and attribution. It returns a
 matplotlib figure; `pdf_bytes` and `png_bytes` turn figures into bytes and
-`gridmap.io.pdf_out` writes them. The map is drawn from the data alone, so it
+`gridmap.io` writes them. The map is drawn from the data alone, so it
 prints offline. The per-grid atlas is in `gridmap.render.pdf.atlas`.
 
 >>> from gridmap.render.pdf.document import OVERLAYS
@@ -38,7 +38,7 @@ from gridmap.i18n import t as text
 from gridmap.render.pdf import mapframe as pm
 from gridmap.render.pdf import overlays as ov
 from gridmap.render.pdf.basemap import Basemap, draw_basemap
-from gridmap.render.pdf.fonts import embed_truetype, page_style
+from gridmap.render.pdf.fonts import FontStore, embed_truetype, page_style, process_font_store
 from gridmap.render.pdf.furniture import overview, scale_and_north
 from gridmap.render.pdf.labels import map_labels, place_labels
 from gridmap.render.pdf.layout import LegendEntry, Rect, Sheet
@@ -161,7 +161,7 @@ def hex_size(box: pm.Box) -> float:
 
 def inspection_cells(district: District, box: pm.Box) -> tuple[gpd.GeoDataFrame | None, float]:
     """Inspection counts per hexagon in the box (`gridmap.analysis.inspections.aggregation`)."""
-    from gridmap.analysis.inspections.aggregation import hex_counts
+    from gridmap.analysis.inspections import hex_counts
 
     frame = pm.in_box(district.get("inspections"), box)
     size = hex_size(box)
@@ -327,13 +327,22 @@ def _panel(
 
 
 def pdf_bytes(
-    figures: Iterable[Figure], *, chars: str | None = None, title: str = "GridMap"
+    figures: Iterable[Figure],
+    *,
+    chars: str | None = None,
+    title: str = "GridMap",
+    fonts: FontStore = process_font_store,
 ) -> bytes:
-    """One PDF (a page per figure) with the CJK font embedded as TrueType."""
+    """One PDF (a page per figure) with the CJK font embedded as TrueType.
+
+    `fonts` keeps the converted font subset: the CLI passes
+    `gridmap.io.font_cache` (on disk, kept between runs); the default keeps it
+    for this process only.
+    """
     figures = list(figures)
     buffer = io.BytesIO()
     with page_style():
-        embed_truetype(figures, chars=chars)
+        embed_truetype(figures, chars=chars, fonts=fonts)
         metadata = {"Title": title, "Creator": "GridMap", "Producer": "GridMap (matplotlib)"}
         with PdfPages(buffer, metadata=metadata) as pdf:
             for figure in figures:

@@ -13,8 +13,11 @@ which strict readers reject. `embed_truetype` therefore converts the glyphs a
 document actually uses to TrueType outlines (fontTools: subset, then cubic to
 quadratic curves; advances and metrics unchanged, so the layout does not
 move) and points every text of the figures at that file just before saving.
-The converted subset is cached by its characters, in memory and on disk
-(`gridmap.io.pdf_out.font_cache`), so an atlas converts once.
+The converted subset is cached by its characters in memory and in a font
+store (`FontStore`) the caller passes in: the CLI passes the disk cache kept
+between runs (`gridmap.io.font_cache`); without one, the subset is kept in a
+temporary folder of this process (`process_font_store`). Either way an atlas
+converts once, and nothing here imports `gridmap.io`.
 """
 
 from __future__ import annotations
@@ -24,9 +27,13 @@ import functools
 import hashlib
 import importlib.resources
 import io
+import os
+import tempfile
+import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import matplotlib as mpl
 from matplotlib import font_manager
@@ -34,7 +41,6 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from gridmap.errors import GridmapError, GridmapWarning
-from gridmap.io.pdf_out import font_cache
 
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 FONT_FILE = "NotoSansSC-Regular.otf"
@@ -45,6 +51,34 @@ _BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "·—–×°²，。
 
 class FontError(GridmapError):
     """The CJK font package is missing or unusable."""
+
+
+class FontStore(Protocol):
+    """Where converted font subsets are kept: ``store(name, make)`` returns the file `name`.
+
+    The store calls ``make()`` for the file's bytes only when it does not hold
+    `name` yet. Names are content addresses (they include a hash of what the
+    file holds), so a file once stored never needs to change.
+    `gridmap.io.font_cache` is the store on disk kept between runs.
+    """
+
+    def __call__(self, name: str, make: Callable[[], bytes], /) -> Path: ...
+
+
+@functools.cache
+def _process_folder() -> tempfile.TemporaryDirectory[str]:
+    # Held by the cache for the life of the process; its finaliser removes it at exit.
+    return tempfile.TemporaryDirectory(prefix="gridmap-fonts-")
+
+
+def process_font_store(name: str, make: Callable[[], bytes]) -> Path:
+    """The default `FontStore`: a temporary folder of this process (matplotlib needs a file)."""
+    target = Path(_process_folder().name) / name
+    if not target.is_file():
+        partial = target.with_name(f"{name}.{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_bytes(make())
+        partial.replace(target)  # another thread never reads half a font
+    return target
 
 
 def cjk_font_path() -> Path:
@@ -182,12 +216,12 @@ def _convert(chars: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=8)
-def truetype_subset(chars: str) -> Path:
-    """A TrueType file holding the glyphs of `chars` (sorted, unique), cached on disk."""
+def truetype_subset(chars: str, store: FontStore = process_font_store) -> Path:
+    """A TrueType file holding the glyphs of `chars` (sorted, unique), kept by `store`."""
     source = cjk_font_path()
     stamp = f"{source.stat().st_size}:{source.stat().st_mtime_ns}:{chars}"
     key = hashlib.sha256(stamp.encode("utf-8")).hexdigest()[:24]
-    return font_cache(f"NotoSansSC-{key}.ttf", lambda: _convert(chars))
+    return store(f"NotoSansSC-{key}.ttf", lambda: _convert(chars))
 
 
 def document_chars(figures: Iterable[Figure]) -> str:
@@ -199,12 +233,18 @@ def document_chars(figures: Iterable[Figure]) -> str:
     return "".join(sorted(used))
 
 
-def embed_truetype(figures: Iterable[Figure], *, chars: str | None = None) -> Path:
+def embed_truetype(
+    figures: Iterable[Figure],
+    *,
+    chars: str | None = None,
+    fonts: FontStore = process_font_store,
+) -> Path:
     """Point every text of `figures` at a TrueType subset of the packaged font.
 
     Call it just before saving PDFs; `chars` (default: the figures' own
-    characters) may be a superset shared by several documents. Characters the
-    font does not have are reported once with a `GridmapWarning`.
+    characters) may be a superset shared by several documents; `fonts` keeps
+    the converted subset. Characters the font does not have are reported once
+    with a `GridmapWarning`.
     """
     figures = list(figures)
     chars = chars if chars is not None else document_chars(figures)
@@ -217,7 +257,7 @@ def embed_truetype(figures: Iterable[Figure], *, chars: str | None = None) -> Pa
             GridmapWarning,
             stacklevel=2,
         )
-    path = truetype_subset("".join(c for c in chars if ord(c) in covered or c.isspace()))
+    path = truetype_subset("".join(c for c in chars if ord(c) in covered or c.isspace()), fonts)
     for text in _texts(figures):
         size = text.get_fontsize()
         text.set_fontproperties(font_manager.FontProperties(fname=str(path), size=size))

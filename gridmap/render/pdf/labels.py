@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 
-from gridmap.layers.grids import CHILD_LEVEL
+from gridmap.layers import CHILD_LEVEL
 from gridmap.render.pdf.layout import add_halo
 from gridmap.render.pdf.mapframe import Box, Z, in_box
 from gridmap.render.pdf.style import INK, MUTED, SIZES

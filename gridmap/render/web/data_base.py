@@ -17,8 +17,7 @@ import shapely
 from pyproj import Transformer
 
 from gridmap.district import District
-from gridmap.geo import wgs84_to_gcj02
-from gridmap.geo import WEB_CRS
+from gridmap.geo import WEB_CRS, wgs84_to_gcj02
 from gridmap.render.web import encode
 
 #: Fill colours of medium grids (neighbours get different ones).

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.layers.equipment import INVENTORY_FIELDS
+from gridmap.layers import INVENTORY_FIELDS
 from gridmap.render.web import encode
 from gridmap.render.web.data_base import (
     AREA_CHECKS,

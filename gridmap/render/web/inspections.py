@@ -25,8 +25,7 @@ import pandas as pd
 import shapely
 from folium.plugins import HeatMap
 
-from gridmap.geo import wgs84_to_gcj02
-from gridmap.geo import WEB_CRS
+from gridmap.geo import WEB_CRS, wgs84_to_gcj02
 from gridmap.render.web import encode
 from gridmap.render.web.assets import STATIC_URL, localize
 from gridmap.render.web.controls import MetricScale
