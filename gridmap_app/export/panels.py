@@ -82,7 +82,7 @@ def _what(
             SCOPES,
             name="export_scope",
             lang=lang,
-            format_func=scope_names.get,
+            format_func=scope_names.__getitem__,
         )
         level = None if scope_key == "district" else LEVELS[scope_key]
         if level is not None:
@@ -95,7 +95,7 @@ def _what(
                 ("medium", "small", "large"),
                 name="export_atlas_level",
                 lang=lang,
-                format_func=scope_names.get,
+                format_func=scope_names.__getitem__,
             )
         ]
         if level != "grid_large" and st.checkbox(text("export.within", lang), key="export_within"):
@@ -171,10 +171,19 @@ def _download(label_key: str, data: bytes, file_name: str, mime: str, key: str, 
 
 
 def _map_view(form: ExportForm, source: loading.Source, lang: str) -> None:
-    choices = (form.paper, form.landscape, form.layers, lang, form.title)
     with st.spinner(text("export.working", lang, what=form.paper)):
         pdf, png = map_files(
-            *source.key, form.name, form.level, form.grid_id, *choices, form.dpi, form.tiles
+            *source.key,
+            form.name,
+            form.level,
+            form.grid_id,
+            form.paper,
+            form.landscape,
+            form.layers,
+            lang,
+            form.title,
+            form.dpi,
+            form.tiles,
         )
     stem = form.grid_id or "district"
     _download(
@@ -195,14 +204,17 @@ def _sheet_progress(bar: DeltaGenerator) -> Callable[[str], None]:
 
 def _atlas_view(form: ExportForm, source: loading.Source, lang: str) -> None:
     assert form.level is not None  # an atlas always has a level
-    choices = (form.paper, form.landscape, form.layers, lang, form.title)
     bar = st.progress(0.0)
     pdf, archive, png, n_pages, n_sheets = atlas_files(
         *source.key,
         form.name,
         form.level,
         form.only,
-        *choices,
+        form.paper,
+        form.landscape,
+        form.layers,
+        lang,
+        form.title,
         form.tiles,
         _progress=_sheet_progress(bar),
     )
