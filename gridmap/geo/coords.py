@@ -337,7 +337,7 @@ def datum_offset_check(
     shifted = np.array(wgs84_to_gcj02(centre[0], centre[1]), dtype=float)
     pair = gpd.GeoSeries(shapely.points([centre, shifted]), crs="EPSG:4326").to_crs(metric)
     shift = (float(pair.x[1] - pair.x[0]), float(pair.y[1] - pair.y[0]))
-    best = min(distances, key=distances.get)
+    best = min(distances.items(), key=lambda item: item[1])[0]
     if distances[best] > 0.5 * distances["wgs84"] and best != "wgs84":
         best = "wgs84"  # not clearly better than leaving it alone
     return OffsetCheck(distances, offset, shift, best)

@@ -29,7 +29,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pandas as pd
 
@@ -98,7 +98,7 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def write_sheets(target: str | os.PathLike[str] | IO[bytes], sheets: Sequence[Sheet]) -> None:
+def write_sheets(target: str | os.PathLike[str] | BinaryIO, sheets: Sequence[Sheet]) -> None:
     """Write `sheets` into one workbook at `target` (a path or a binary buffer), laid out."""
     used: set[str] = set()
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
@@ -186,7 +186,7 @@ def compliance_table_zh(
     if periods is not None:
         keys = list(zip(out["role"], out["level"], strict=True))
         out.insert(
-            out.columns.get_loc("required"),
+            list(out.columns).index("required"),
             "period",
             [PERIOD_LABELS.get(periods.get(k, ""), ("", ""))[0] for k in keys],
         )

@@ -33,12 +33,13 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 
 from gridmap.errors import GridmapError, GridmapWarning
 
@@ -63,6 +64,8 @@ class FontStore(Protocol):
     """
 
     def __call__(self, name: str, make: Callable[[], bytes], /) -> Path: ...
+
+    def __hash__(self) -> int: ...  # `truetype_subset` caches on (chars, store)
 
 
 @functools.cache
@@ -120,7 +123,7 @@ def register_cjk_font() -> str:
     return FONT_FAMILY
 
 
-def page_rc() -> dict[str, object]:
+def page_rc() -> dict[RcKeyType, Any]:
     """rcParams of every printed page: the packaged font, TrueType embedding, no hinting."""
     return {
         "font.family": [register_cjk_font()],
