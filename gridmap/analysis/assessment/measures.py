@@ -9,6 +9,7 @@ table and compares each value with its target.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ RESULT_COLUMNS = (
     "detail_en",
 )
 _EPS = 1e-9
+#: None as a 0-d object array: the "absent" branch of `np.where` on id arrays.
+_NONE = np.array(None, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -106,15 +109,16 @@ def _of_tree(inputs: Inputs, level_ids: pd.DataFrame) -> tuple[np.ndarray, np.nd
         (level_ids["level"] + "|" + level_ids["grid_id"].fillna("")).to_numpy(dtype=object),
         key.to_numpy(dtype=object),
     )
-    medium = np.where(pos >= 0, tree["medium_id"].to_numpy(dtype=object)[np.maximum(pos, 0)], None)
-    large = np.where(pos >= 0, tree["large_id"].to_numpy(dtype=object)[np.maximum(pos, 0)], None)
+    at = np.maximum(pos, 0)
+    medium = np.where(pos >= 0, tree["medium_id"].to_numpy(dtype=object)[at], _NONE)
+    large = np.where(pos >= 0, tree["large_id"].to_numpy(dtype=object)[at], _NONE)
     return medium, large
 
 
 def _medium_towns(inputs: Inputs, medium_ids: np.ndarray) -> np.ndarray:
     tree = inputs.tree[inputs.tree["level"] == "grid_medium"]
     pos = lookup(np.asarray(medium_ids, dtype=object), tree["grid_id"].to_numpy(dtype=object))
-    return np.where(pos >= 0, tree["large_id"].to_numpy(dtype=object)[np.maximum(pos, 0)], None)
+    return np.where(pos >= 0, tree["large_id"].to_numpy(dtype=object)[np.maximum(pos, 0)], _NONE)
 
 
 # ---------------------------------------------------------------------------
@@ -247,7 +251,8 @@ def _serious_fire(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
         raise ValueError(
             f"serious fires are named in grids the district does not have: {', '.join(unknown)}."
         )
-    medium = np.where(where["level"] == "grid_large", None, where["medium_id"])
+    in_town = (where["level"] == "grid_large").to_numpy()
+    medium = np.where(in_town, _NONE, where["medium_id"].to_numpy(dtype=object))
     done, _ = _tally(inputs.targets, medium, where["large_id"], 1, 0)
     n = pd.Series(done.astype(np.int64)).astype(str)
     return pd.DataFrame(
@@ -269,14 +274,19 @@ def measure(
 ) -> pd.DataFrame:
     """One row per target grid and indicator applying to its level (`RESULT_COLUMNS`)."""
     sup = supervision_requirement(inputs.frequencies)
-    needs_compliance = any(i.key in ("inspections", "supervision") for i in table)
-    result = _compliance(inputs) if needs_compliance else None
+
+    @functools.cache
+    def result() -> pd.DataFrame:  # the inspection compliance, computed once
+        return _compliance(inputs)
+
+    if any(i.key in ("inspections", "supervision") for i in table):
+        result()  # first, as its errors come before the other indicators'
     sup_key = f"{sup.role}@{sup.level}" if sup is not None else None
     measures: dict[str, Callable[[Indicator], pd.DataFrame]] = {
         "coverage": lambda i: _coverage(inputs, i),
         "leaders": lambda i: _leaders(inputs, i),
-        "inspections": lambda i: _inspections(inputs, i, result, sup_key),
-        "supervision": lambda i: _supervision(inputs, i, result, sup_key),
+        "inspections": lambda i: _inspections(inputs, i, result(), sup_key),
+        "supervision": lambda i: _supervision(inputs, i, result(), sup_key),
         "hazards": lambda i: _hazards(inputs, i),
         "publicity": lambda i: _recurring(inputs, i),
         "trainings": lambda i: _recurring(inputs, i),

@@ -258,7 +258,7 @@ def _repair_polygons(geoms: np.ndarray, ids: pd.Series) -> tuple[np.ndarray, np.
     if invalid.any():
         where = np.flatnonzero(invalid)
         fixed = [_polygonal_part(g) for g in shapely.make_valid(geoms[where])]
-        empty = np.array([g is None or g.area == 0 for g in fixed])
+        empty = np.array([g is None or shapely.area(g) == 0 for g in fixed])
         for i, g, e in zip(where, fixed, empty, strict=True):
             if not e:
                 geoms[i] = g

@@ -149,7 +149,7 @@ def _alias_renames(frame: pd.DataFrame, layer: str) -> tuple[dict[str, str], lis
     GeoJSON feature ``id`` (a row number) does not displace 网格编码.
     """
     spec = LAYERS[layer]
-    rank = {}
+    rank: dict[str, tuple[str, int]] = {}
     for f in spec.fields:
         for i, alias in enumerate((f.name, *f.aliases)):
             rank.setdefault(alias.strip().lower(), (f.name, i))

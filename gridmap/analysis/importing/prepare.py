@@ -190,7 +190,8 @@ def _fill_ids(
         return frame
     used = {str(v) for v in taken} | {str(v) for v in ids[~blank]}
     prefix = _ID_PREFIX.get(layer, layer[:1].upper())
-    fresh, n = [], 0
+    fresh: list[str] = []
+    n = 0
     while len(fresh) < blank.sum():
         n += 1
         candidate = f"{prefix}-{n:05d}"
@@ -273,8 +274,8 @@ def _resolve_parents(
             f"no column {column!r} to take parent {options.parent_by}s from; give it with "
             f"--parent-column (columns: {', '.join(map(str, frame.columns))})."
         )
-    if problem:
-        report.problems.append(Problem("error", problem, layer=layer))
+    if problem or parents is None:  # no parents always comes with a problem
+        report.problems.append(Problem("error", problem or f"no {level} to match.", layer=layer))
         return frame
     match = match_parents(
         frame,
@@ -364,6 +365,8 @@ def prepare_import(
     )
     frame = _resolve_parents(frame, layer, options, parents, report)
     typed, problems = validate_layer(frame, spec, file=", ".join(files), coerce_ids=True)
+    if not isinstance(typed, gpd.GeoDataFrame):  # validation keeps the frame's type
+        raise TypeError(f"validating {layer} returned a {type(typed).__name__}, not a layer.")
     report.problems += [p for p in problems if p.severity == "error"]
     report.warnings += [p.message for p in problems if p.severity == "warning"]
     located = bool((~typed.geometry.isna() & ~typed.geometry.is_empty).any())

@@ -23,6 +23,8 @@ from gridmap.schema import GRID_LEVELS
 
 #: Day number of a missing date (`layer_days`).
 NAT = np.iinfo(np.int64).min
+#: None as a 0-d object array: the "absent" branch of `np.where` on id arrays.
+_NONE = np.array(None, dtype=object)
 
 
 def record_layer(district: District, name: str) -> pd.DataFrame | None:
@@ -69,20 +71,21 @@ def grid_tree(district: District) -> pd.DataFrame:
             )
         )
     large, medium, small = parts
-    large["medium_id"], large["large_id"] = None, large["grid_id"]
+    large["medium_id"] = None
+    large["large_id"] = large["grid_id"]
     medium["medium_id"] = medium["grid_id"]
     medium["large_id"] = _known(medium["parent_id"], large["grid_id"])
     small["medium_id"] = _known(small["parent_id"], medium["grid_id"])
     pos = lookup(small["medium_id"].to_numpy(dtype=object), medium["grid_id"].to_numpy(object))
     small["large_id"] = np.where(
-        pos >= 0, medium["large_id"].to_numpy(dtype=object)[np.maximum(pos, 0)], None
+        pos >= 0, medium["large_id"].to_numpy(dtype=object)[np.maximum(pos, 0)], _NONE
     )
     return pd.concat(parts, ignore_index=True).astype(object)
 
 
 def _known(ids: pd.Series, table: pd.Series) -> np.ndarray:
     values = ids.to_numpy(dtype=object)
-    return np.where(lookup(values, table.to_numpy(dtype=object)) >= 0, values, None)
+    return np.where(lookup(values, table.to_numpy(dtype=object)) >= 0, values, _NONE)
 
 
 def record_grids(tree: pd.DataFrame, ids: Iterable[object]) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -41,6 +42,9 @@ from gridmap.errors import DataError, Problem
 from gridmap.layers import Edit
 from gridmap.schema import LAYERS, TIMEZONE, TRAINING_KINDS, TRAINING_TARGETS
 
+#: The moment "now" (a timestamp, a date or text such as ``2026-03-05 09:00``); naive is Shanghai.
+When: TypeAlias = str | dt.date | np.datetime64
+
 
 def _empty(district: District, layer: str) -> pd.DataFrame:
     """The layer with no rows (the schema's columns when the district has no such layer)."""
@@ -50,15 +54,14 @@ def _empty(district: District, layer: str) -> pd.DataFrame:
     return pd.DataFrame({f.name: pd.Series(dtype=object) for f in LAYERS[layer].fields})
 
 
-def _day(value: object, now: object, layer: str, problems: list[Problem]) -> dt.date | None:
-    where = {"layer": layer, "field": "date"}
+def _day(value: object, now: When, layer: str, problems: list[Problem]) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
-        problems.append(Problem("error", "the record has no date.", **where))
+        problems.append(Problem("error", "the record has no date.", layer=layer, field="date"))
         return None
     try:
         day = as_date(value)
     except ValueError as exc:
-        problems.append(Problem("error", str(exc), **where))
+        problems.append(Problem("error", str(exc), layer=layer, field="date"))
         return None
     today = as_date(pd.Timestamp(now).tz_localize(TIMEZONE) if _naive(now) else now)
     if day > today:
@@ -66,14 +69,15 @@ def _day(value: object, now: object, layer: str, problems: list[Problem]) -> dt.
             Problem(
                 "error",
                 f"the date {day} is in the future (today is {today}).",
-                **where,
+                layer=layer,
+                field="date",
                 fix="enter the day it took place; records are entered afterwards.",
             )
         )
     return day
 
 
-def _naive(value: object) -> bool:
+def _naive(value: When) -> bool:
     stamp = pd.Timestamp(value)
     return stamp.tzinfo is None
 
@@ -102,7 +106,7 @@ def _people(value: object, layer: str, field: str, problems: list[Problem]) -> i
             )
         )
         return None
-    return int(value)
+    return value if isinstance(value, int) else int(float(value))  # a whole number
 
 
 def _known(ids: pd.Series | None, value: str | None) -> bool:
@@ -151,8 +155,8 @@ def training_edit(
     *,
     date: object,
     grid_id: str | None,
-    kind: str,
-    now: object,
+    kind: str | None,
+    now: When,
     target: str | None = None,
     participants: object = None,
     note: str | None = None,
@@ -204,7 +208,7 @@ def training_edit(
             )
         )
     count = _people(participants, "trainings", "participants", problems)
-    if problems:
+    if problems or day is None:  # no day always comes with a problem
         raise DataError(problems)
     row = {
         "training_id": _new_id(district.get("trainings"), "training_id", "T", day),
@@ -223,7 +227,7 @@ def drill_edit(
     *,
     date: object,
     plan_id: str | None,
-    now: object,
+    now: When,
     participants: object = None,
     note: str | None = None,
     user: str = "",
@@ -244,7 +248,7 @@ def drill_edit(
             )
         )
     count = _people(participants, "drills", "participants", problems)
-    if problems:
+    if problems or day is None:  # no day always comes with a problem
         raise DataError(problems)
     row = {
         "drill_id": _new_id(district.get("drills"), "drill_id", "D", day),
@@ -261,7 +265,7 @@ def meeting_edit(
     *,
     date: object,
     large_id: str | None,
-    now: object,
+    now: When,
     attendees: object = None,
     topics: str | None = None,
     user: str = "",
@@ -281,7 +285,7 @@ def meeting_edit(
             )
         )
     count = _people(attendees, "meetings", "attendees", problems)
-    if problems:
+    if problems or day is None:  # no day always comes with a problem
         raise DataError(problems)
     row = {
         "meeting_id": _new_id(district.get("meetings"), "meeting_id", "MT", day),
