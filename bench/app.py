@@ -102,8 +102,7 @@ def _city_module():
 
 
 def bench_payload() -> dict[str, float]:
-    from gridmap.analysis.coverage import scope
-    from gridmap.analysis.coverage.check import CHECKS, check_coverage
+    from gridmap.analysis.coverage import CHECKS, check_coverage, scope
     from gridmap.io import read_district
     from gridmap.render.web.coverage import build_map, map_html
     from gridmap.render.web.data import prepare_map_data

@@ -321,7 +321,7 @@ LAYERS = ("grid_large", "grid_medium", "grid_small", "buildings", "households", 
 
 
 def _child_check(path: str) -> dict:
-    from gridmap.analysis.coverage.check import check_coverage
+    from gridmap.analysis.coverage import check_coverage
     from gridmap.cli.check import summary_lines
     from gridmap.io import read_district
 

@@ -194,7 +194,7 @@ def heat_page_bytes(heat: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
 def compliance_page_bytes(table: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> int:
     """Bytes of the rendered HTML of the Inspections page's compliance map of the small grids,
     drawn as the page draws it (`inspection_maps.compliance_map`, Chinese labels)."""
-    from gridmap.analysis.inspections.compliance import worst_status
+    from gridmap.analysis.inspections import worst_status
     from gridmap.i18n import t
     from gridmap.render.web import inspections as rm
     from gridmap.standards.inspections import STATUS_LABELS
@@ -250,13 +250,15 @@ def main() -> None:
         "--no-file", action="store_true", help="skip writing and reading the GeoPackage"
     )
     args = parser.parse_args()
-    from gridmap.analysis.inspections.aggregation import (
+    from gridmap.analysis.inspections import (
+        assign_inspections,
+        compliance,
         heat_points,
         missing_inspections,
+        place_table,
         tallies,
         weekly_heat,
     )
-    from gridmap.analysis.inspections.compliance import assign_inspections, compliance, place_table
     from gridmap.district import District
     from gridmap.render.web.inspections import OUTLINE_TOLERANCE
 

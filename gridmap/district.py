@@ -13,7 +13,7 @@ from pyproj import CRS
 
 from gridmap.errors import Problem
 from gridmap.geo.crs import WEB_CRS
-from gridmap.layers.grids import grid_names
+from gridmap.layers import grid_names
 from gridmap.schema import LAYERS
 
 #: A layer: a GeoDataFrame for spatial layers, a DataFrame for attribute tables.

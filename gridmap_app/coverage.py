@@ -9,8 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.analysis.coverage import scope
-from gridmap.analysis.coverage import CHECKS
+from gridmap.analysis.coverage import CHECKS, scope
 from gridmap.district import District
 from gridmap.geo import gcj02_to_wgs84
 from gridmap.i18n import check_label, choice_label, layer_label, t

@@ -18,8 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from gridmap.analysis.coverage import scope
-from gridmap.analysis.coverage import CoverageReport, check_coverage
+from gridmap.analysis.coverage import CoverageReport, check_coverage, scope
 from gridmap.district import District
 from gridmap.errors import DataError, GridmapError
 from gridmap.i18n import t

@@ -15,8 +15,7 @@ from conftest import make_tiny_layers, write_gpkg
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
-from gridmap.analysis.coverage import scope
-from gridmap.analysis.coverage.check import check_coverage
+from gridmap.analysis.coverage import check_coverage, scope
 from gridmap.io import read_district
 from gridmap.io.vendor import missing_vendor_assets
 

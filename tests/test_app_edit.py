@@ -17,7 +17,7 @@ from conftest import X0, Y0, make_tiny_layers, write_gpkg
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
-from gridmap.analysis.editing.operations import reassign_grid
+from gridmap.analysis.editing import reassign_grid
 from gridmap.io import read_district, read_edit_log, save_edit
 
 PAGE = ROOT / "pages" / "edit_grids.py"

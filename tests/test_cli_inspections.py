@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import make_tiny_layers, write_gpkg
 
-from gridmap.analysis.inspections.compliance import COMPLIANCE_COLUMNS
+from gridmap.analysis.inspections import COMPLIANCE_COLUMNS
 from gridmap.cli import main
 
 

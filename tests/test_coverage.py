@@ -14,7 +14,7 @@ from coverage_cases import EXPECTED, add_rows, bow_tie, district, make_defective
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import MultiPolygon, Polygon
 
-from gridmap.analysis.coverage.check import CHECKS, CoverageReport, check_coverage, require_min_area
+from gridmap.analysis.coverage import CHECKS, CoverageReport, check_coverage, require_min_area
 from gridmap.district import District
 from gridmap.errors import CRSError, GridmapError, OptionError
 

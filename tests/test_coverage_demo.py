@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyproj
 
-from gridmap.analysis.coverage.check import CHECKS, check_coverage
+from gridmap.analysis.coverage import CHECKS, check_coverage
 from gridmap.demo import PLANTED_DEFECTS, build_demo_district
 from gridmap.district import District
 

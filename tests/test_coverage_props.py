@@ -11,7 +11,7 @@ from coverage_cases import district, make_defective_layers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap.analysis.coverage.check import check_coverage
+from gridmap.analysis.coverage import check_coverage
 
 CRS = "EPSG:4547"
 X0, Y0 = 433_000.0, 3_852_000.0

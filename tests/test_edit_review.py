@@ -8,15 +8,15 @@ from pyproj import CRS
 from shapely.geometry import LineString
 
 from gridmap import District
-from gridmap.analysis.editing.operations import (
+from gridmap.analysis.editing import (
     delete_grid,
     draw_grid,
     merge_grids,
     reassign_grid,
     reshape_boundary,
+    review_edit,
 )
-from gridmap.analysis.editing.review import review_edit
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 
 
 def tiny() -> District:

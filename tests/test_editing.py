@@ -27,7 +27,7 @@ from gridmap.analysis.editing.operations import (
     transfer_area,
 )
 from gridmap.io import save_edit, undo
-from gridmap.layers.edits import apply_edit
+from gridmap.layers import apply_edit
 
 
 def line(*xy: tuple[float, float]) -> LineString:

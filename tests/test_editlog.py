@@ -18,7 +18,7 @@ from gridmap import read_district
 from gridmap.errors import ConflictError, DataError, GridmapError, SaveError
 from gridmap.io import export_version, read_edit_log, save_edit, undo, write_district
 from gridmap.io.locking import file_lock
-from gridmap.layers.edits import Edit, apply_edit
+from gridmap.layers import Edit, apply_edit
 
 
 def _sorted(frame: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from conftest import make_tiny_layers, write_gpkg
 
-from gridmap.analysis.coverage.check import CHECKS, check_coverage
+from gridmap.analysis.coverage import CHECKS, check_coverage
 from gridmap.district import District
 from gridmap.io import read_district
 from gridmap.render.web import inspections as rm

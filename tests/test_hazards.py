@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from inspection_cases import district_with, hazard
 
-from gridmap.analysis.inspections.hazards import (
+from gridmap.analysis.inspections import (
     LEDGER_COLUMNS,
     escalations_due,
     hazard_ledger,

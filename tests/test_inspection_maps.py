@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from inspection_cases import district_with, inspection
 
-from gridmap.analysis.inspections.aggregation import (
+from gridmap.analysis.inspections import (
     heat_points,
     hex_cells,
     hex_counts,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from inspection_cases import district_with, inspection
 
-from gridmap.analysis.inspections.compliance import (
+from gridmap.analysis.inspections import (
     COMPLIANCE_COLUMNS,
     as_date,
     assign_inspections,

@@ -15,7 +15,7 @@ from coverage_cases import district
 
 import gridmap.clock
 from gridmap import DataError, read_district
-from gridmap.analysis.coverage.check import check_coverage
+from gridmap.analysis.coverage import check_coverage
 from gridmap.errors import Problem
 from gridmap.schema import HAZARD_SEVERITIES, HAZARD_STATUSES, INSPECTOR_ROLES, UNIT_CATEGORIES
 

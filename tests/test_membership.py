@@ -8,7 +8,7 @@ from conftest import make_tiny_layers, rect
 from coverage_cases import add_rows, district
 from shapely.geometry import Point, box
 
-from gridmap.analysis.coverage.check import check_coverage
+from gridmap.analysis.coverage import check_coverage
 from gridmap.analysis.coverage.membership import split_buildings
 
 # Building 10 x 10 = 100 m² over three rows of small grids:

@@ -8,11 +8,15 @@ from conftest import X0, Y0, make_tiny_layers, write_gpkg
 from inspection_cases import district_with, hazard
 from pyproj import Transformer
 
-from gridmap.analysis.inspections.hazards import hazard_states
-from gridmap.analysis.inspections.recording import hazard_edit, hazard_status_edit, inspection_edit
+from gridmap.analysis.inspections import (
+    hazard_edit,
+    hazard_states,
+    hazard_status_edit,
+    inspection_edit,
+)
 from gridmap.errors import DataError
 from gridmap.io import read_district, read_edit_log, save_edit, undo
-from gridmap.layers.edits import apply_edit
+from gridmap.layers import apply_edit
 
 TO_WEB = Transformer.from_crs(4547, 4326, always_xy=True)
 IN_S1 = TO_WEB.transform(X0 + 50, Y0 + 25)

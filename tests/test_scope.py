@@ -7,8 +7,7 @@ from _app_support import make_broken_layers
 from conftest import make_tiny_layers, write_gpkg
 from pyproj import Transformer
 
-from gridmap.analysis.coverage import scope
-from gridmap.analysis.coverage.check import check_coverage
+from gridmap.analysis.coverage import check_coverage, scope
 from gridmap.io import read_district
 
 

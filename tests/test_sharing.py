@@ -26,7 +26,7 @@ from gridmap.cli import main
 from gridmap.errors import ConflictError, FileInUseError, SaveError
 from gridmap.io import read_district, save_edit, write_layers
 from gridmap.io.sharing import claim_for_replace, holders
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 
 HOLDER = textwrap.dedent(
     """
@@ -249,7 +249,7 @@ SAVER = textwrap.dedent(
     """
     import sys, time, pathlib
     import pandas as pd
-    from gridmap.layers.edits import Edit
+    from gridmap.layers import Edit
     from gridmap.errors import ConflictError
     from gridmap.io import read_district, save_edit
     path, who, go = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])

@@ -15,7 +15,7 @@ from conftest import make_tiny_layers, write_gpkg
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridmap.analysis.coverage.check import CHECKS, check_coverage
+from gridmap.analysis.coverage import CHECKS, check_coverage
 from gridmap.io import read_district
 from gridmap.render.web import assets, encode
 from gridmap.render.web.coverage import build_map, map_html

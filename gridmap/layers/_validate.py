@@ -7,6 +7,8 @@ and never drops a feature; the caller decides what is fatal.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -14,6 +16,14 @@ import shapely
 
 from gridmap.errors import Problem
 from gridmap.schema import TIMEZONE, Field, LayerSpec
+
+
+class _Where(TypedDict):
+    """Where a problem is: the file and the layer (`Problem`'s keywords)."""
+
+    file: str | None
+    layer: str | None
+
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "对", "√"}
 _FALSE = {"0", "false", "no", "n", "f", "否", "不是", "×", ""}
@@ -118,7 +128,7 @@ def _to_local_datetime(values: pd.Series, missing: pd.Series) -> tuple[pd.Series
         parsed = _localize(pd.to_datetime(text, errors="coerce", format="ISO8601"))
     except (ValueError, TypeError, AttributeError):
         # Mixed offsets or odd formats: parse one by one.
-        stamps = []
+        stamps: list[object] = []
         for v in text:
             try:
                 ts = pd.Timestamp(v) if v is not None and not pd.isna(v) else pd.NaT
@@ -135,7 +145,7 @@ def _to_local_datetime(values: pd.Series, missing: pd.Series) -> tuple[pd.Series
     return parsed, bad
 
 
-def _check_id_values(frame: pd.DataFrame, field: Field, where: dict) -> list[Problem]:
+def _check_id_values(frame: pd.DataFrame, field: Field, where: _Where) -> list[Problem]:
     column = frame[field.name]
     if pd.api.types.is_numeric_dtype(column.dtype) and not column.isna().all():
         return [
@@ -184,7 +194,7 @@ def _ids(frame: pd.DataFrame, mask: pd.Series | np.ndarray, spec: LayerSpec, n: 
     return label + ", ".join(shown) + more
 
 
-def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: dict) -> list[Problem]:
+def _check_geometry(frame: pd.DataFrame, spec: LayerSpec, where: _Where) -> list[Problem]:
     problems: list[Problem] = []
     if not isinstance(frame, gpd.GeoDataFrame):
         if not spec.geometry_optional:
@@ -261,7 +271,7 @@ def conform_layer(
 
     Columns that the schema does not know are kept unchanged.
     """
-    where = {"file": file, "layer": spec.name}
+    where: _Where = {"file": file, "layer": spec.name}
     frame, _ = rename_aliases(frame, spec)
     frame = frame.copy()
     problems: list[Problem] = []

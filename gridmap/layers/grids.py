@@ -19,6 +19,9 @@ import shapely
 
 from gridmap.schema import GRID_LEVELS, PARENT_LEVEL
 
+#: A missing value for `np.where` (its stubs take an array, not a bare None).
+_NONE = np.array(None, dtype=object)
+
 #: The level below each level that has children.
 CHILD_LEVEL: dict[str, str] = {parent: child for child, parent in PARENT_LEVEL.items()}
 
@@ -56,8 +59,8 @@ def first_hit(points: object, polygons: object) -> np.ndarray:
     out = np.full(len(points), -1, dtype=np.int64)
     if len(points) == 0 or len(polygons) == 0:
         return out
-    tree = shapely.STRtree(np.where(_present(polygons), polygons, None))
-    p_idx, g_idx = tree.query(np.where(_present(points), points, None), predicate="intersects")
+    tree = shapely.STRtree(np.where(_present(polygons), polygons, _NONE))
+    p_idx, g_idx = tree.query(np.where(_present(points), points, _NONE), predicate="intersects")
     if len(p_idx):
         order = np.lexsort((g_idx, p_idx))
         p_idx, g_idx = p_idx[order], g_idx[order]

@@ -21,8 +21,8 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from gridmap.analysis import editing
 from gridmap.analysis.coverage import CHECKS
-from gridmap.analysis.editing import operations as editing
 from gridmap.district import District
 from gridmap.errors import EditError
 from gridmap.geo import from_web

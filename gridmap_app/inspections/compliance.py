@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gridmap.analysis.inspections import compliance as ins
+from gridmap.analysis import inspections as ins
 from gridmap.i18n import layer_label, t
 from gridmap.io import compliance_summary_zh, compliance_table_zh, workbook_bytes
 from gridmap.render.web import inspections as rm

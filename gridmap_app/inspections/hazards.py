@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
-from gridmap.analysis.inspections import hazards as hz
+from gridmap.analysis import inspections as hz
 from gridmap.analysis.inspections import STATUS_UPDATES, hazard_status_edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, t

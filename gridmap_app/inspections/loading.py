@@ -12,10 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gridmap.analysis.inspections import aggregation as im
-from gridmap.analysis.inspections import compliance as ins
-from gridmap.analysis.inspections import hazards as hz
-from gridmap.analysis.inspections import place_table
+from gridmap.analysis import inspections as ins
 from gridmap.district import District
 from gridmap_app import loading
 
@@ -28,7 +25,7 @@ def district(key: Key) -> District:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _places(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    return place_table(district((path, mtime_ns, size)))
+    return ins.place_table(district((path, mtime_ns, size)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -76,7 +73,7 @@ def heat(
     key = (path, mtime_ns, size)
     layer = ins.event_layer(district(key), "inspections")
     mask = selection_mask(key, start, end, roles, results, grid)
-    rows, cell = im.heat_points(layer.geometry[mask])
+    rows, cell = ins.heat_points(layer.geometry[mask])
     return rows, cell, int(mask.sum())
 
 
@@ -90,11 +87,11 @@ def weekly(
     roles: tuple[str, ...],
     results: tuple[str, ...],
     grid: tuple[str, str] | None,
-) -> im.WeeklyHeat:
+) -> ins.WeeklyHeat:
     key = (path, mtime_ns, size)
     layer = ins.event_layer(district(key), "inspections")
     mask = selection_mask(key, start, end, roles, results, grid)
-    return im.weekly_heat(layer.geometry[mask], layer["inspected_at"][mask], start=start, end=end)
+    return ins.weekly_heat(layer.geometry[mask], layer["inspected_at"][mask], start=start, end=end)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -106,9 +103,9 @@ def compliance(path: str, mtime_ns: int, size: int, start: str, end: str) -> pd.
 @st.cache_data(show_spinner=False, max_entries=16)
 def missing(
     path: str, mtime_ns: int, size: int, start: str, end: str, roles: tuple[str, ...]
-) -> im.MissingInspections:
+) -> ins.MissingInspections:
     key = (path, mtime_ns, size)
-    return im.missing_inspections(
+    return ins.missing_inspections(
         district(key),
         start=start,
         end=end,
@@ -121,12 +118,12 @@ def missing(
 @st.cache_data(show_spinner=False, max_entries=16)
 def tallies(path: str, mtime_ns: int, size: int, start: str, end: str, level: str) -> pd.DataFrame:
     key = (path, mtime_ns, size)
-    return im.tallies(district(key), start=start, end=end, level=level, assignment=assignment(key))
+    return ins.tallies(district(key), start=start, end=end, level=level, assignment=assignment(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def hazard_states(path: str, mtime_ns: int, size: int, as_of: str) -> gpd.GeoDataFrame:
-    return hz.hazard_states(district((path, mtime_ns, size)), as_of=as_of)
+    return ins.hazard_states(district((path, mtime_ns, size)), as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
-from gridmap.analysis.inspections import hazards as hz
+from gridmap.analysis import inspections as hz
 from gridmap.analysis.inspections import hazard_edit, inspection_edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.geo import gcj02_to_wgs84

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap import clock
-from gridmap.analysis.inspections import compliance as ins
+from gridmap.analysis import inspections as ins
 from gridmap.i18n import choice_label, t
 from gridmap.render.web import inspections as rm
 from gridmap.render.web.tiles import PROVIDERS

@@ -98,7 +98,9 @@ def _prepare(district: District) -> dict[str, LayerData]:
                 repair = topology.repair_polygons(original)
                 geoms = repair.geoms
         none = np.full(len(frame), None, dtype=object)
-        flags = topology.coverage_flags(geoms) if name in GRID_LEVELS else None
+        flags = (
+            topology.coverage_flags(geoms) if name in GRID_LEVELS and geoms is not None else None
+        )
         out[name] = LayerData(name, frame, ids, geoms, original, repair, none, none.copy(), flags)
     return out
 
@@ -201,10 +203,10 @@ def check_coverage(district: District, *, min_area: float = DEFAULT_MIN_AREA) ->
     min_area = require_min_area(min_area)
     _check_crs(district)
     layers = _prepare(district)
-    geoms = {lv: layers[lv].geoms for lv in GRID_LEVELS}
+    geoms = {lv: layers[lv].shapes for lv in GRID_LEVELS}
     parents = {lv: layers[lv].column("parent_id") for lv in GRID_LEVELS}
     hierarchy = mem.Hierarchy.build({lv: layers[lv].ids for lv in GRID_LEVELS}, parents, geoms)
-    small_geoms = layers["grid_small"].geoms
+    small_geoms = layers["grid_small"].shapes
     tables = membership_tables(layers, small_geoms, hierarchy)
     layers = {name: _with_lineage(d, hierarchy, tables) for name, d in layers.items()}
     batches = [fnd.invalid_geometry(layers[name]) for name in _REPAIRED if name in layers]

@@ -8,15 +8,16 @@ few findings when it formats their messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from gridmap.analysis.coverage import topology
-from gridmap.analysis.coverage.membership import Hierarchy, text_ids
+from gridmap.analysis.coverage.membership import Hierarchy, is_missing, text_ids
 from gridmap.schema import GRID_LEVELS, LAYERS, PARENT_LEVEL
 
 
@@ -88,6 +89,20 @@ class LayerData:
     flags: np.ndarray | None = None
     _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def shapes(self) -> np.ndarray:
+        """The (repaired) geometries of a spatial layer; `TypeError` for an attribute table."""
+        if self.geoms is None:
+            raise TypeError(f"layer {self.name!r} has no geometry")
+        return self.geoms
+
+    @property
+    def grid_flags(self) -> np.ndarray:
+        """`topology.coverage_flags` of a grid layer; `TypeError` for another layer."""
+        if self.flags is None:
+            raise TypeError(f"layer {self.name!r} is not a grid layer")
+        return self.flags
+
     def column(self, name: str) -> np.ndarray:
         """Text values of a column, None where blank or where the column is absent."""
         if name not in self._columns:
@@ -108,20 +123,20 @@ class LayerData:
 def batch(
     check: str,
     layer: str,
-    ids: object,
+    ids: Iterable[object],
     *,
-    message: object,
-    message_zh: object,
-    large: object = None,
-    medium: object = None,
-    area: object = np.nan,
-    geometry: object = None,
+    message: ArrayLike,
+    message_zh: ArrayLike,
+    large: ArrayLike | None = None,
+    medium: ArrayLike | None = None,
+    area: ArrayLike = np.nan,
+    geometry: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Assemble one check's findings; `ids` holds one id per finding or a list per finding."""
     id_lists = [list(v) if isinstance(v, list | tuple) else [v] for v in ids]
     n = len(id_lists)
 
-    def full(value: object) -> pd.Series:
+    def full(value: ArrayLike | None) -> pd.Series:
         if value is None or np.ndim(value) == 0:
             return obj([value] * n)
         return obj(value)
@@ -131,7 +146,7 @@ def batch(
             "check": check,
             "severity": CHECKS[check].severity,
             "layer": layer,
-            "ids": obj([[None if pd.isna(i) else str(i) for i in v] for v in id_lists]),
+            "ids": obj([[None if is_missing(i) else str(i) for i in v] for v in id_lists]),
             "area_m2": np.broadcast_to(np.asarray(area, dtype=float), (n,)).copy(),
             "large_id": full(large),
             "medium_id": full(medium),
@@ -152,7 +167,7 @@ def fmt_area(values: np.ndarray) -> pd.Series:
 
 
 def invalid_geometry(data: LayerData) -> pd.DataFrame:
-    if data.repair is None:
+    if data.repair is None or data.original is None:
         return batch("invalid_geometry", data.name, [], message="", message_zh="")
     rows = np.flatnonzero(data.repair.invalid)
     reasons = data.repair.reason[rows]
@@ -208,7 +223,7 @@ def no_leader(data: LayerData) -> pd.DataFrame:
         data.ids[rows],
         large=data.large[rows],
         medium=data.medium[rows],
-        geometry=data.geoms[rows],
+        geometry=data.shapes[rows],
         message=label + " has no leader (负责人)",
         message_zh=label + " 未明确网格负责人",
     )
@@ -239,7 +254,7 @@ def bad_parent(data: LayerData, parent: LayerData) -> pd.DataFrame:
         data.ids[rows],
         large=data.large[rows],
         medium=data.medium[rows],
-        geometry=data.geoms[rows],
+        geometry=data.shapes[rows],
         message=message,
         message_zh=message_zh,
     )
@@ -249,7 +264,7 @@ def _parent_positions(data: LayerData, parent: LayerData) -> tuple[np.ndarray, n
     """Each row's parent as a position in one-geometry-per-id parents (duplicates unioned)."""
     codes, uniques = pd.factorize(pd.Series(parent.ids, dtype=object))
     known = codes >= 0
-    unions = topology.group_union(parent.geoms[known], codes[known], len(uniques))
+    unions = topology.group_union(parent.shapes[known], codes[known], len(uniques))
     named = data.column("parent_id")
     pos = pd.Index(uniques, dtype=object).get_indexer(pd.Index(named, dtype=object))
     pos[pd.isna(named)] = -1
@@ -260,7 +275,9 @@ def nested(data: LayerData, parent: LayerData, *, min_area: float) -> list[pd.Da
     """outside_parent for the rows of `data`, gap for the rows of `parent`."""
     unions, pos = _parent_positions(data, parent)
     # Parents by distinct id for the outside test; by row for the gap test.
-    by_id = topology.nesting(unions, data.geoms, pos, child_flags=data.flags, min_area=min_area)
+    by_id = topology.nesting(
+        unions, data.shapes, pos, child_flags=data.grid_flags, min_area=min_area
+    )
     area = by_id.outside.area
     rows = np.flatnonzero((area >= min_area) & (area > 0))
     area = area[rows]
@@ -294,7 +311,7 @@ def gap(
 ) -> pd.DataFrame:
     """Parts of each parent row covered by no child (`parts` when already computed)."""
     if parts is None:  # duplicated parent ids: test every parent row on its own
-        parts = topology.uncovered_parts(parent.geoms, child.geoms, child.flags)
+        parts = topology.uncovered_parts(parent.shapes, child.shapes, child.flags)
     rows = np.flatnonzero((parts.area >= min_area) & (parts.area > 0))
     area = parts.area[rows]
     label = parent.label(rows)
@@ -314,7 +331,7 @@ def gap(
 
 def overlap(data: LayerData, *, min_area: float) -> pd.DataFrame:
     pairs = topology.overlapping_pairs(
-        data.geoms, min_area=min_area, ids=data.ids, flags=data.flags
+        data.shapes, min_area=min_area, ids=data.ids, flags=data.flags
     )
     a, b = obj(data.ids[pairs.left]).fillna(""), obj(data.ids[pairs.right]).fillna("")
     swap = (a > b).to_numpy()

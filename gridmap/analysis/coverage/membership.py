@@ -13,6 +13,7 @@ parents (`Hierarchy`); where the declaration is broken they are unknown
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -22,11 +23,24 @@ from shapely import STRtree
 from gridmap.analysis.coverage.topology import as_geometry_array, present
 from gridmap.layers import first_hit
 
+#: A missing value for `np.where` (its stubs take an array, not a bare None).
+_NONE = np.array(None, dtype=object)
+
 _POLYGONAL = (3, 6)
 
 
+def is_missing(value: object) -> bool:
+    """True for a missing cell (None, NaN, NaT, NA), as `pd.isna` answers for one value.
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing("S1")
+    (True, True, False)
+    """
+    # pandas-stubs type pd.isna for known scalar types only; it takes any object.
+    return bool(pd.isna(cast(Any, value)))
+
+
 def _text(value: object) -> object:
-    if pd.isna(value):
+    if is_missing(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -90,7 +104,7 @@ def _pick(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lookup(keys: np.ndarray, table_keys: np.ndarray) -> np.ndarray:
+def _lookup(keys: np.ndarray | pd.Series, table_keys: np.ndarray) -> np.ndarray:
     """Position of each key's first occurrence in `table_keys`; -1 where absent or None."""
     if len(table_keys) == 0:
         return np.full(len(keys), -1, dtype=np.int64)
@@ -168,7 +182,7 @@ class Hierarchy:
 
 
 def building_membership(
-    building_ids: np.ndarray,
+    building_ids: np.ndarray | pd.Series,
     building_geoms: np.ndarray,
     small_geoms: np.ndarray,
     hierarchy: Hierarchy,
@@ -184,7 +198,10 @@ def building_membership(
 
 
 def unit_membership(
-    unit_ids: np.ndarray, unit_geoms: np.ndarray, small_geoms: np.ndarray, hierarchy: Hierarchy
+    unit_ids: np.ndarray | pd.Series,
+    unit_geoms: np.ndarray,
+    small_geoms: np.ndarray,
+    hierarchy: Hierarchy,
 ) -> pd.DataFrame:
     """One row per unit: unit_id, small_id, medium_id, large_id (None where missed)."""
     out = hierarchy.small_lineage(first_hit(unit_geoms, small_geoms))
@@ -193,7 +210,9 @@ def unit_membership(
 
 
 def household_membership(
-    household_ids: np.ndarray, named_buildings: np.ndarray, buildings: pd.DataFrame
+    household_ids: np.ndarray | pd.Series,
+    named_buildings: np.ndarray | pd.Series,
+    buildings: pd.DataFrame,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """One row per household with its building's grids, why each is missed, its building row.
 
@@ -268,8 +287,8 @@ def split_buildings(
     polygon = present(building_geoms) & np.isin(shapely.get_type_id(building_geoms), _POLYGONAL)
     if not polygon.any() or len(small_geoms) == 0:
         return empty
-    tree = STRtree(np.where(present(small_geoms), small_geoms, None))
-    b_idx, g_idx = tree.query(np.where(polygon, building_geoms, None))
+    tree = STRtree(np.where(present(small_geoms), small_geoms, _NONE))
+    b_idx, g_idx = tree.query(np.where(polygon, building_geoms, _NONE))
     several = np.bincount(b_idx, minlength=len(building_geoms)) >= 2
     if member is not None and small_flags is not None:
         todo = np.flatnonzero(several & (member >= 0))

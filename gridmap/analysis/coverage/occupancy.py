@@ -57,11 +57,11 @@ def occupancy_findings(
         )
         parts = mem.split_buildings(
             geoms,
-            small.geoms,
+            small.shapes,
             min_area=min_area,
             small_ids=small.ids,
-            member=tables["building_small"],
-            small_flags=small.flags,
+            member=np.asarray(tables["building_small"]),
+            small_flags=small.grid_flags,
         )
         text = (
             obj(small.ids[parts["grid"].to_numpy()]).fillna("?")

@@ -93,7 +93,7 @@ def json_document(report: CoverageReport) -> dict[str, Any]:
     rows = []
     columns = [findings[c].tolist() for c in _VALUE_COLUMNS]
     for values, geo in zip(zip(*columns, strict=True), text, strict=True):
-        row = dict(zip(_VALUE_COLUMNS, (_none(v) for v in values), strict=True))
+        row: dict[str, Any] = dict(zip(_VALUE_COLUMNS, (_none(v) for v in values), strict=True))
         row["ids"] = list(row["ids"])
         if row["area_m2"] is not None:
             row["area_m2"] = round(float(row["area_m2"]), 3)

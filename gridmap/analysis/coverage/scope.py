@@ -10,6 +10,7 @@ a scope (`findings_in_scope`) and the choropleth indicators
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,12 @@ class Selection:
     def grid_id(self) -> str | None:
         return self.small or self.medium or self.large
 
+    def scope_id(self) -> str:
+        """The id of the scope grid; `ValueError` for the whole district (no grid chosen)."""
+        if self.grid_id is None:
+            raise ValueError("the selection is the whole district; it has no scope grid")
+        return self.grid_id
+
     def as_tuple(self) -> tuple[str | None, str | None, str | None]:
         return (self.large, self.medium, self.small)
 
@@ -66,10 +73,11 @@ def selection_for(district: District, level: str, grid_id: str) -> Selection:
     """The selection of a grid together with its declared parents."""
     ids: dict[str, str | None] = {"grid_large": None, "grid_medium": None, "grid_small": None}
     ids[level] = grid_id
-    current = level
-    while current in PARENT_LEVEL and ids[current] is not None:
+    current: str = level
+    current_id: str | None = grid_id
+    while current in PARENT_LEVEL and current_id is not None:
         parent = PARENT_LEVEL[current]
-        ids[parent] = _parent_of(district, current, ids[current])
+        current_id = ids[parent] = _parent_of(district, current, current_id)
         current = parent
     return Selection(ids["grid_large"], ids["grid_medium"], ids["grid_small"])
 
@@ -101,7 +109,7 @@ def select_at(district: District, lon: float, lat: float, current: Selection) ->
         if inside or level == "grid_small":
             return picked
     same = grid_at(district, lon, lat, level) if level else None
-    return selection_for(district, level, same) if same else current
+    return selection_for(district, level, same) if level and same else current
 
 
 def scope_ids(district: District, selection: Selection) -> dict[str, list[str]]:
@@ -117,7 +125,7 @@ def scope_ids(district: District, selection: Selection) -> dict[str, list[str]]:
     for name in GRID_LEVELS[:start]:
         chosen = getattr(selection, name.removeprefix("grid_"))
         out[name] = [chosen] if chosen else []
-    out[level] = [selection.grid_id]
+    out[level] = [selection.scope_id()]
     for name in GRID_LEVELS[start + 1 :]:
         parents = set(out[PARENT_LEVEL[name]])
         frame = district[name]
@@ -196,7 +204,7 @@ def findings_in_scope(
     if level in ("grid_large", "grid_medium"):
         own = findings["ids"].map(lambda ids: selection.grid_id in ids)
         return findings[(findings[LINEAGE_COLUMN[level]] == selection.grid_id) | own]
-    objects = _objects_in_small(report, selection.grid_id)
+    objects = _objects_in_small(report, selection.scope_id())
     mask = findings["ids"].map(lambda ids: selection.grid_id in ids or bool(objects & set(ids)))
     return findings[mask]
 
@@ -253,7 +261,7 @@ def grid_profile(
     level = selection.level
     profile: dict[str, Any] = {"level": level, "grid": {}}
     if level is not None:
-        profile["grid"] = _grid_row(district, level, selection.grid_id)
+        profile["grid"] = _grid_row(district, level, selection.scope_id())
     units = report.unit_membership
     findings = findings_in_scope(district, report, selection)
     unit_ids = set(units.loc[_in_scope(units, selection), "unit_id"].astype(str))
@@ -304,7 +312,7 @@ def _findings_per_small(district: District, report: CoverageReport) -> pd.Series
     findings = report.findings
     if findings.empty:
         return pd.Series(dtype=int)
-    owner: dict[str, dict[str, str]] = {
+    owner: dict[str, dict[Hashable, Any]] = {
         "buildings": report.membership.dropna(subset=["small_id"])
         .set_index("building_id")["small_id"]
         .to_dict(),

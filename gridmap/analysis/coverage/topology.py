@@ -22,6 +22,9 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
+#: A missing value for `np.where` (its stubs take an array, not a bare None).
+_NONE = np.array(None, dtype=object)
+
 #: shapely type ids of polygonal geometries.
 _POLYGON, _MULTIPOLYGON = 3, 6
 #: Chinese wording of the GEOS reasons why a geometry is invalid.
@@ -164,8 +167,8 @@ def overlapping_pairs(
     geoms = as_geometry_array(geoms)
     flags = coverage_flags(geoms) if flags is None else flags
     usable = present(geoms)
-    tree = STRtree(np.where(usable, geoms, None))
-    left, right = tree.query(np.where(usable & flags, geoms, None))
+    tree = STRtree(np.where(usable, geoms, _NONE))
+    left, right = tree.query(np.where(usable & flags, geoms, _NONE))
     left, right = np.minimum(left, right), np.maximum(left, right)
     keep = left < right
     if ids is not None:
@@ -263,8 +266,8 @@ def uncovered_parts(
     """
     parents, children = as_geometry_array(parents), as_geometry_array(children)
     usable = present(children)
-    tree = STRtree(np.where(usable, children, None))
-    p_idx, c_idx = tree.query(np.where(present(parents), parents, None), predicate="intersects")
+    tree = STRtree(np.where(usable, children, _NONE))
+    p_idx, c_idx = tree.query(np.where(present(parents), parents, _NONE), predicate="intersects")
     coverage = None
     if child_flags is not None:
         coverage = np.bincount(p_idx[child_flags[c_idx]], minlength=len(parents)) == 0

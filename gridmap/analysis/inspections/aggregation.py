@@ -36,10 +36,10 @@ from gridmap.analysis.inspections.compliance import (
 from gridmap.analysis.inspections.placement import event_layer, lookup, place_table, text_ids
 from gridmap.district import District
 from gridmap.geo.crs import WEB_CRS, require_metric
+from gridmap.layers import LINEAGE_COLUMN
 from gridmap.schema import INSPECTOR_ROLES
 
 _SQRT3 = np.sqrt(3.0)
-_LEVEL_COLUMN = {"grid_small": "small_id", "grid_medium": "medium_id", "grid_large": "large_id"}
 
 
 # ---------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def tallies(
     assignment = assign_inspections(district) if assignment is None else assignment
     frame = event_layer(district, "inspections")
     chosen = select_inspections(district, start=start, end=end)
-    grid = assignment[_LEVEL_COLUMN[level]].to_numpy(dtype=object)
+    grid = assignment[LINEAGE_COLUMN[level]].to_numpy(dtype=object)
     chosen &= ~pd.isna(grid)
     hazard = (
         text_ids(frame["result"]) == "hazard" if "result" in frame else np.zeros(len(frame), bool)

@@ -37,14 +37,13 @@ import numpy as np
 import pandas as pd
 
 from gridmap.analysis.inspections.placement import (
-    ASSIGNMENT_COLUMNS,
     assign_records,
     event_layer,
     lookup,
-    place_table,
     text_ids,
 )
 from gridmap.district import District
+from gridmap.layers import LINEAGE_COLUMN
 from gridmap.schema import TIMEZONE
 from gridmap.standards.inspections import DEFAULT_FREQUENCIES, InspectionRequirement
 
@@ -59,19 +58,6 @@ COMPLIANCE_COLUMNS = (
     "status",
 )
 STATUSES = ("on_schedule", "late", "never")
-__all__ = [
-    "ASSIGNMENT_COLUMNS",
-    "COMPLIANCE_COLUMNS",
-    "STATUSES",
-    "assign_inspections",
-    "compliance",
-    "compliance_records",
-    "compliance_summary",
-    "place_table",
-    "select_inspections",
-    "worst_status",
-]
-_LEVEL_COLUMN = {"grid_small": "small_id", "grid_medium": "medium_id", "grid_large": "large_id"}
 _EPOCH_MONDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day -3 is Monday 1969-12-29
 
 
@@ -96,20 +82,6 @@ def as_date(value: object) -> dt.date:
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(TIMEZONE)
     return stamp.date()
-
-
-def date_bounds(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The range [start 00:00, end + 1 day 00:00) in Asia/Shanghai.
-
-    >>> a, b = date_bounds("2025-06-01", "2025-06-30")
-    >>> str(a), str(b)
-    ('2025-06-01 00:00:00+08:00', '2025-07-01 00:00:00+08:00')
-    """
-    first, last = as_date(start), as_date(end)
-    if last < first:
-        raise ValueError(f"the range ends ({last}) before it starts ({first})")
-    begin = pd.Timestamp(first).tz_localize(TIMEZONE)
-    return begin, pd.Timestamp(last + dt.timedelta(days=1)).tz_localize(TIMEZONE)
 
 
 def local_times(values: pd.Series) -> pd.Series:
@@ -293,7 +265,7 @@ def _grid_codes(
     district: District, assignment: pd.DataFrame, level: str, ids: np.ndarray
 ) -> np.ndarray:
     """Position in `ids` of each record's grid of `level` (-1: none), from row positions if any."""
-    column = _LEVEL_COLUMN[level]
+    column = LINEAGE_COLUMN[level]
     rows = column.replace("_id", "_pos")
     if rows in assignment.columns:  # integer row positions: no string hashing of every record
         of_row = lookup(text_ids(district[level]["grid_id"]), ids)

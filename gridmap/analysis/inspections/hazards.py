@@ -49,6 +49,7 @@ import pandas as pd
 from gridmap.analysis.inspections.compliance import as_date, day_number, day_numbers
 from gridmap.analysis.inspections.placement import assign_records, event_layer, text_ids
 from gridmap.district import District
+from gridmap.schema import GRID_LEVELS
 
 HAZARD_STATES = ("open", "overdue", "supervision_due", "transferred", "supervised", "rectified")
 #: Labels of the computed states.
@@ -219,6 +220,7 @@ LEDGER_COLUMNS: dict[str, tuple[str, str]] = {
 
 
 def _names(district: District, layer: str, id_field: str) -> pd.Series:
+    """Name of each feature of `layer` by id (the first named row of a duplicated id)."""
     frame = district.get(layer)
     if frame is None or "name" not in frame.columns:
         return pd.Series(dtype=object)
@@ -238,9 +240,7 @@ def hazard_ledger(states: pd.DataFrame, district: District, *, lang: str = "zh")
     """
     pick = 1 if lang == "en" else 0
     yes_no = ("否", "是") if pick == 0 else ("no", "yes")
-    grids = {
-        lvl: _names(district, lvl, "grid_id") for lvl in ("grid_large", "grid_medium", "grid_small")
-    }
+    grids = {level: district.grid_names(level) for level in GRID_LEVELS}
     units = _names(district, "units", "unit_id")
     out = pd.DataFrame(
         {

@@ -22,11 +22,14 @@ import pandas as pd
 import shapely
 
 from gridmap.district import District
+from gridmap.layers import LINEAGE_COLUMNS, first_hit
 from gridmap.schema import LAYERS, TIMEZONE
+
+#: A missing value for `np.where` (its stubs take an array, not a bare None).
+_NONE = np.array(None, dtype=object)
 
 #: Columns of `assign_records`'s result.
 ASSIGNMENT_COLUMNS = ("small_id", "medium_id", "large_id", "target_kind", "unit_id")
-_GRIDS = ("small_id", "medium_id", "large_id")
 _POSITIONS = ("small_pos", "medium_pos", "large_pos")
 
 
@@ -64,7 +67,7 @@ def text_ids(values: Iterable[object]) -> np.ndarray:
     out = np.full(len(arr), None, dtype=object)
     if not missing.all():
         text = np.char.strip(arr[~missing].astype(str)).astype(object)
-        out[~missing] = np.where(text == "", None, text)
+        out[~missing] = np.where(text == "", _NONE, text)
     return out
 
 
@@ -102,25 +105,6 @@ def lookup(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
     pos = pd.Index(uniques, dtype=object).get_indexer(keys)
     out = np.where(pos >= 0, first[np.maximum(pos, 0)], -1)
     out[pd.isna(keys)] = -1
-    return out
-
-
-def first_hit(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Position of the first polygon (layer order) intersecting each point; -1 where none."""
-    points = np.asarray(points, dtype=object)
-    polygons = np.asarray(polygons, dtype=object)
-    out = np.full(len(points), -1, dtype=np.int64)
-    if len(points) == 0 or len(polygons) == 0:
-        return out
-    usable = ~(pd.isna(polygons) | shapely.is_empty(polygons))
-    tree = shapely.STRtree(np.where(usable, polygons, None))
-    has = ~(pd.isna(points) | shapely.is_empty(points))
-    pts, polys = tree.query(np.where(has, points, None), predicate="intersects")
-    if len(pts):
-        order = np.lexsort((polys, pts))
-        pts, polys = pts[order], polys[order]
-        first = np.r_[True, pts[1:] != pts[:-1]]
-        out[pts[first]] = polys[first]
     return out
 
 
@@ -262,7 +246,9 @@ def place_table(district: District) -> pd.DataFrame:
     """
     tables = _grid_tables(district)
     table = pd.concat(list(place_parts(district, tables)), ignore_index=True)
-    for column, level, pos in zip(_GRIDS, ("small", "medium", "large"), _POSITIONS, strict=True):
+    for column, level, pos in zip(
+        LINEAGE_COLUMNS, ("small", "medium", "large"), _POSITIONS, strict=True
+    ):
         table.insert(
             table.columns.get_loc(_POSITIONS[0]),
             column,
@@ -320,14 +306,14 @@ def assign_records(
     medium = np.where(resolved, np.where(fill_medium, p_medium, t_medium), p_medium)
     fill_small = (t_small < 0) & (medium >= 0) & (p_medium == medium)
     small = np.where(resolved, np.where(fill_small, p_small, t_small), p_small)
-    kind = np.where(resolved, kind, None)
+    kind = np.where(resolved, kind, _NONE)
     return pd.DataFrame(
         {
             "small_id": _pick(tables["small"], small),
             "medium_id": _pick(tables["medium"], medium),
             "large_id": _pick(tables["large"], large),
             "target_kind": kind,
-            "unit_id": np.where(kind == "units", keys, None),
+            "unit_id": np.where(kind == "units", keys, _NONE),
         },
         index=target_ids.index,
         dtype=object,

@@ -68,14 +68,13 @@ def _common(
     layer: str,
 ) -> tuple[list[Problem], shapely.Point | None]:
     problems: list[Problem] = []
-    where = {"layer": layer}
     point = _point(district, lonlat)
     if point is None:
         problems.append(
             Problem(
                 "error",
                 f"the {what} has no location.",
-                **where,
+                layer=layer,
                 fix="click the map where it took place.",
             )
         )
@@ -84,18 +83,18 @@ def _common(
             Problem(
                 "error",
                 f"the {what}'s location lies outside every grid.",
-                **where,
+                layer=layer,
                 fix="click inside the district.",
             )
         )
     if at is None:
-        problems.append(Problem("error", f"the {what} has no date.", **where))
+        problems.append(Problem("error", f"the {what} has no date.", layer=layer))
     elif at > now:
         problems.append(
             Problem(
                 "error",
                 f"the date {at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M}).",
-                **where,
+                layer=layer,
                 fix="enter the date and time it took place.",
             )
         )
@@ -248,14 +247,13 @@ def _status_problems(
     rectified: pd.Timestamp | None,
     current: pd.Timestamp,
 ) -> list[Problem]:
-    where = {"layer": "hazards"}
     problems: list[Problem] = []
     if status not in STATUS_UPDATES:
         problems.append(
             Problem(
                 "error",
                 f"unknown status {status!r}.",
-                **where,
+                layer="hazards",
                 field="status",
                 fix=f"one of {', '.join(STATUS_UPDATES)}.",
             )
@@ -265,7 +263,7 @@ def _status_problems(
             Problem(
                 "error",
                 f"unknown hazard id {hazard_id!r}.",
-                **where,
+                layer="hazards",
                 field="hazard_id",
                 fix="copy the id (隐患编号) from the hazard ledger.",
             )
@@ -275,20 +273,22 @@ def _status_problems(
             Problem(
                 "error",
                 f"hazard {hazard_id} is already rectified; its loop is closed.",
-                **where,
+                layer="hazards",
                 field="status",
             )
         )
     elif text_ids([row.get("status")])[0] == status:
         problems.append(
-            Problem("error", f"hazard {hazard_id} is already {status}.", **where, field="status")
+            Problem(
+                "error", f"hazard {hazard_id} is already {status}.", layer="hazards", field="status"
+            )
         )
     if status == "rectified" and rectified is None:
         problems.append(
             Problem(
                 "error",
                 "a rectified hazard needs the time it was rectified.",
-                **where,
+                layer="hazards",
                 field="rectified_at",
                 fix="enter the date and time the unit finished the rectification.",
             )
@@ -298,7 +298,7 @@ def _status_problems(
             Problem(
                 "error",
                 f"only a rectified hazard has a rectification time, not a {status} one.",
-                **where,
+                layer="hazards",
                 field="rectified_at",
             )
         )
@@ -310,7 +310,7 @@ def _status_problems(
                 "error",
                 f"the rectification time {rectified:%Y-%m-%d %H:%M} is in the future "
                 f"(now {current:%Y-%m-%d %H:%M}).",
-                **where,
+                layer="hazards",
                 field="rectified_at",
             )
         )
@@ -321,7 +321,7 @@ def _status_problems(
                 "error",
                 f"the rectification time {rectified:%Y-%m-%d %H:%M} is before the hazard was "
                 f"found ({found:%Y-%m-%d %H:%M}).",
-                **where,
+                layer="hazards",
                 field="rectified_at",
             )
         )
