@@ -18,7 +18,7 @@ UI_SOURCES = [
     ROOT / "app.py",
     *sorted((ROOT / "pages").glob("*.py")),
     *sorted((ROOT / "gridmap_app").rglob("*.py")),
-    *sorted((ROOT / "gridmap" / "render").glob("*.py")),
+    *sorted((ROOT / "gridmap" / "render").rglob("*.py")),
 ]
 
 
