@@ -2,6 +2,19 @@
 
 Exit status: 0 success, 1 the command ran and found errors in the data,
 2 the input could not be read or the command was misused.
+
+Modules
+-------
+common
+    The typer `app` every subcommand registers on, ``--version`` and `progress`.
+options, outputs
+    Option checks (dates, distances, DPI, language) and the output files and ``-``.
+basic, check, export, importing, inspections, assess, site
+    The subcommands: ``info`` and ``demo``, ``check``, ``export-pdf``, ``import``,
+    ``inspections`` and ``hazards``, ``assess``, ``site`` and ``bom``.
+
+This module only registers the subcommands (`main`) and is the console-script
+entry point (`run`).
 """
 
 from __future__ import annotations
@@ -10,45 +23,8 @@ import sys
 
 import typer
 
+from gridmap.cli.common import app
 from gridmap.errors import GridmapError
-
-app = typer.Typer(
-    name="gridmap",
-    help="GridMap: fire-safety grid management (消防安全网格精细化管理).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            number = version("gridmap")
-        except PackageNotFoundError:  # run from a source tree that was never installed
-            number = "unknown (not installed)"
-        typer.echo(f"gridmap {number}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _options(
-    show_version: bool = typer.Option(
-        False,
-        "--version",
-        callback=_show_version,
-        is_eager=True,
-        help="Print the version and exit.",
-    ),
-) -> None:
-    pass
-
-
-def progress(message: str) -> None:
-    """Print a progress line to standard error."""
-    typer.echo(f"... {message}", err=True)
 
 
 def _register() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from gridmap.cli import app, progress
+from gridmap.cli.common import app, progress
 from gridmap.cli.options import date_value
 from gridmap.cli.outputs import Outputs
 

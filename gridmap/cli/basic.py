@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from gridmap.cli import app, progress
+from gridmap.cli.common import app, progress
 
 
 def _pad(text: str, width: int) -> str:

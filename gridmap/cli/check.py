@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from gridmap.cli import app, progress
+from gridmap.cli.common import app, progress
 from gridmap.cli.outputs import Outputs
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from gridmap.cli import app, progress
+from gridmap.cli.common import app, progress
 from gridmap.cli.options import language, png_dpi
 from gridmap.cli.outputs import Outputs, is_stdout
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from gridmap.cli import app, progress
+from gridmap.cli.common import app, progress
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:

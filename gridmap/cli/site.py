@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from gridmap.cli import app, progress
+from gridmap.cli.common import app, progress
 from gridmap.cli.options import positive_distance, positive_number, unit_share
 from gridmap.cli.outputs import Outputs
 
