@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -44,12 +45,16 @@ def snap_geometry(
     """
     if tolerance <= 0 or geom.is_empty or len(reference) == 0:
         return geom
-    lines = shapely.union_all(shapely.boundary(np.asarray(reference, dtype=object)))
+    # The boundaries of the reference polygons: a (Multi)LineString (the stubs say BaseGeometry).
+    lines = cast(
+        shapely.MultiLineString,
+        shapely.union_all(shapely.boundary(np.asarray(reference, dtype=object))),
+    )
     if lines.is_empty:
         return geom
     geom = shapely.snap(geom, lines, tolerance)
     coords = shapely.get_coordinates(geom)
-    points = shapely.points(coords)
+    points = np.asarray(shapely.points(coords), dtype=object)
     distance = shapely.distance(points, lines)
     close = (distance > 0) & (distance <= tolerance)
     if close.any():
@@ -85,8 +90,7 @@ def next_grid_ids(layer: pd.DataFrame, parent_id: str | None, count: int) -> lis
         start = max(int(d) for d in digits) + 1
         prefix = parent_id or ""
     else:
-        numbered = [re.match(r"^(.*?)(\d+)$", s) for s in siblings]
-        numbered = [m for m in numbered if m]
+        numbered = [m for m in (re.match(r"^(.*?)(\d+)$", s) for s in siblings) if m is not None]
         if numbered:
             prefix = numbered[0].group(1)
             width = len(numbered[0].group(2))
@@ -138,7 +142,9 @@ def cut_shape(shape: BaseGeometry, splitter: BaseGeometry, tolerance: float) -> 
         return [p for p in pieces if not p.is_empty]
     if splitter.geom_type != "LineString":
         raise EditError(f"split needs a line or a polygon, not a {splitter.geom_type}.")
-    line = _extend(snap_geometry(splitter, [shape], tolerance), max(tolerance, 1e-3))
+    # Snapping keeps the geometry type: the snapped splitter is still a LineString.
+    snapped = cast(shapely.LineString, snap_geometry(splitter, [shape], tolerance))
+    line = _extend(snapped, max(tolerance, 1e-3))
     pieces = []
     for part in shapely.get_parts(shape):
         pieces += [polygonal(p) for p in shapely.get_parts(split_by(part, line))]

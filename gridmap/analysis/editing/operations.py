@@ -115,7 +115,7 @@ def draw_grid(
     new_id = grid_id or next_grid_ids(layer, parent_id, 1)[0]
     if new_id in set(layer["grid_id"]):
         raise EditError(f"grid id {new_id} already exists.")
-    new = {c: None for c in layer.columns if c != layer.geometry.name}
+    new: dict[str, object] = {c: None for c in layer.columns if c != layer.geometry.name}
     new.update({"grid_id": new_id, "parent_id": parent_id, **(attributes or {})})
     if parent_level is None:
         new.pop("parent_id", None)

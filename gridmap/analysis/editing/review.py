@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -73,9 +74,9 @@ class EditReview:
         pairs = self.moves.fillna({"from_small": "", "to_small": ""})
         counts = pairs.groupby(["kind", "from_small", "to_small"]).size()
         out = counts.rename("count").reset_index().sort_values("count", ascending=False)
-        return out.replace({"from_small": {"": None}, "to_small": {"": None}}).reset_index(
-            drop=True
-        )
+        # pandas-stubs reject the nested {column: {old: new}} mapping pandas documents.
+        blank_to_none = cast(Any, {"from_small": {"": None}, "to_small": {"": None}})
+        return out.replace(blank_to_none).reset_index(drop=True)
 
     @property
     def blocking(self) -> bool:

@@ -78,7 +78,7 @@ def hex_polygons(q: np.ndarray, r: np.ndarray, *, cell_size: float) -> np.ndarra
     ys = cy[:, None] + radius * np.sin(angles)[None, :]
     ring = np.stack([xs, ys], axis=-1)
     ring = np.concatenate([ring, ring[:, :1]], axis=1)
-    return shapely.polygons(ring)
+    return np.asarray(shapely.polygons(ring), dtype=object)
 
 
 def _xy(points: gpd.GeoSeries | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

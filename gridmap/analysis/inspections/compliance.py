@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -73,8 +74,8 @@ def as_date(value: object) -> dt.date:
     """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    try:
-        stamp = pd.Timestamp(value)
+    try:  # the stubs type pd.Timestamp for known types; any date-like value is read
+        stamp = pd.Timestamp(cast(Any, value))
     except (ValueError, TypeError) as exc:
         raise ValueError(f"cannot read {value!r} as a date; write it as 2025-06-01") from exc
     if pd.isna(stamp):
@@ -339,7 +340,7 @@ def compliance_records(result: pd.DataFrame) -> list[dict[str, object]]:
     """`compliance`'s rows as plain JSON-ready dicts with exactly `COMPLIANCE_COLUMNS`."""
     out = result[list(COMPLIANCE_COLUMNS)].astype(object)
     return [
-        {k: (int(v) if isinstance(v, np.integer) else v) for k, v in row.items()}
+        {str(k): (int(v) if isinstance(v, np.integer) else v) for k, v in row.items()}
         for row in out.to_dict("records")
     ]
 

@@ -15,6 +15,7 @@ Duplicated ids resolve to their first row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -49,7 +50,8 @@ def text_ids(values: Iterable[object]) -> np.ndarray:
     ['S1', None, None, '7']
     """
     if isinstance(values, pd.Series | pd.Index):
-        arr = values.to_numpy(dtype=object, na_value=None)
+        # pandas-stubs' to_numpy overloads reject na_value=None, which pandas accepts.
+        arr = cast(Any, values).to_numpy(dtype=object, na_value=None)
     else:
         arr = np.asarray(
             list(values) if not isinstance(values, np.ndarray) else values, dtype=object
@@ -73,7 +75,7 @@ def text_ids(values: Iterable[object]) -> np.ndarray:
 
 def _none(values: np.ndarray) -> np.ndarray:
     """Mask of the None entries of an object array (ids here are text or None, never NaN)."""
-    return np.equal(np.asarray(values, dtype=object), None)
+    return np.equal(np.asarray(values, dtype=object), _NONE)
 
 
 def lookup(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -223,7 +225,7 @@ def place_parts(
     households = district.get("households")
     if households is not None and len(households):
         grids = np.full((len(households), 3), -1, dtype=np.int64)
-        if building_grids is not None:
+        if building_grids is not None and buildings is not None:
             pos = lookup(text_ids(households["building_id"]), text_ids(buildings["building_id"]))
             grids = np.column_stack([_take(building_grids[:, k], pos) for k in range(3)])
         if isinstance(households, gpd.GeoDataFrame):
@@ -250,7 +252,7 @@ def place_table(district: District) -> pd.DataFrame:
         LINEAGE_COLUMNS, ("small", "medium", "large"), _POSITIONS, strict=True
     ):
         table.insert(
-            table.columns.get_loc(_POSITIONS[0]),
+            list(table.columns).index(_POSITIONS[0]),
             column,
             _pick(tables[level], table[pos].to_numpy()),
         )

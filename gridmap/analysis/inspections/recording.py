@@ -15,6 +15,8 @@ passed in, so these stay pure.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -31,15 +33,25 @@ from gridmap.analysis.inspections.placement import (
 from gridmap.district import District
 from gridmap.errors import DataError, Problem
 from gridmap.geo.crs import WEB_CRS
-from gridmap.layers.edits import Edit
+from gridmap.layers import Edit
 from gridmap.schema import HAZARD_SEVERITIES, INSPECTION_RESULTS, INSPECTOR_ROLES, TIMEZONE
 
 
 def _local(value: object) -> pd.Timestamp | None:
-    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+    # The stubs type np.ndim, pd.isna and pd.Timestamp for known types; any date-like is read.
+    date_like = cast(Any, value)
+    if value is None or (np.ndim(date_like) == 0 and pd.isna(date_like)):
         return None
-    stamp = pd.Timestamp(value)
+    stamp = pd.Timestamp(date_like)
     return stamp.tz_localize(TIMEZONE) if stamp.tzinfo is None else stamp.tz_convert(TIMEZONE)
+
+
+def _now(value: object) -> pd.Timestamp:
+    """`now` in Asia/Shanghai; `ValueError` when it is missing (the caller's clock)."""
+    stamp = _local(value)
+    if stamp is None:
+        raise ValueError(f"now must be a date and time, not {value!r}")
+    return stamp
 
 
 def _point(district: District, lonlat: tuple[float, float] | None) -> shapely.Point | None:
@@ -126,7 +138,7 @@ def inspection_edit(
     user: str = "",
 ) -> Edit:
     """An `Edit` appending one inspection; `DataError` listing every problem otherwise."""
-    stamp, current = _local(at), _local(now)
+    stamp, current = _local(at), _now(now)
     problems, point = _common(district, lonlat, stamp, current, "inspection", "inspections")
     target = text_ids([target_id])[0]
     if role not in INSPECTOR_ROLES:
@@ -155,6 +167,7 @@ def inspection_edit(
         )
     if problems:
         raise DataError(problems)
+    assert stamp is not None and point is not None  # both were checked: no problems
     layer = event_layer(district, "inspections")
     row = {
         "inspection_id": _new_id(layer["inspection_id"], "I", stamp),
@@ -182,7 +195,7 @@ def hazard_edit(
     user: str = "",
 ) -> Edit:
     """An `Edit` appending one open hazard; `DataError` listing every problem otherwise."""
-    stamp, current = _local(found_at), _local(now)
+    stamp, current = _local(found_at), _now(now)
     problems, point = _common(district, lonlat, stamp, current, "hazard", "hazards")
     due = _local(deadline)
     unit = text_ids([unit_id])[0]
@@ -221,6 +234,7 @@ def hazard_edit(
         )
     if problems:
         raise DataError(problems)
+    assert stamp is not None and point is not None  # both were checked: no problems
     layer = event_layer(district, "hazards")
     row = {
         "hazard_id": _new_id(layer["hazard_id"], "HZ", stamp),
@@ -348,7 +362,7 @@ def hazard_status_edit(
     key = text_ids([hazard_id])[0]
     pos = lookup(np.array([key], dtype=object), text_ids(layer["hazard_id"]))[0]
     row = layer.iloc[pos] if pos >= 0 else None
-    current = _local(now)
+    current = _now(now)
     try:
         rectified = _local(rectified_at)
     except (ValueError, TypeError):
@@ -369,6 +383,6 @@ def hazard_status_edit(
     after["status"] = status
     if rectified is not None:  # a file without the column gets it (gridmap.layers.edits.apply_edit)
         like = layer["rectified_at"].dtype if "rectified_at" in layer.columns else None
-        dtype = like if isinstance(like, pd.DatetimeTZDtype) else f"datetime64[ms, {TIMEZONE}]"
+        dtype = like if isinstance(like, pd.DatetimeTZDtype) else pd.DatetimeTZDtype("ms", TIMEZONE)
         after["rectified_at"] = pd.Series([rectified], index=after.index).astype(dtype)
     return Edit("hazards", "status", before, after, user=user)
