@@ -11,7 +11,7 @@ from gridmap.errors import GridmapError
 from gridmap.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from gridmap.io.uploads import store_upload
 from gridmap.io.vendor import missing_vendor_assets
-from gridmap.render.web.assets import INSTALL_COMMAND, STATIC_URL
+from gridmap.render.web import INSTALL_COMMAND, STATIC_URL
 from gridmap.render.web.tiles import DEFAULT_PROVIDER, PROVIDERS
 from gridmap_app import APP_ROOT, VENDOR_DIR, sample_path
 from gridmap_app.widgets import choice

@@ -25,7 +25,7 @@ from _app_support import ROOT, ensure_sample
 
 from gridmap.io import read_district
 from gridmap.io.vendor import missing_vendor_assets
-from gridmap.render.web.assets import INSTALL_COMMAND
+from gridmap.vendored import INSTALL_COMMAND
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "artifacts" / "screenshots" / "coverage_map.png"

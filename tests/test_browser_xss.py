@@ -25,8 +25,9 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS
 from test_escaping import IMG, MAP_BUILDERS, hostile_maps
 
 from gridmap.io.vendor import missing_vendor_assets
-from gridmap.render.web.assets import INSTALL_COMMAND, STATIC_URL
+from gridmap.render.web.assets import STATIC_URL
 from gridmap.render.web.coverage import map_html
+from gridmap.vendored import INSTALL_COMMAND
 
 ORIGIN = "http://gridmap.test"
 SCREENSHOT = ROOT / "artifacts" / "screenshots" / "xss_tooltip.png"

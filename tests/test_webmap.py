@@ -21,6 +21,7 @@ from gridmap.render.web import assets, encode
 from gridmap.render.web.coverage import build_map, map_html
 from gridmap.render.web.data import MapLimits, prepare_map_data
 from gridmap.render.web.tiles import PROVIDERS
+from gridmap.vendored import required_files
 
 BASE = "/app/static/vendor"
 
@@ -93,7 +94,7 @@ def test_without_installed_assets_the_pinned_cdn_copies_are_used() -> None:
 
 
 def test_every_asset_has_its_package_and_licence() -> None:
-    files = assets.required_files()
+    files = required_files()
     for asset in assets.ASSETS.values():
         package = assets.PACKAGES[asset.package]
         assert asset.file in package.files
@@ -104,7 +105,7 @@ def test_every_asset_has_its_package_and_licence() -> None:
 def test_missing_vendor_assets_lists_what_is_absent(tmp_path) -> None:
     from gridmap.io.vendor import missing_vendor_assets
 
-    assert missing_vendor_assets(tmp_path) == assets.required_files()
+    assert missing_vendor_assets(tmp_path) == required_files()
 
 
 # --- encoding ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Refresh the committed offline web-map assets from the npm registry.
 
 ``python -m gridmap.io.vendor static/vendor`` runs ``npm pack`` for each package
-in `gridmap.render.web.assets.PACKAGES`, checks the tarball's sha512 against the
+in `gridmap.vendored.PACKAGES`, checks the tarball's sha512 against the
 pinned digest, and unpacks only the listed files and the licence into
 ``static/vendor/<package>@<version>/``. Already complete folders are skipped,
 so the step is cheap to repeat. Nothing is fetched at run time.
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gridmap.errors import GridmapError
-from gridmap.render.web.assets import INSTALL_COMMAND, PACKAGES, NpmPackage, required_files
+from gridmap.vendored import INSTALL_COMMAND, PACKAGES, NpmPackage, required_files
 
 
 class VendorError(GridmapError):

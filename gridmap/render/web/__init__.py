@@ -31,15 +31,7 @@ assets, escape
 """
 
 from gridmap.render.web.assessment import score_map
-from gridmap.render.web.assets import (
-    INSTALL_COMMAND,
-    PACKAGES,
-    STATIC_URL,
-    AssetError,
-    NpmPackage,
-    localize,
-    required_files,
-)
+from gridmap.render.web.assets import STATIC_URL, AssetError, localize
 from gridmap.render.web.controls import MetricScale
 from gridmap.render.web.coverage import build_map, map_html
 from gridmap.render.web.data import prepare_map_data
@@ -59,6 +51,7 @@ from gridmap.render.web.inspections import (
 )
 from gridmap.render.web.styles import STYLES
 from gridmap.render.web.tiles import DEFAULT_PROVIDER, PROVIDERS, TileLayerSpec, TileProvider
+from gridmap.vendored import INSTALL_COMMAND, PACKAGES, NpmPackage, required_files
 
 __all__ = [
     "DEFAULT_PROVIDER",

@@ -2,10 +2,11 @@
 
 folium and streamlit-folium point every map at public CDNs (jsDelivr, cdnjs,
 code.jquery.com...). An intranet has none of them, so GridMap serves its own
-copies: the npm packages below, at pinned versions, reduced to the files used
-and their licence, are committed in ``static/vendor/<package>@<version>/``
-(refreshed with ``python -m gridmap.io.vendor static/vendor --force``, which
-checks each tarball's sha512), and Streamlit serves that folder at
+copies: the npm packages of `gridmap.vendored.PACKAGES`, at pinned versions,
+reduced to the files used and their licence, are committed in
+``static/vendor/<package>@<version>/`` (refreshed with
+``python -m gridmap.io.vendor static/vendor --force``, which checks each
+tarball's sha512), and Streamlit serves that folder at
 ``/app/static/vendor/`` (``enableStaticServing``).
 
 `localize` rewrites every ``default_js`` / ``default_css`` of a folium element
@@ -28,25 +29,10 @@ from dataclasses import dataclass
 
 import branca
 
+from gridmap.vendored import PACKAGES
+
 #: Where Streamlit serves ``./static/vendor`` (path part; a base URL path goes before it).
 STATIC_URL = "/app/static/vendor"
-#: The command that restores the committed assets, for messages and the README.
-INSTALL_COMMAND = "python -m gridmap.io.vendor static/vendor"
-
-
-@dataclass(frozen=True)
-class NpmPackage:
-    """An npm package GridMap vendors: pinned version, tarball digest, files kept."""
-
-    name: str
-    version: str
-    integrity: str
-    files: tuple[str, ...]
-    licence: str
-
-    @property
-    def folder(self) -> str:
-        return f"{self.name}@{self.version}"
 
 
 @dataclass(frozen=True)
@@ -59,62 +45,6 @@ class Asset:
     cdn_pattern: str
     cdn_url: str
 
-
-PACKAGES: dict[str, NpmPackage] = {
-    p.name: p
-    for p in (
-        NpmPackage(
-            "leaflet",
-            "1.9.4",
-            "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+"
-            "FA74PA==",
-            (
-                "dist/leaflet.js",
-                "dist/leaflet.css",
-                "dist/images/layers.png",
-                "dist/images/layers-2x.png",
-                "dist/images/marker-icon.png",
-                "dist/images/marker-icon-2x.png",
-                "dist/images/marker-shadow.png",
-            ),
-            "LICENSE",
-        ),
-        NpmPackage(
-            "leaflet.markercluster",
-            "1.5.3",
-            "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSE"
-            "GfCSeA==",
-            (
-                "dist/leaflet.markercluster.js",
-                "dist/MarkerCluster.css",
-                "dist/MarkerCluster.Default.css",
-            ),
-            "MIT-LICENCE.txt",
-        ),
-        NpmPackage(
-            "leaflet.heat",
-            "0.2.0",
-            "sha512-Cd5PbAA/rX3X3XKxfDoUGi9qp78FyhWYurFg3nsfhntcM/MCNK08pRkf4iEenO1KNqwVPKCmkyktjW3U"
-            "D+h9bQ==",
-            ("dist/leaflet-heat.js",),
-            "LICENSE",
-        ),
-        NpmPackage(
-            "leaflet-draw",
-            "1.0.4",
-            "sha512-rsQ6saQO5ST5Aj6XRFylr5zvarWgzWnrg46zQ1MEOEIHsppdC/8hnN8qMoFvACsPvTioAuysya/T"
-            "Vtog15tyAQ==",
-            (
-                "dist/leaflet.draw.js",
-                "dist/leaflet.draw.css",
-                "dist/images/spritesheet.png",
-                "dist/images/spritesheet-2x.png",
-                "dist/images/spritesheet.svg",
-            ),
-            "package.json",  # the tarball has no LICENSE file; package.json declares MIT
-        ),
-    )
-}
 
 ASSETS: dict[str, Asset] = {
     a.key: a
@@ -204,14 +134,6 @@ def local_url(key: str, base: str = STATIC_URL) -> str:
     return f"{base.rstrip('/')}/{PACKAGES[asset.package].folder}/{asset.file}"
 
 
-def required_files() -> list[str]:
-    """Every file the install step must produce, relative to the vendor folder."""
-    out = []
-    for package in PACKAGES.values():
-        out += [f"{package.folder}/{name}" for name in (*package.files, package.licence)]
-    return out
-
-
 def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
     yield element
     for child in element._children.values():
@@ -232,7 +154,8 @@ def _rewrite(links: list[tuple[str, str]], base: str | None) -> list[tuple[str, 
         else:
             raise AssetError(
                 f"{url} ({name}) has no offline copy. Add its npm package to "
-                "gridmap.render.web.assets.PACKAGES and ASSETS, or do not use that plugin."
+                "gridmap.vendored.PACKAGES and gridmap.render.web.assets.ASSETS, "
+                "or do not use that plugin."
             )
     return out
 
