@@ -48,13 +48,12 @@ def _swatch(colour: str, *, dot: bool = False, border: str | None = None) -> str
 def _labelled(spec: dict[str, Any], lang: str) -> dict[str, Any]:
     """Add the language's labels for the fields, choices and checks a spec shows."""
     out = copy.copy(spec)
-    layer = spec.get("layer")
     out["missing"] = t("panel.none", lang)
     out["aggLabel"] = t("map.aggregated", lang, n="{n}")
     if spec.get("fields"):
-        out["labels"] = [field_label(layer, f, lang) for f in spec["fields"]]
+        out["labels"] = [field_label(spec["layer"], f, lang) for f in spec["fields"]]
     if spec.get("table"):
-        out["tableLabels"] = [field_label(layer, f, lang) for f in spec["table"]]
+        out["tableLabels"] = [field_label(spec["layer"], f, lang) for f in spec["table"]]
     lookup = {}
     for name in spec.get("choice", []):
         values = {v for v in spec["p"].get(name, []) if v}
@@ -262,12 +261,14 @@ def build_map(
         ).add_to(m)
     _add_points_layers(m, data, lang)
     for severity, key in (("error", "map.layers.findings"), ("warning", "map.layers.warnings")):
-        spec = data.layers.get(f"findings.{severity}")
-        if spec is not None:
+        findings = data.layers.get(f"findings.{severity}")
+        if findings is not None:
             colour = "#d62728" if severity == "error" else "#e67e22"
             count = data.counts.get(f"findings.{severity}", 0)
             name = _swatch(colour) + html_text(f"{t(key, lang)} ({count})")
-            GMLayer(_findings_spec(spec, lang, checks), name, show=severity == "error").add_to(m)
+            GMLayer(_findings_spec(findings, lang, checks), name, show=severity == "error").add_to(
+                m
+            )
     if "selection" in data.layers:
         spec = {**data.layers["selection"], "style": STYLES["selection"]}
         GMLayer(spec, html_text(t("map.layers.selection", lang)), control=False).add_to(m)

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely import Polygon
 
 from gridmap.district import District
 from gridmap.render.web import encode
@@ -96,7 +97,7 @@ def _choropleth(values: pd.Series, ids: list[str]) -> tuple[list[int], list[dict
 
 
 def _grid_layers(
-    b: LayerBuilder, box: shapely.Geometry | None, values: pd.Series | None, data: MapData
+    b: LayerBuilder, box: Polygon | None, values: pd.Series | None, data: MapData
 ) -> dict[str, gpd.GeoDataFrame]:
     shown: dict[str, gpd.GeoDataFrame] = {}
     for level in GRID_LEVELS:

@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import Transformer
@@ -72,7 +73,7 @@ class WebCoords:
         self._to_web = Transformer.from_crs(crs, WEB_CRS, always_xy=True)
         self.gcj02 = gcj02
 
-    def lonlat(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def lonlat(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         lon, lat = self._to_web.transform(np.asarray(x, float), np.asarray(y, float))
         if self.gcj02:
             lon, lat = wgs84_to_gcj02(lon, lat)
@@ -85,7 +86,7 @@ class WebCoords:
 
         return shapely.transform(np.asarray(geoms), move)
 
-    def latlng_list(self, x: np.ndarray, y: np.ndarray, digits: int = 6) -> list[list[float]]:
+    def latlng_list(self, x: npt.ArrayLike, y: npt.ArrayLike, digits: int = 6) -> list[list[float]]:
         lon, lat = self.lonlat(x, y)
         return [
             [round(float(a), digits), round(float(b), digits)]

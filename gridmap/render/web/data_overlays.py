@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely import Polygon
 
 from gridmap.layers import INVENTORY_FIELDS
 from gridmap.render.web import encode
@@ -24,7 +25,7 @@ from gridmap.render.web.data_base import (
 from gridmap.schema import UNIT_CATEGORIES
 
 
-def buildings(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> None:
+def buildings(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
     frame = b.district.get("buildings")
     if frame is None or frame.empty:
         return
@@ -54,7 +55,7 @@ def buildings(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> N
     data.layers["buildings"] = {"kind": "group", "parts": [spec], "aggregated": True}
 
 
-def households(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> None:
+def households(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
     homes = b.district.get("households")
     buildings = b.district.get("buildings")
     if homes is None or homes.empty:
@@ -64,7 +65,7 @@ def households(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> 
     if isinstance(homes, gpd.GeoDataFrame):
         x, y = shapely.get_x(homes.geometry.values), shapely.get_y(homes.geometry.values)
     if buildings is not None and len(buildings) and np.isnan(x).any():
-        anchor = shapely.point_on_surface(buildings.geometry.values)
+        anchor = shapely.point_on_surface(buildings.geometry.to_numpy())
         where = pd.DataFrame(
             {"x": shapely.get_x(anchor), "y": shapely.get_y(anchor)},
             index=buildings["building_id"].to_numpy(),
@@ -93,7 +94,7 @@ def households(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> 
     }
 
 
-def units(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> None:
+def units(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
     units = b.district.get("units")
     if units is None or units.empty:
         return
@@ -112,7 +113,7 @@ def units(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> None:
         data.layers[f"units.{category}"] = spec
 
 
-def equipment(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> None:
+def equipment(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
     points = b.district.get("equipment_points")
     if points is None or points.empty:
         return
@@ -140,7 +141,7 @@ def equipment(b: LayerBuilder, box: shapely.Geometry | None, data: MapData) -> N
 
 
 def findings_layers(
-    b: LayerBuilder, findings: gpd.GeoDataFrame | None, box: shapely.Geometry | None, data: MapData
+    b: LayerBuilder, findings: gpd.GeoDataFrame | None, box: Polygon | None, data: MapData
 ) -> None:
     if findings is None or findings.empty:
         return

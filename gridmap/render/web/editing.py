@@ -13,6 +13,7 @@ basemap needs it); every asset is served offline (`localize`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import folium
 import geopandas as gpd
@@ -25,10 +26,38 @@ from gridmap.render.web.tiles import TileProvider
 
 #: The Leaflet.draw tools GridMap may offer; every other tool stays hidden.
 DRAW_TOOLS = ("polyline", "polygon", "rectangle")
-DRAWING_STYLE = {"color": "#e67e22", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.15}
-BEFORE_STYLE = {"color": "#7f8c8d", "weight": 1.5, "dashArray": "4 4", "fill": False}
-AFTER_STYLE = {"color": "#1f5fa8", "weight": 2.5, "fillColor": "#1f5fa8", "fillOpacity": 0.12}
-FINDING_STYLE = {"color": "#c0392b", "weight": 2, "fillColor": "#e74c3c", "fillOpacity": 0.55}
+
+
+class PathStyle(TypedDict, total=False):
+    """Leaflet path options of the drawing, preview and finding layers (Leaflet's key names)."""
+
+    color: str
+    weight: float
+    dashArray: str
+    fill: bool
+    fillColor: str
+    fillOpacity: float
+
+
+DRAWING_STYLE: PathStyle = {
+    "color": "#e67e22",
+    "weight": 3,
+    "dashArray": "6 4",
+    "fillOpacity": 0.15,
+}
+BEFORE_STYLE: PathStyle = {"color": "#7f8c8d", "weight": 1.5, "dashArray": "4 4", "fill": False}
+AFTER_STYLE: PathStyle = {
+    "color": "#1f5fa8",
+    "weight": 2.5,
+    "fillColor": "#1f5fa8",
+    "fillOpacity": 0.12,
+}
+FINDING_STYLE: PathStyle = {
+    "color": "#c0392b",
+    "weight": 2,
+    "fillColor": "#e74c3c",
+    "fillOpacity": 0.55,
+}
 
 
 def add_drawing_tools(

@@ -19,7 +19,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
@@ -61,8 +61,11 @@ class RawMacro(MacroElement):
     which costs about half a second per megabyte of layer data on every rerun.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    # branca types Element.render as returning the HTML, but MacroElement.render (which
+    # this replaces) registers its parts with the figure and returns None, as this does.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         figure = self.get_root()
+        assert isinstance(figure, Figure), "a GM element renders only inside a Figure"
         module = self._template.module.__dict__
         for part, target in (("header", figure.header), ("script", figure.script)):
             macro = module.get(part)
@@ -141,7 +144,7 @@ def geojson_layer(
     frame: gpd.GeoDataFrame,
     *,
     name: str,
-    style_function: Callable[[dict[str, Any]], dict[str, Any]],
+    style_function: Callable[[dict[str, Any]], Mapping[str, Any]],
     tooltip: Mapping[str, str] | Sequence[str] = (),
     labels: bool = True,
     marker: folium.CircleMarker | None = None,

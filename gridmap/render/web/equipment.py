@@ -7,6 +7,9 @@ No analysis here: the frames come from `gridmap.analysis.equipment.siting` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import folium
 import geopandas as gpd
 import shapely
@@ -25,6 +28,11 @@ COLOURS = {
     "complete": "#2ca02c",
     "short": "#ff7f0e",
 }
+
+
+def _area_style(colour: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The style function of a layer of service areas drawn in `colour`."""
+    return lambda _: {"color": colour, "weight": 1, "fillOpacity": 0.15}
 
 
 def _points(
@@ -65,7 +73,7 @@ def siting_map(
             geojson_layer(
                 part[["site_id", "geometry"]],
                 name=labels.get(f"area_{kind}", f"service areas ({kind})"),
-                style_function=lambda _, c=colour: {"color": c, "weight": 1, "fillOpacity": 0.15},
+                style_function=_area_style(colour),
             ).add_to(m)
     if len(uncovered):
         _points(uncovered, labels.get("uncovered", "uncovered demand"), COLOURS["uncovered"], 2,

@@ -16,6 +16,7 @@ with a GCJ-02 basemap (Gaode) the data is shifted onto GCJ-02 to line up.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import folium
@@ -23,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Figure
 from folium.plugins import HeatMap
 
 from gridmap.geo import WEB_CRS, wgs84_to_gcj02
@@ -295,7 +297,7 @@ def hazard_map(
     for state, colour in STATE_COLOURS.items():
         rows = np.flatnonzero((states["state"].to_numpy() == state) & placed)
         group = folium.FeatureGroup(name=html_text(f"{labels.get(state, state)} ({len(rows)})"))
-        for i in rows:  # one marker per hazard: a few hundred at most per district
+        for i in rows.tolist():  # one marker per hazard: a few hundred at most per district
             major = states["severity"].iat[i] == "major"
             folium.CircleMarker(
                 [coords[i, 1], coords[i, 0]],
@@ -325,7 +327,9 @@ def _legend(m: folium.Map, entries: dict[str, str]) -> None:
         '<div style="position:absolute;bottom:56px;left:12px;z-index:1000;background:white;'
         f'padding:6px 8px;font-size:12px;border:1px solid #999;border-radius:4px">{items}</div>'
     )
-    m.get_root().html.add_child(folium.Element(html))
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium Map is always placed in a Figure"
+    root.html.add_child(folium.Element(html))
 
 
 def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -334,6 +338,6 @@ def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
-def table_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def table_records(frame: pd.DataFrame) -> list[dict[Hashable, Any]]:
     """Rows as plain dicts (for tests and downloads)."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
