@@ -75,8 +75,8 @@ class District:
                 return only.strip()
         return Path(self.path).stem if self.path else ""
 
-    def grid_names(self, level: str) -> pd.Series:
-        """Display name of every grid of `level` by grid id: its name, else its id.
+    def grid_names(self, level: str, *, ids_for_unnamed: bool = True) -> pd.Series:
+        """Display name of every grid of `level` by grid id: its name, else its id (or None).
 
         Empty when the district has no such layer; a duplicated id takes its
         first row's name (`gridmap.layers.grids.grid_names`).
@@ -87,7 +87,7 @@ class District:
         >>> District({"grid_large": grids}, CRS(4547)).grid_names("grid_large").to_dict()
         {'L1': '上街镇'}
         """
-        return grid_names(self.layers.get(level))
+        return grid_names(self.layers.get(level), ids_for_unnamed=ids_for_unnamed)
 
     def with_layers(self, **layers: Layer) -> District:
         """Return a new district with some layers replaced or added."""

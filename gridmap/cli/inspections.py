@@ -103,17 +103,13 @@ def inspections(
 
 
 def _grid_names(district):
+    """Every grid's name by id (None where unnamed; the first level holding an id wins)."""
     import pandas as pd
 
-    parts = [
-        district[level][["grid_id", "name"]]
-        for level in ("grid_large", "grid_medium", "grid_small")
-        if "name" in district[level].columns
-    ]
-    if not parts:
-        return pd.Series(dtype=object)
-    table = pd.concat(parts, ignore_index=True).drop_duplicates("grid_id")
-    return table.set_index("grid_id")["name"]
+    from gridmap.schema import GRID_LEVELS
+
+    table = pd.concat([district.grid_names(lv, ids_for_unnamed=False) for lv in GRID_LEVELS])
+    return table[~table.index.duplicated(keep="first")]
 
 
 @app.command()

@@ -69,12 +69,13 @@ def first_hit(points: object, polygons: object) -> np.ndarray:
     return out
 
 
-def grid_names(frame: pd.DataFrame | None) -> pd.Series:
+def grid_names(frame: pd.DataFrame | None, *, ids_for_unnamed: bool = True) -> pd.Series:
     """Display name of each grid of one level layer, by grid id (text).
 
     The name is the grid's ``name``, or its id where it has none (or the
-    layer has no name column); a duplicated id takes its first row's name.
-    Rows without an id are left out.
+    layer has no name column); with ``ids_for_unnamed=False`` it is None
+    there instead. A duplicated id takes its first row's name. Rows without
+    an id are left out.
 
     >>> grid_names(pd.DataFrame({"grid_id": ["S1", "S2", "S1"], "name": ["一", None, "三"]}))
     grid_id
@@ -89,8 +90,8 @@ def grid_names(frame: pd.DataFrame | None) -> pd.Series:
     keys = ids.astype(str).str.strip().to_numpy(dtype=object)[known]
     if "name" in frame.columns:
         raw = frame["name"].to_numpy(dtype=object)[known]
-        names = np.where(pd.isna(raw), keys, raw)
+        names = np.where(pd.isna(raw), keys if ids_for_unnamed else _NONE, raw)
     else:
-        names = keys
+        names = keys if ids_for_unnamed else np.full(len(keys), None, dtype=object)
     out = pd.Series(names, index=pd.Index(keys, name="grid_id"), dtype=object, name="name")
     return out[~out.index.duplicated(keep="first")]

@@ -14,6 +14,7 @@ import streamlit as st
 from gridmap.analysis.assessment import Assessment, assess, record_span
 from gridmap.district import District
 from gridmap.io import assessment_workbook_bytes
+from gridmap.schema import GRID_LEVELS
 from gridmap.standards.assessment import with_vetoes
 from gridmap_app import loading
 
@@ -67,13 +68,4 @@ def span(path: str, mtime_ns: int, size: int) -> tuple[dt.date, dt.date] | None:
 def grid_names(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
     """Names of every grid per level (the code where a grid has no name)."""
     found = district((path, mtime_ns, size))
-    out = {}
-    for level in ("grid_large", "grid_medium", "grid_small"):
-        frame = found[level]
-        names = (
-            frame["name"].where(frame["name"].notna(), frame["grid_id"])
-            if "name" in frame.columns
-            else frame["grid_id"]
-        )
-        out[level] = dict(zip(frame["grid_id"].astype(str), names.astype(str), strict=True))
-    return out
+    return {level: found.grid_names(level).astype(str).to_dict() for level in GRID_LEVELS}

@@ -14,6 +14,8 @@ import streamlit as st
 
 from gridmap.analysis import inspections as ins
 from gridmap.district import District
+from gridmap.layers import LINEAGE_COLUMN
+from gridmap.schema import GRID_LEVELS
 from gridmap_app import loading
 
 Key = tuple[str, int, int]
@@ -54,8 +56,7 @@ def selection_mask(
     found = district(key)
     mask = ins.select_inspections(found, start=start, end=end, roles=roles, results=results)
     if grid is not None:
-        column = {"grid_large": "large_id", "grid_medium": "medium_id", "grid_small": "small_id"}
-        mask &= assignment(key)[column[grid[0]]].to_numpy(dtype=object) == grid[1]
+        mask &= assignment(key)[LINEAGE_COLUMN[grid[0]]].to_numpy(dtype=object) == grid[1]
     return mask
 
 
@@ -129,13 +130,4 @@ def hazard_states(path: str, mtime_ns: int, size: int, as_of: str) -> gpd.GeoDat
 @st.cache_data(show_spinner=False, max_entries=8)
 def grid_names(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
     found = district((path, mtime_ns, size))
-    out = {}
-    for level in ("grid_large", "grid_medium", "grid_small"):
-        frame = found[level]
-        names = (
-            frame["name"].where(frame["name"].notna(), frame["grid_id"])
-            if ("name" in frame.columns)
-            else frame["grid_id"]
-        )
-        out[level] = dict(zip(frame["grid_id"].astype(str), names.astype(str), strict=True))
-    return out
+    return {level: found.grid_names(level).astype(str).to_dict() for level in GRID_LEVELS}

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from gridmap.analysis.coverage import CHECKS, scope
 from gridmap.i18n import layer_label
 from gridmap.i18n import t as text
-from gridmap.layers import CHILD_LEVEL
+from gridmap.layers import CHILD_LEVEL, LINEAGE_COLUMN
 from gridmap.render.pdf import mapframe as pm
 from gridmap.render.pdf.atlas_front import Entry, capacity, contents_sheets, cover_sheet
 from gridmap.render.pdf.document import (
@@ -64,9 +64,8 @@ def _parent_name(data: PrintData, focus: Focus) -> str:
 def _open_hazards(data: PrintData, focus: Focus) -> int | None:
     if data.hazards is None:
         return None
-    column = {"grid_large": "large_id", "grid_medium": "medium_id", "grid_small": "small_id"}
     states = data.hazards
-    mine = states[states[column[focus.level]].astype(str) == focus.grid_id]
+    mine = states[states[LINEAGE_COLUMN[focus.level]].astype(str) == focus.grid_id]
     return int((mine["state"] != "rectified").sum())
 
 
