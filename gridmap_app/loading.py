@@ -18,14 +18,14 @@ from typing import Any
 
 import streamlit as st
 
-from gridmap.analysis.coverage import CoverageReport, check_coverage, scope
+from gridmap.analysis.coverage import DEFAULT_MIN_AREA, CoverageReport, check_coverage, scope
 from gridmap.district import District
 from gridmap.errors import DataError, GridmapError
 from gridmap.i18n import t
 from gridmap.io import read_district
 from gridmap.render.web.data import MapData, prepare_map_data
 
-MIN_AREA = 1.0
+MIN_AREA = DEFAULT_MIN_AREA
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from gridmap.analysis.coverage import DEFAULT_MIN_AREA
 from gridmap.cli.common import app, progress
 from gridmap.cli.outputs import Outputs
 
@@ -53,7 +54,7 @@ def check(
         None, "--xlsx", help="Write the ledger (台帐) workbook here."
     ),
     min_area: float = typer.Option(
-        1.0,
+        DEFAULT_MIN_AREA,
         "--min-area",
         help="Gaps, overlaps and parts outside a parent smaller "
         "than this (m²) are slivers and not reported (a finite number, 0 or more).",
