@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/import_real.py
 
 from import_real import DEFAULT_DATA, PLAN, SECTION, Step, run_plan  # noqa: E402
 
-from gridmap.analysis.coverage.check import CHECKS, CoverageReport, check_coverage  # noqa: E402
-from gridmap.analysis.importing.prepare import ImportReport  # noqa: E402
+from gridmap.analysis.coverage import CHECKS, CoverageReport, check_coverage  # noqa: E402
+from gridmap.analysis.importing import ImportReport  # noqa: E402
 from gridmap.district import District  # noqa: E402
 from gridmap.io import read_district  # noqa: E402
 
