@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -47,13 +47,17 @@ Progress = Callable[[str], None]
 def _v(value: object) -> str:
     return (
         ""
-        if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+        if value is None
+        or (isinstance(value, float) and math.isnan(value))
+        # pandas-stubs type pd.isna for known scalar types only; it takes any cell value.
+        or pd.isna(cast(Any, value))
         else str(value)
     )
 
 
 def _parent_name(data: PrintData, focus: Focus) -> str:
-    parent_level = {"grid_medium": "grid_large", "grid_small": "grid_medium"}.get(focus.level)
+    parents: dict[str | None, str] = {"grid_medium": "grid_large", "grid_small": "grid_medium"}
+    parent_level = parents.get(focus.level)
     if parent_level is None or not focus.row.get("parent_id"):
         return ""
     frame = data.district[parent_level]
@@ -64,8 +68,9 @@ def _parent_name(data: PrintData, focus: Focus) -> str:
 def _open_hazards(data: PrintData, focus: Focus) -> int | None:
     if data.hazards is None:
         return None
+    level, grid_id = focus.grid_key
     states = data.hazards
-    mine = states[states[LINEAGE_COLUMN[focus.level]].astype(str) == focus.grid_id]
+    mine = states[states[LINEAGE_COLUMN[level]].astype(str) == grid_id]
     return int((mine["state"] != "rectified").sum())
 
 
@@ -147,7 +152,8 @@ def grid_sheet(
 ) -> tuple[Figure, Entry]:
     """The atlas sheet of one grid and its contents entry."""
     lang, district = options.lang, data.district
-    selection = scope.selection_for(district, focus.level, focus.grid_id)
+    level, grid_id = focus.grid_key
+    selection = scope.selection_for(district, level, grid_id)
     profile = scope.grid_profile(district, data.report, selection)
     findings = profile["findings"]
     sheet = Sheet(options.paper, landscape=options.landscape)
@@ -155,7 +161,7 @@ def grid_sheet(
     subtitle = " · ".join(
         p
         for p in (
-            f"{layer_label(focus.level, lang)} {focus.grid_id}",
+            f"{layer_label(level, lang)} {grid_id}",
             text("pdf.parent", lang, name=parent) if parent else "",
             text(
                 "pdf.subtitle",
@@ -188,8 +194,8 @@ def grid_sheet(
     figures = [
         (
             text("pdf.col.small", lang)
-            if CHILD_LEVEL.get(focus.level) == "grid_small"
-            else layer_label(CHILD_LEVEL.get(focus.level, focus.level), lang).split("（")[0],
+            if CHILD_LEVEL.get(level) == "grid_small"
+            else layer_label(CHILD_LEVEL.get(level, level), lang).split("（")[0],
             len(profile["children"]),
         ),
         (text("panel.buildings", lang), counts["buildings"]),
@@ -228,7 +234,7 @@ def grid_sheet(
     _side(sheet, side, entries, data, box, focus, map_rect, lang)
     entry = Entry(
         0,
-        focus.grid_id,
+        grid_id,
         focus.name,
         parent,
         focus.row.get("leader", ""),

@@ -143,7 +143,7 @@ def cover_sheet(
         rows = frame[frame["grid_id"].astype(str) == entry.grid_id]
         if rows.empty:
             continue
-        x, y = label_point(shapely.union_all(rows.geometry.values))
+        x, y = label_point(shapely.union_all(rows.geometry.to_numpy()))
         ax.text(
             x,
             y,

@@ -21,7 +21,7 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -106,6 +106,13 @@ class Focus:
         """The grid the overview inset tints: the focus, or None for the whole district."""
         return self.geometry if self.level is not None else None
 
+    @property
+    def grid_key(self) -> tuple[str, str]:
+        """(level, grid id) of a grid focus; `ValueError` for the whole district."""
+        if self.level is None or self.grid_id is None:
+            raise ValueError("the focus is the whole district, not one grid")
+        return self.level, self.grid_id
+
 
 def fits_landscape(data: PrintData, level: str | None = None, grid_id: str | None = None) -> bool:
     """Whether the extent of the grid (or the district) is wide enough for landscape paper."""
@@ -125,7 +132,10 @@ def resolve_level(level: str | None) -> str | None:
 def _clean(value: object) -> str:
     return (
         ""
-        if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+        if value is None
+        or (isinstance(value, float) and math.isnan(value))
+        # pandas-stubs type pd.isna for known scalar types only; it takes any cell value.
+        or pd.isna(cast(Any, value))
         else str(value)
     )
 
@@ -144,7 +154,7 @@ def focus_of(district: District, level: str | None, grid_id: str | None) -> Focu
     if rows.empty:
         known = ", ".join(frame["grid_id"].astype(str).head(8))
         raise KeyError(f"no {level} grid with id {grid_id!r}; ids are e.g. {known}")
-    row = {k: _clean(v) for k, v in rows.iloc[0].drop(labels="geometry").items()}
+    row = {str(k): _clean(v) for k, v in rows.iloc[0].drop(labels="geometry").items()}
     geometry = shapely.union_all(np.asarray(rows.geometry.values))
     return Focus(level, str(grid_id), row.get("name") or str(grid_id), geometry, row)
 

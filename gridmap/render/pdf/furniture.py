@@ -123,14 +123,14 @@ def overview(
     if "grid_medium" in district:
         pm.add_polygons(
             ax,
-            district["grid_medium"].geometry.values,
+            district["grid_medium"].geometry.to_numpy(),
             zorder=1,
             facecolors="#eef0f4",
             edgecolors="#b8bfcc",
             linewidths=0.25,
         )
     pm.add_polygons(
-        ax, large.geometry.values, zorder=2, facecolors="none", edgecolors=INK, linewidths=0.6
+        ax, large.geometry.to_numpy(), zorder=2, facecolors="none", edgecolors=INK, linewidths=0.6
     )
     if focus is not None:
         pm.add_polygons(ax, [focus], zorder=3, facecolors="#ffb366", edgecolors="none", alpha=0.9)

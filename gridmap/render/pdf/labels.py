@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from shapely import Polygon
+from shapely.geometry.base import BaseGeometry
 
 from gridmap.layers import CHILD_LEVEL
 from gridmap.render.pdf.layout import add_halo
@@ -29,14 +32,14 @@ class Label:
     """A label to place: its text, the polygon it names, size (pt), colour, priority order."""
 
     value: str
-    polygon: object
+    polygon: BaseGeometry | None
     size: float
     color: str = INK
     bold: bool = False
     may_spill: bool = False
 
 
-def label_point(polygon: object) -> tuple[float, float]:
+def label_point(polygon: BaseGeometry) -> tuple[float, float]:
     """The centre of the largest circle inside the polygon's largest part."""
     parts = shapely.get_parts(np.asarray([polygon], dtype=object))
     largest = parts[int(np.argmax(shapely.area(parts)))]
@@ -50,9 +53,14 @@ def label_point(polygon: object) -> tuple[float, float]:
 def place_labels(ax: Axes, labels: Sequence[Label]) -> list[str]:
     """Place labels in order; each must sit inside its polygon (or, if `may_spill`, have its
     anchor inside) and overlap no placed label. Returns the texts left out."""
-    renderer = ax.figure.canvas.get_renderer()
+    canvas = ax.figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        raise TypeError(
+            "labels are measured on an Agg canvas: attach FigureCanvasAgg to the figure"
+        )
+    renderer = canvas.get_renderer()
     to_data = ax.transData.inverted()
-    placed: list[object] = []
+    placed: list[Polygon] = []
     dropped: list[str] = []
     for label in labels:
         if label.polygon is None or shapely.is_empty(label.polygon):
@@ -130,7 +138,7 @@ def map_labels(district: Any, focus: Any, box: Box, *, sheet_k: float) -> list[L
                         True,
                     )
                 )
-        child = "grid_medium"
+        child: str | None = "grid_medium"
         children = district.get(child)
     else:
         child = CHILD_LEVEL.get(focus.level)

@@ -326,13 +326,16 @@ def add_halo(artist: Text, *, width: float, color: str = "white") -> Text:
     The twin is drawn as outlines (a path effect); `artist` itself stays real
     text, so the PDF's text remains selectable and searchable.
     """
-    twin = artist.axes.text(
+    ax = artist.axes
+    if not isinstance(ax, Axes):
+        raise TypeError("add_halo needs a text drawn on an Axes")
+    twin = ax.text(
         *artist.get_position(),
         artist.get_text(),
         fontsize=artist.get_fontsize(),
         color=color,
-        ha=artist.get_ha(),
-        va=artist.get_va(),
+        ha=artist.get_horizontalalignment(),
+        va=artist.get_verticalalignment(),
         zorder=artist.get_zorder() - 0.01,
         clip_on=artist.get_clip_on(),
         path_effects=[pe.Stroke(linewidth=width, foreground=color)],

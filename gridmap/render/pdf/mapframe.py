@@ -10,7 +10,8 @@ in `gridmap.render.pdf.labels`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TypedDict, Unpack
 
 import geopandas as gpd
 import matplotlib
@@ -19,6 +20,8 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path
+from matplotlib.typing import ColorType, LineStyleType
+from shapely.geometry.base import BaseGeometry
 
 from gridmap.i18n import t as text
 from gridmap.render.pdf.layout import LegendEntry
@@ -51,7 +54,7 @@ Z = {
 
 
 def fit_box(
-    bounds: Sequence[float], width_mm: float, height_mm: float, *, pad: float = 0.05
+    bounds: Iterable[float], width_mm: float, height_mm: float, *, pad: float = 0.05
 ) -> Box:
     """`bounds` padded and widened to the map frame's proportions (xmin, ymin, xmax, ymax)."""
     x0, y0, x1, y1 = (float(v) for v in bounds)
@@ -80,7 +83,7 @@ def in_box(frame: gpd.GeoDataFrame | None, box: Box) -> gpd.GeoDataFrame | None:
     return frame.iloc[np.sort(hits)] if len(hits) else None
 
 
-def polygon_paths(geoms: Sequence[object] | np.ndarray) -> list[Path]:
+def polygon_paths(geoms: Sequence[BaseGeometry | None] | np.ndarray) -> list[Path]:
     """One compound path per (multi)polygon, holes included; non-polygons give empty paths."""
     geoms = np.asarray(geoms, dtype=object)
     parts, owner = shapely.get_parts(geoms, return_index=True)
@@ -100,7 +103,7 @@ def polygon_paths(geoms: Sequence[object] | np.ndarray) -> list[Path]:
 
 
 def _joined(paths: Sequence[Path]) -> Path:
-    paths = [p for p in paths if len(p.vertices)]
+    paths = [p for p in paths if len(p)]
     if not paths:
         return Path(np.zeros((0, 2)))
     return Path(
@@ -108,13 +111,23 @@ def _joined(paths: Sequence[Path]) -> Path:
     )
 
 
+class PolygonStyle(TypedDict, total=False):
+    """The `PathCollection` options `add_polygons` passes on (besides zorder and facecolors)."""
+
+    edgecolors: ColorType
+    linewidths: float
+    linestyles: LineStyleType
+    alpha: float | None
+    hatch: str
+
+
 def add_polygons(
     ax: Axes,
-    geoms: Sequence[object] | np.ndarray,
+    geoms: Sequence[BaseGeometry | None] | np.ndarray,
     *,
     zorder: float,
-    facecolors: object = "none",
-    **style: object,
+    facecolors: ColorType | Sequence[ColorType] = "none",
+    **style: Unpack[PolygonStyle],
 ) -> PathCollection:
     """Polygons as vector paths: one compound path per distinct fill colour (fast to write
     and small in the PDF; holes kept by orientation)."""
@@ -205,7 +218,7 @@ def draw_grids(
     return entries
 
 
-def draw_veil(ax: Axes, box: Box, keep: object, lang: str) -> list[LegendEntry]:
+def draw_veil(ax: Axes, box: Box, keep: BaseGeometry, lang: str) -> list[LegendEntry]:
     """Fade everything outside `keep` (the sheet's grid) and outline `keep`."""
     outside = shapely.difference(shapely.box(*box).buffer(abs(box[2] - box[0])), keep)
     add_polygons(ax, [outside], zorder=Z["veil"], facecolors=VEIL, edgecolors="none", alpha=0.62)
@@ -229,7 +242,7 @@ def draw_veil(ax: Axes, box: Box, keep: object, lang: str) -> list[LegendEntry]:
     ]
 
 
-def draw_district(ax: Axes, outline: object, lang: str) -> list[LegendEntry]:
+def draw_district(ax: Axes, outline: BaseGeometry, lang: str) -> list[LegendEntry]:
     """Paper white inside the district, a pale tone beyond it (the map looks finished offline)."""
     ax.set_facecolor(BEYOND)
     add_polygons(ax, [outline], zorder=0.5, facecolors="white", edgecolors="none")

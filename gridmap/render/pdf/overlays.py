@@ -14,6 +14,7 @@ import matplotlib
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from gridmap.i18n import choice_label
 from gridmap.i18n import t as text
@@ -118,21 +119,18 @@ def draw_equipment(
         if rows.empty:
             continue
         xy = points_of(rows.geometry.values)
-        style = {
-            "color": "white" if is_planned else EQUIPMENT_COLOUR,
-            "marker": "s",
-            "edgecolor": EQUIPMENT_COLOUR if is_planned else "white",
-            "s": 26,
-            "linewidth": 1.0 if is_planned else 0.7,
-        }
+        colour = "white" if is_planned else EQUIPMENT_COLOUR
+        edge = EQUIPMENT_COLOUR if is_planned else "white"
+        width = 1.0 if is_planned else 0.7
+        style = {"color": colour, "marker": "s", "edgecolor": edge, "s": 26, "linewidth": width}
         ax.scatter(
             xy[:, 0],
             xy[:, 1],
-            s=style["s"],
-            c=style["color"],
+            s=26,
+            c=colour,
             marker="s",
-            edgecolors=style["edgecolor"],
-            linewidths=style["linewidth"],
+            edgecolors=edge,
+            linewidths=width,
             zorder=Z["points"] + 0.2,
         )
         entries.append(LegendEntry(text(key, lang), "marker", style))
@@ -205,7 +203,10 @@ SMALL_ON_PAPER_MM = 2.0
 
 def metres_per_paper_mm(ax: Axes, box: Box) -> float:
     """Ground metres per millimetre of paper across the map axes."""
-    width_mm = ax.get_position().width * ax.figure.get_figwidth() * 25.4
+    figure = ax.figure
+    if not isinstance(figure, Figure):  # a SubFigure has no size of its own
+        raise TypeError("the map axes must be on a Figure, not a SubFigure")
+    width_mm = ax.get_position().width * figure.get_figwidth() * 25.4
     return (box[2] - box[0]) / width_mm
 
 
