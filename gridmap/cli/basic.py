@@ -33,19 +33,24 @@ def info(
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
+    # District.summary() is plain data typed dict[str, object]; its parts are narrowed
+    # to the dicts and lists it builds (always true, so nothing is skipped).
+    extent, layers, extra = summary["extent"], summary["layers"], summary["extra_layers"]
+    assert extent is None or isinstance(extent, dict)
+    assert isinstance(layers, dict) and isinstance(extra, list)
     typer.echo(f"File: {summary['path']}")
     typer.echo(f"Working CRS: {summary['crs']} ({summary['crs_name']})")
-    if summary["extent"]:
-        w, s, e, n = summary["extent"]["wgs84"]
+    if extent:
+        w, s, e, n = extent["wgs84"]
         typer.echo(f"Extent (WGS84): {w:.5f}, {s:.5f} .. {e:.5f}, {n:.5f}")
     typer.echo("Layers:")
-    for name, entry in summary["layers"].items():
+    for name, entry in layers.items():
         geometry = "/".join(entry["geometry"]) or "table"
         source = entry.get("source_crs", "")
         title = _pad(entry["title_zh"], 22)
         typer.echo(f"  {name:<17} {title} {entry['features']:>8}  {geometry}  {source}")
-    if summary["extra_layers"]:
-        typer.echo(f"Other layers (kept untouched): {', '.join(summary['extra_layers'])}")
+    if extra:
+        typer.echo(f"Other layers (kept untouched): {', '.join(extra)}")
     problems = district.problems
     typer.echo(f"Problems found at load: {len(problems)}")
     for problem in problems:

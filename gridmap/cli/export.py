@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from gridmap.cli.common import app, progress
 from gridmap.cli.options import language, png_dpi
 from gridmap.cli.outputs import Outputs, is_stdout
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from gridmap.district import District
+    from gridmap.render.pdf import PageOptions, PrintData
 
 
 def split_layers(values: list[str] | None) -> tuple[str, ...] | None:
@@ -19,10 +28,10 @@ def split_layers(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def level_of(district: object, grid_id: str) -> str:
+def level_of(district: District, grid_id: str) -> str:
     """The level holding grid `grid_id` (small first, the most specific)."""
     for level in ("grid_small", "grid_medium", "grid_large"):
-        frame = district.get(level)  # type: ignore[attr-defined]
+        frame = district.get(level)
         if frame is not None and (frame["grid_id"].astype(str) == grid_id).any():
             return level
     raise typer.BadParameter(f"no grid has the id {grid_id!r}", param_hint="--grid")
@@ -165,42 +174,42 @@ def export_pdf(
             progress(f"writing {target} ({len(members)} PDFs)")
             outputs.write_file(target, lambda path: write_zip(path, members))
         for target, page in pages.items():
-            outputs.write_file(target, lambda path, page=page: write_bytes(path, page))
+            outputs.write_file(target, partial(write_bytes, data=page))
         if pages:
             progress(f"wrote {len(pages)} PNG page(s) at {dpi:g} dpi")
     orientation = "landscape" if options.landscape else "portrait"
     outputs.echo(f"Wrote {out}: {len(figures)} page(s), {paper} {orientation}")
 
 
-def _hazards(district: object) -> object:
-    if district.get("hazards") is None:  # type: ignore[attr-defined]
+def _hazards(district: District) -> pd.DataFrame | None:
+    if district.get("hazards") is None:
         return None
     from gridmap import clock
     from gridmap.analysis.inspections import hazard_states
 
-    return hazard_states(district, as_of=clock.today_in_shanghai())  # type: ignore[arg-type]
+    return hazard_states(district, as_of=clock.today_in_shanghai())
 
 
 def _atlas(
-    data: object, grid: str | None, level: str, options: object, stem: str, as_zip: bool
-) -> tuple[list, bytes, dict[str, bytes] | None]:
+    data: PrintData, grid: str | None, level: str, options: PageOptions, stem: str, as_zip: bool
+) -> tuple[list[Figure], bytes, dict[str, bytes] | None]:
     """The atlas' figures, its PDF and (with --zip) one PDF per grid, all in memory."""
     from gridmap.io import font_cache
     from gridmap.render.pdf import atlas_files, atlas_pdf, atlas_sheets
 
     inside = None
     if grid is not None:
-        from gridmap.analysis.coverage import scope
+        from gridmap.analysis.coverage import scope_ids, selection_for
 
-        district = data.district  # type: ignore[attr-defined]
-        selection = scope.selection_for(district, level_of(district, grid), grid)
-        inside = scope.scope_ids(district, selection)[level]
+        district = data.district
+        selection = selection_for(district, level_of(district, grid), grid)
+        inside = scope_ids(district, selection)[level]
     book = atlas_sheets(
         data,
         level=level,
         options=options,
-        progress=progress,  # type: ignore
+        progress=progress,
         only=inside,
     )
-    pdf = atlas_pdf(book, title=options.title or stem, fonts=font_cache)  # type: ignore[attr-defined]
+    pdf = atlas_pdf(book, title=options.title or stem, fonts=font_cache)
     return book.figures, pdf, atlas_files(book, fonts=font_cache) if as_zip else None

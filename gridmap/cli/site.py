@@ -6,12 +6,17 @@ import getpass
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from gridmap.cli.common import app, progress
 from gridmap.cli.options import positive_distance, positive_number, unit_share
 from gridmap.cli.outputs import Outputs
+
+if TYPE_CHECKING:
+    from gridmap.analysis.equipment import SitingResult
+    from gridmap.district import District
 
 
 class SiteModel(StrEnum):
@@ -130,18 +135,22 @@ def site(
     )
     result = site_equipment(work, options)
     document = result.to_json()
+    saved: list[str] = []
     if save and len(result.sites):
-        document["saved"] = _save(district, result, user=user, reason=reason)
+        saved = _save(district, result, user=user, reason=reason)
+        document["saved"] = saved
     if json_out is not None:
         from gridmap.io import write_json
 
         outputs.write("--json", lambda path: write_json(path, document))
     outputs.echo("\n".join(_summary(result)))
     if save:
-        outputs.echo(f"Saved {len(document.get('saved', []))} planned points to {file}")
+        outputs.echo(f"Saved {len(saved)} planned points to {file}")
 
 
-def _save(district, result, *, user: str | None, reason: str | None) -> list[str]:
+def _save(
+    district: District, result: SitingResult, *, user: str | None, reason: str | None
+) -> list[str]:
     from gridmap.analysis.equipment import siting_edit
     from gridmap.io import save_edit
 

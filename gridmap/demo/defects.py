@@ -142,7 +142,7 @@ def plant_straddler(
     small: gpd.GeoDataFrame,
     medium: gpd.GeoDataFrame,
     avoid: set[str],
-) -> tuple[BuildingSet, object, tuple]:
+) -> tuple[BuildingSet, shapely.Polygon, tuple[str, str]]:
     """Build a market hall across the border of two village zones.
 
     Returns the new building set, the straddling footprint and the two zone ids.

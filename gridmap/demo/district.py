@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -39,12 +40,12 @@ from gridmap.demo.records import (
 DEFAULT_SEED = 2025
 #: Second key of the random stream of the plan's records (independent of the other layers).
 PLAN_STREAM = 10
-_DTYPES = {
+_DTYPES: dict[str, Literal["str", "int64", "bool"] | pd.DatetimeTZDtype] = {
     "id": "str",
     "text": "str",
     "int": "int64",
     "bool": "bool",
-    "datetime": f"datetime64[ns, {schema.TIMEZONE}]",
+    "datetime": pd.DatetimeTZDtype("ns", schema.TIMEZONE),  # datetime64[ns, Asia/Shanghai]
 }
 
 

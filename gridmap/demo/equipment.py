@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -73,7 +75,8 @@ def build_equipment(
     rows, geoms = [], []
     for m, row in enumerate(medium.itertuples()):
         cand = random_points(rng, row.geometry, 600)
-        pts = shapely.points(cand)
+        # (600, 2) coordinates make 600 points; the stubs cannot tell them from one point.
+        pts = cast(np.ndarray, shapely.points(cand))
         d = b_tree.query_nearest(pts, return_distance=True, all_matches=False)[1]
         pi, _ = z_tree.query(pts, predicate="intersects")
         one_zone = np.bincount(pi, minlength=len(pts)) == 1

@@ -133,7 +133,8 @@ def _order_mediums(cells: Cells, large: np.ndarray, medium: np.ndarray):
     area = np.bincount(medium, weights=cells.area, minlength=n)
     town_of = np.zeros(n, int)
     town_of[medium] = large
-    rows, new_of_old = [], np.zeros(n, int)
+    rows: list[dict[str, object]] = []
+    new_of_old = np.zeros(n, int)
     for t, plan in enumerate(TOWNS):
         is_urban = np.isin(cells.land, plan.urban_land)
         urban = np.bincount(medium, weights=cells.area * is_urban, minlength=n)

@@ -28,7 +28,7 @@ PARCEL_TYPES = (
     "green",
     "industrial",
 )
-PARCEL_P = {
+PARCEL_P: dict[str | int, tuple[float, ...]] = {
     "downtown": (0.30, 0.22, 0.24, 0.08, 0.02, 0.14, 0.0),
     LAND_CORE: (0.38, 0.12, 0.08, 0.09, 0.03, 0.30, 0.0),
     LAND_SEAT: (0.10, 0.45, 0.10, 0.10, 0.10, 0.15, 0.0),

@@ -16,6 +16,7 @@ other layer of the sample exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -156,7 +157,9 @@ def _plans(rng, large, medium) -> pd.DataFrame:
         rng.integers(125, 170, len(new)), unit="D"
     )  # 2026-03/04
     out = pd.concat([plans, new], ignore_index=True)
-    out["approved_at"] = pd.Series(np.r_[approved, new_approved]).dt.normalize().dt.as_unit("ns")
+    # np.r_ of two DatetimeIndex is an object array of Timestamps (the stubs: of anything).
+    stamps = cast("pd.Series[pd.Timestamp]", pd.Series(np.r_[approved, new_approved]))
+    out["approved_at"] = stamps.dt.normalize().dt.as_unit("ns")
     out.insert(0, "plan_id", names.format_ids("EP", np.arange(1, len(out) + 1), 3))
     out["new"] = np.r_[np.zeros(len(plans), bool), np.ones(len(new), bool)]
     return out
@@ -262,7 +265,7 @@ def build_plan_records(
     large, medium, small = layers["grid_large"], layers["grid_medium"], layers["grid_small"]
     plans = _plans(rng, large, medium)
     lapse = _lapses(rng, medium, int((~plans["new"]).sum()))
-    never = plans["plan_id"].iat[lapse["never_drilled"]]
+    never = str(plans["plan_id"].iat[lapse["never_drilled"]])
     trainings = _trainings(rng, medium, small, lapse)
     drills = _drills(rng, plans, never)
     latest = drills.groupby("plan_id")["date"].max()
@@ -296,6 +299,7 @@ def plan_defects(
     )
     plans = records["emergency_plans"].set_index("plan_id")
     never = lapses.never_drilled
+    never_title = str(plans.at[never, "title"])
     town, a, b = lapses.meeting_gap
     c = lapses.no_training
     return [
@@ -319,9 +323,9 @@ def plan_defects(
             "drill_never",
             "emergency_plans",
             (never,),
-            f"Plan {never} ({plans.at[never, 'title']}) has never been drilled "
+            f"Plan {never} ({never_title}) has never been drilled "
             "(one drill per plan per year required).",
-            f"预案 {never}（{plans.at[never, 'title']}）从未组织演练（每个预案每年至少演练一次）。",
+            f"预案 {never}（{never_title}）从未组织演练（每个预案每年至少演练一次）。",
         ),
         PlantedDefect(
             "meeting_interval_long",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -63,8 +65,17 @@ def _mixed(rng: np.random.Generator, n: int, p_shop: float) -> list[str]:
     return ["shop" if x < p_shop else "venue" for x in rng.random(n)]
 
 
-#: Units a building holds, by building tag: f(rng, r, length, floors) -> slot kinds.
-SLOT_RULES = {
+#: f(rng, r, length, floors) -> the kinds of the units (slots) a building holds.
+SlotRule: TypeAlias = Callable[[np.random.Generator, float, float, int], list[str]]
+
+
+def _itself(tag: str) -> SlotRule:
+    """The rule of a public building (a school, a clinic ...): one unit of its own kind."""
+    return lambda rng, r, length, fl: [tag]
+
+
+#: Units a building holds, by building tag.
+SLOT_RULES: dict[str, SlotRule] = {
     "frontage": lambda rng, r, length, fl: _mixed(rng, max(1, round(length / 12)), 0.55),
     "village_shop": lambda rng, r, length, fl: _pick(r, (0.75, "village_shop"), (1, "workshop")),
     "shops": lambda rng, r, length, fl: [
@@ -78,7 +89,7 @@ SLOT_RULES = {
     "big_shed": lambda rng, r, length, fl: _pick(r, (0.45, "big_plant"), (1, "plant")),
     "shed": lambda rng, r, length, fl: _pick(r, (0.7, "plant"), (0.9, "workshop")),
     "workshop": lambda rng, r, length, fl: _pick(r, (0.6, "workshop")),
-    **{tag: (lambda rng, r, length, fl, tag=tag: [tag]) for tag in names.PUBLIC_SUFFIXES},
+    **{tag: _itself(tag) for tag in names.PUBLIC_SUFFIXES},
 }
 
 
@@ -146,7 +157,9 @@ def build_units(
     )
     b_idx, kinds = b_idx[chosen], kinds[chosen]
     addresses = buildings["address"].to_numpy()
-    cats, unit_names, seen = [], [], set()
+    cats: list[str] = []
+    unit_names: list[str] = []
+    seen: set[str] = set()
     for i, kind in zip(b_idx.tolist(), kinds.tolist(), strict=True):
         stem = _stem(addresses[i])
         cat, name = _unit_name(rng, kind, stem)

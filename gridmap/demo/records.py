@@ -213,6 +213,7 @@ def build_hazards(
     """Decide which inspections found a hazard; return (inspections, hazards) frames."""
     n = len(log)
     role = log["role"].to_numpy()
+    grid = log["grid"].to_numpy()
     hit = rng.random(n) < log["role"].map(HAZARD_RATE).to_numpy()
     unit_index = {u: i for i, u in enumerate(units["unit_id"])}
     unit = np.full(n, -1)
@@ -223,7 +224,7 @@ def build_hazards(
             unit[i] = unit_index[log["target"].iat[i]]
             continue
         pools = by_medium if role[i] in ("patrol", "safety_office") else by_zone
-        pool = pools.get(int(log["grid"].iat[i]), np.empty(0, int))
+        pool = pools.get(int(grid[i]), np.empty(0, int))
         if pool.size:
             unit[i] = rng.choice(pool)
     hit &= unit >= 0

@@ -81,7 +81,7 @@ def require_lang(value: object, *, option: str = "lang") -> Lang:
         raise OptionError(
             f"{option} {value!r} is not a language GridMap speaks. Fix: choose one of {accepted}."
         )
-    return code  # type: ignore[return-value]
+    return code
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:

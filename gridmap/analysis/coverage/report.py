@@ -9,27 +9,22 @@ the monthly joint meeting fills in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from gridmap.analysis.coverage.findings import CHECKS
 from gridmap.analysis.coverage.result import CoverageReport
-from gridmap.schema import LAYERS
+from gridmap.schema import LAYERS, Sheet
 
 #: Most data rows an .xlsx sheet holds (1,048,576 rows less title and header).
 MAX_SHEET_ROWS = 1_048_000
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
 
-@dataclass(frozen=True)
-class LedgerSheet:
-    """One sheet of the ledger workbook: its name, a title line and the table."""
-
-    name: str
-    title: str
-    table: pd.DataFrame
+#: One sheet of the ledger workbook: the one worksheet type, `gridmap.schema.Sheet`.
+LedgerSheet: TypeAlias = Sheet
 
 
 def _names(report: CoverageReport, level: str) -> pd.DataFrame:
