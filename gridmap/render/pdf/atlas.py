@@ -131,7 +131,7 @@ def _persons(
     return columns, rows
 
 
-def _findings_rows(data: PrintData, findings: Any, lang: str) -> list[list[str]]:
+def _findings_rows(data: PrintData, findings: pd.DataFrame, lang: str) -> list[list[str]]:
     rows = []
     message_zh = getattr(data.report, "message_zh", None)
     for index, row in findings.iterrows():

@@ -30,8 +30,10 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from shapely.geometry.base import BaseGeometry
 
 from gridmap import clock
+from gridmap.analysis.coverage import CoverageReport
 from gridmap.district import District
 from gridmap.i18n import layer_label
 from gridmap.i18n import t as text
@@ -59,14 +61,14 @@ class PrintData:
     """
 
     district: District
-    report: Any
+    report: CoverageReport
     source: str = ""
     district_name: str = ""
     made: dt.date = field(default_factory=lambda: clock.today_in_shanghai())
     hazards: pd.DataFrame | None = None
 
     @functools.cached_property
-    def outline(self) -> Any:
+    def outline(self) -> BaseGeometry:
         """The district's area: the union of its large grids (of any grid level if none)."""
         return focus_of(self.district, None, None).geometry
 
@@ -98,11 +100,11 @@ class Focus:
     level: str | None
     grid_id: str | None
     name: str
-    geometry: Any
+    geometry: BaseGeometry
     row: dict[str, Any]
 
     @property
-    def tinted(self) -> Any:
+    def tinted(self) -> BaseGeometry | None:
         """The grid the overview inset tints: the focus, or None for the whole district."""
         return self.geometry if self.level is not None else None
 

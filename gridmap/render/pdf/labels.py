@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,10 +21,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from shapely import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from gridmap.district import District
 from gridmap.layers import CHILD_LEVEL
 from gridmap.render.pdf.layout import add_halo
 from gridmap.render.pdf.mapframe import Box, Z, in_box
 from gridmap.render.pdf.style import INK, MUTED, SIZES
+
+if TYPE_CHECKING:  # document imports this module
+    from gridmap.render.pdf.document import Focus
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,11 @@ def short_name(name: object, parent_name: object) -> str:
     return value
 
 
-def map_labels(district: Any, focus: Any, box: Box, *, sheet_k: float) -> list[Label]:
+def map_labels(district: District, focus: Focus, box: Box, *, sheet_k: float) -> list[Label]:
     """Labels by importance: the grids below the focus, then its neighbours (muted)."""
     out: list[Label] = []
     window = shapely.box(*box)
+    child: str | None  # the level labelled below the focus
     if focus.level is None:
         large = district.get("grid_large")
         if large is not None and len(large) <= 12:
@@ -138,7 +143,7 @@ def map_labels(district: Any, focus: Any, box: Box, *, sheet_k: float) -> list[L
                         True,
                     )
                 )
-        child: str | None = "grid_medium"
+        child = "grid_medium"
         children = district.get(child)
     else:
         child = CHILD_LEVEL.get(focus.level)

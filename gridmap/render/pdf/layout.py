@@ -104,7 +104,7 @@ class Sheet:
         va: str = "baseline",
         bold: bool = False,
         **kwargs: Any,
-    ) -> Any:
+    ) -> Text:
         size = size or self.size(role)
         artist = self.ax.text(x, y, value, fontsize=size, color=color, ha=ha, va=va, **kwargs)
         # Only Regular ships with the font: titles are emboldened by an outlined twin below
