@@ -203,8 +203,3 @@ def bin_points(
             "cell_m": cell,
         }
     )
-
-
-def round_coords(values: np.ndarray, digits: int) -> list[float]:
-    """Plain floats rounded for JSON."""
-    return [round(float(v), digits) for v in values]

@@ -16,9 +16,6 @@ with a GCJ-02 basemap (Gaode) the data is shifted onto GCJ-02 to line up.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
-
 import folium
 import geopandas as gpd
 import numpy as np
@@ -336,8 +333,3 @@ def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
     """``[[south, west], [north, east]]`` of a frame in EPSG:4326."""
     west, south, east, north = frame.to_crs(WEB_CRS).total_bounds
     return [[float(south), float(west)], [float(north), float(east)]]
-
-
-def table_records(frame: pd.DataFrame) -> list[dict[Hashable, Any]]:
-    """Rows as plain dicts (for tests and downloads)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
