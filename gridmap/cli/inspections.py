@@ -86,7 +86,9 @@ def inspections(
         if xlsx_out is not None:
             progress(f"writing {xlsx_out}")
             names = _grid_names(district)
-            periods = {(r.role, r.level): r.period for r in DEFAULT_FREQUENCIES}
+            periods: dict[tuple[str, str], str] = {
+                (r.role, r.level): r.period for r in DEFAULT_FREQUENCIES
+            }
             summary_zh = compliance_summary_zh(summary, periods=periods)
             table = compliance_table_zh(result, names=names, periods=periods)
             outputs.write(
@@ -159,11 +161,11 @@ def hazards(
     due = escalations_due(states)
     lines.append(f"Escalations due: {len(due)} ({int(due['new_today'].sum())} new today)")
     for row in due.head(10).itertuples(index=False):
-        label = ESCALATION_LABELS[row.escalation][0]
-        lines.append(
-            f"  {row.hazard_id:<14}{row.escalation:<10} since {row.due_since}  {label}"
-            f"  {row.medium_id or ''}"
-        )
+        # Text columns (the stubs type a row's fields as any scalar, bytes included).
+        hazard_id, escalation = str(row.hazard_id), str(row.escalation)
+        medium = str(row.medium_id or "")
+        label = ESCALATION_LABELS[escalation][0]
+        lines.append(f"  {hazard_id:<14}{escalation:<10} since {row.due_since}  {label}  {medium}")
     if len(due) > 10:
         lines.append(f"  ... {len(due) - 10} more (see --xlsx)")
     outputs.echo("\n".join(lines))

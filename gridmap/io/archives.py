@@ -148,7 +148,8 @@ def extract_archive(
     """
     infos = check_archive(path, limits=limits, allowed=allowed)
     root = Path(folder).resolve()
-    written, total = [], 0
+    written: list[Path] = []
+    total = 0
     with zipfile.ZipFile(path) as zf:
         for info in infos:
             target = (root / info.filename.replace("\\", "/")).resolve()

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -67,7 +68,9 @@ def _json_value(value: object) -> object:
         return None if pd.isna(value) else value.isoformat()
     if isinstance(value, np.generic):
         return value.item()
-    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+    # The stubs type np.ndim and pd.isna for known array and scalar types; both take any object.
+    anything = cast(Any, value)
+    if value is None or (np.ndim(anything) == 0 and pd.isna(anything)):
         return None
     return value
 
@@ -296,14 +299,15 @@ def _save_locked(
 def _undo_edits(district: District, log: pd.DataFrame, rows: pd.DataFrame, user: str) -> list[Edit]:
     edits = []
     for row in rows.itertuples():
-        like = district.get(row.layer)
-        like = like if like is not None else _empty_layer(row.layer, district)
+        layer = str(row.layer)  # the log's text columns hold str (the stubs: any scalar)
+        like = district.get(layer)
+        like = like if like is not None else _empty_layer(layer, district)
         edits.append(
             Edit(
-                layer=row.layer,
+                layer=layer,
                 operation="undo",
-                removed=_frame(row.after, like),
-                added=_frame(row.before, like),
+                removed=_frame(str(row.after), like),
+                added=_frame(str(row.before), like),
                 user=user,
                 reason=f"undo edit {row.edit_id} ({row.operation})",
             )

@@ -226,16 +226,16 @@ def shapefile_encoding(path: Path, told: str | None = None) -> ShapefileEncoding
         note = f"no .cpg file; encoding detected as {found} (UTF-8, GBK, CP1252 tried)"
         return ShapefileEncoding(found, (note,))
     label = LDID.get(ldid, f"code page id 0x{ldid:02X}")
-    found = chinese_encoding(text) if ldid in WESTERN_LDID else None
-    if found is None:
+    cjk = chinese_encoding(text) if ldid in WESTERN_LDID else None
+    if cjk is None:
         return ShapefileEncoding(None, (f"no .cpg file; encoding {label} from the .dbf header",))
     ansi = (
         ", the id ArcGIS writes for 'ANSI' whatever the machine's code page" if ldid == 0x57 else ""
     )
     warning = (
         f"the .dbf header names code page {label} (language driver id 0x{ldid:02X}{ansi}), "
-        f"but the text reads as Chinese in {found}: read as {found}. If names still look wrong, "
+        f"but the text reads as Chinese in {cjk}: read as {cjk}. If names still look wrong, "
         "pass --encoding (for example --encoding GB18030) or add a .cpg file naming the encoding"
     )
-    note = f"no .cpg file; encoding {found} detected (the header's {label} does not fit the text)"
-    return ShapefileEncoding(found, (note,), (warning,))
+    note = f"no .cpg file; encoding {cjk} detected (the header's {label} does not fit the text)"
+    return ShapefileEncoding(cjk, (note,), (warning,))

@@ -96,7 +96,7 @@ def _read_cut_names(path: Path, encoding: str) -> tuple[gpd.GeoDataFrame, str]:
             return text
         return text.encode("latin-1").decode(encoding, errors="ignore")
 
-    names = {c: fix(c) for c in raw.columns if c != "geometry"}
+    names = {str(c): str(fix(c)) for c in raw.columns if c != "geometry"}  # GDAL names are str
     frame = raw.rename(columns=names)
     for column in names.values():
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype):
@@ -193,7 +193,7 @@ def _read_table(path: Path, sheet: str | None, limits: ArchiveLimits) -> _Read:
     check_archive(path, limits=limits, allowed=None)  # an .xlsx is a zip: no bombs
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
-            sheets = book.sheet_names
+            sheets = [str(name) for name in book.sheet_names]  # openpyxl's names are str
             pick = sheet or len(sheets) == 1
             chosen = _pick_layer(sheets, sheet, None, str(path)) if pick else sheets[0]
             frame = book.parse(chosen, dtype=str)
