@@ -1,7 +1,7 @@
 """Import the real public datasets through `gridmap import` and record what each import reports.
 
 Every file in ../shared/data/real/ (see its README) goes through the same path
-a user takes, `gridmap.io.imports.import_layer` (the CLI's ``gridmap import``),
+a user takes, `gridmap.tasks.importing.import_layer` (the CLI's ``gridmap import``),
 level by level into one GeoPackage per place: the first level creates the
 file, the next ones are saved through the edit log and take their parents
 from the level already imported. Nothing is corrected by hand: what does not
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridmap.analysis.importing import ImportOptions, ImportReport
-from gridmap.io.imports import import_layer
+from gridmap.tasks.importing import import_layer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "real"

@@ -28,10 +28,10 @@ from gridmap.analysis.equipment import (
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import t
 from gridmap.io import save_edit
-from gridmap.io import equipment_workbook_bytes
 from gridmap.render.web import equipment as em
 from gridmap.render.web import inspections as rm
 from gridmap.render.web.tiles import PROVIDERS
+from gridmap.tasks import equipment_workbook_bytes
 from gridmap_app import loading
 from gridmap_app.context import Context, asset_base
 

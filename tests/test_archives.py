@@ -11,7 +11,7 @@ from import_cases import write_shapefile
 
 from gridmap.errors import ArchiveError
 from gridmap.io.archives import ArchiveLimits, check_archive, extract_archive
-from gridmap.io.imports import import_layer, read_source
+from gridmap.tasks.importing import import_layer, read_source
 
 
 def zipped(path: Path, members: dict[str, bytes]) -> Path:

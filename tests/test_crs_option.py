@@ -90,7 +90,7 @@ def test_frame_errors_name_the_layer() -> None:
 
 
 def test_import_of_arctic_data_names_file_and_layer(tmp_path: Path) -> None:
-    from gridmap.io.imports import import_layer
+    from gridmap.tasks.importing import import_layer
 
     source = tmp_path / "arctic.geojson"
     _arctic_square().to_file(source, driver="GeoJSON")

@@ -9,7 +9,8 @@ import pytest
 from gridmap import read_district
 from gridmap.analysis.editing import delete_grid, merge_grids, review_edit
 from gridmap.errors import EditRefused
-from gridmap.io import commit_edits, read_edit_log
+from gridmap.io import read_edit_log
+from gridmap.tasks import commit_edits
 
 
 def test_a_clean_edit_is_saved_with_its_user_and_reason(tiny_gpkg: Path) -> None:

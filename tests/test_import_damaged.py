@@ -24,7 +24,7 @@ from gridmap.analysis.importing import ImportOptions
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
 from gridmap.io.import_damage import damaged_records
-from gridmap.io.imports import import_layer, read_source
+from gridmap.tasks.importing import import_layer, read_source
 
 DAMAGED = (1, 3)  # rows (0-based): records 2 and 4, grids S2 and S4
 

@@ -20,7 +20,7 @@ from conftest import CRS, make_tiny_layers, rect
 from gridmap.analysis.importing import plan_import, zone_changes
 from gridmap.cli import main
 from gridmap.io import read_district, read_edit_log
-from gridmap.io.imports import import_layer
+from gridmap.tasks.importing import import_layer
 
 
 def write_source(folder: Path) -> Path:

@@ -15,7 +15,7 @@ from gridmap.analysis.importing import ImportOptions
 from gridmap.errors import DataError, GridmapError
 from gridmap.io import read_district
 from gridmap.io.import_encoding import chinese_encoding, chinese_share
-from gridmap.io.imports import import_layer, read_source, store_sources
+from gridmap.tasks.importing import import_layer, read_source, store_sources
 
 # ---------------------------------------------------------------------------
 # Shapefile code pages

@@ -21,7 +21,7 @@ from gridmap.analysis.importing import ImportOptions
 from gridmap.errors import DataError
 from gridmap.geo import coords
 from gridmap.io import read_district, read_edit_log
-from gridmap.io.imports import detect_encoding, import_layer, read_source, store_sources
+from gridmap.tasks.importing import detect_encoding, import_layer, read_source, store_sources
 
 
 def assert_same_small_grids(path: Path) -> None:

@@ -183,8 +183,8 @@ def test_schema_doc_lists_the_planted_defects() -> None:
 def test_from_web_round_trips_and_undoes_the_gcj02_shift() -> None:
     from pyproj import CRS
 
-    from gridmap.geo.coords import wgs84_to_gcj02
     from gridmap.geo import from_web
+    from gridmap.geo.coords import wgs84_to_gcj02
 
     crs = CRS.from_epsg(4547)
     plain = from_web({"type": "Point", "coordinates": [113.27, 34.80]}, crs)

@@ -30,14 +30,10 @@ from gridmap.analysis.equipment import (
     site_equipment,
 )
 from gridmap.cli import main
-from gridmap.io import (
-    equipment_workbook_bytes,
-    read_district,
-    read_edit_log,
-    write_equipment_ledger,
-)
+from gridmap.io import read_district, read_edit_log
 from gridmap.io.extra_layers import read_extra_layers
 from gridmap.standards.equipment import EQUIPMENT_STANDARD, standard_per_point
+from gridmap.tasks import equipment_workbook_bytes, write_equipment_ledger
 
 
 @pytest.fixture

@@ -84,8 +84,9 @@ def assess(
     from gridmap.analysis.assessment import assess as run_assessment
     from gridmap.analysis.assessment import parse_period
     from gridmap.clock import today_in_shanghai
-    from gridmap.io import read_district, write_assessment_json, write_assessment_xlsx
+    from gridmap.io import read_district
     from gridmap.standards.assessment import SCORECARD, with_vetoes
+    from gridmap.tasks import write_assessment_json, write_assessment_xlsx
 
     try:
         chosen = parse_period(period)

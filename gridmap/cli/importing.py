@@ -110,7 +110,7 @@ def import_(
     """
     from gridmap.analysis.importing import ImportOptions
     from gridmap.errors import DataError, Problem
-    from gridmap.io.imports import IMPORT_MODES, import_layer, require_layer
+    from gridmap.tasks.importing import IMPORT_MODES, import_layer, require_layer
 
     if mode not in IMPORT_MODES:
         raise typer.BadParameter(f"use one of: {', '.join(IMPORT_MODES)}", param_hint="--mode")

@@ -191,7 +191,7 @@ def bom(
     materials = bill_of_materials(district)
     shortfalls = inventory_shortfalls(district)
     if xlsx_out is not None:
-        from gridmap.io import write_equipment_ledger
+        from gridmap.tasks import write_equipment_ledger
 
         progress(f"writing {xlsx_out}")
         outputs.write(

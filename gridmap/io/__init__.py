@@ -8,7 +8,7 @@ Modules
 -------
 gpkg, gpkg_health, field_types, extra_layers
     The district GeoPackage: `read_district`, `write_district`, `write_layers`.
-editlog, edit_commit
+editlog
     Saving edits with their log, undo and exported versions (`save_edit`).
 atomic, locking, sharing, paths
     Atomic writes, file locks, other programs holding a file, data folders.
@@ -16,8 +16,9 @@ ledger
     Every ledger workbook (台帐, .xlsx) and JSON report, one `gridmap.schema.Sheet` type.
 pdf_out
     Printed maps on disk (PDF, PNG, zip), the font cache and the tile fetcher.
-imports, import_readers, import_encoding, import_kml, import_damage, archives, uploads
-    Importing sources (Shapefile, GeoPackage, KML/KMZ, CSV/Excel, zip) into a district.
+import_readers, import_encoding, import_kml, import_damage, archives, uploads
+    Reading import sources (Shapefile, GeoPackage, KML/KMZ, CSV/Excel, zip);
+    `gridmap.tasks.import_layer` writes them into a district.
 vendor
     Installing the web map's JS/CSS files (``python -m gridmap.io.vendor``).
 
@@ -33,7 +34,6 @@ pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
 
 # ruff: noqa: E402  (the GDAL option above must be set before the modules below load)
 
-from gridmap.io.edit_commit import commit_edits
 from gridmap.io.editlog import (
     check_unchanged,
     export_version,
@@ -44,16 +44,11 @@ from gridmap.io.editlog import (
 )
 from gridmap.io.gpkg import file_fingerprint, read_district, write_district, write_layers
 from gridmap.io.ledger import (
-    assessment_workbook_bytes,
     compliance_summary_zh,
     compliance_table_zh,
-    equipment_workbook_bytes,
     hazard_ledger_sheets,
     workbook_bytes,
-    write_assessment_json,
-    write_assessment_xlsx,
     write_compliance_xlsx,
-    write_equipment_ledger,
     write_hazard_ledger_xlsx,
     write_json,
     write_ledger,
@@ -71,26 +66,20 @@ from gridmap.io.pdf_out import (
 
 __all__ = [
     "TileError",
-    "assessment_workbook_bytes",
     "check_unchanged",
     "compliance_summary_zh",
     "compliance_table_zh",
-    "equipment_workbook_bytes",
     "fetch_tile",
     "font_cache",
     "hazard_ledger_sheets",
     "workbook_bytes",
-    "write_assessment_json",
-    "write_assessment_xlsx",
     "write_bytes",
     "write_compliance_xlsx",
-    "write_equipment_ledger",
     "write_hazard_ledger_xlsx",
     "write_records_json",
     "write_workbook",
     "write_zip",
     "zip_bytes",
-    "commit_edits",
     "export_version",
     "file_fingerprint",
     "read_district",

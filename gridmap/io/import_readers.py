@@ -29,7 +29,6 @@ import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from gridmap.analysis.importing import SourceTable
 from gridmap.errors import DataError, Problem
 from gridmap.io.archives import (
     DEFAULT_LIMITS,
@@ -41,7 +40,7 @@ from gridmap.io.archives import (
 from gridmap.io.import_damage import damaged_gpkg_rows, damaged_records
 from gridmap.io.import_encoding import decode_text, shapefile_encoding, source_error
 from gridmap.io.import_kml import read_kml
-from gridmap.schema import layer_alias_map
+from gridmap.schema import SourceTable, layer_alias_map
 
 #: File kinds `read_source` reads, by extension.
 FORMATS = {

@@ -17,8 +17,9 @@ The ledgers, in the order of this module:
   `gridmap.analysis.coverage.ledger_sheets`);
 - the inspection and hazard ledgers (巡查台帐, 隐患台帐; tables from
   `gridmap.analysis.inspections`);
-- the equipment ledger (消防器材台帐): bill of materials, shortfalls, standard;
-- the assessment workbook (考核台帐) and its JSON document.
+The equipment ledger and the assessment workbook, whose sheets are built
+from feature results, are written by `gridmap.tasks.ledgers` through these
+writers (io imports no feature).
 """
 
 from __future__ import annotations
@@ -29,18 +30,13 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 import pandas as pd
 
 from gridmap.io.atomic import atomic_write
 from gridmap.schema import LAYERS, Sheet
-from gridmap.standards.equipment import EQUIPMENT_STANDARD, EquipmentItem
 from gridmap.standards.inspections import PERIOD_LABELS, ROLE_LABELS, STATUS_LABELS
-
-if TYPE_CHECKING:  # the io facade loads this module; the features load when a ledger is made
-    from gridmap.analysis.assessment import Assessment
-    from gridmap.analysis.equipment import BillOfMaterials
 
 #: Zero-based row of the header line: the title in row 0, a blank row between.
 TABLE_ROW = 2
@@ -240,85 +236,3 @@ def write_hazard_ledger_xlsx(
 def write_records_json(path: str | os.PathLike[str], records: list[dict[str, object]]) -> None:
     """Write a list of records as UTF-8 JSON atomically; `SaveError` on failure."""
     write_json(path, records, indent=1)
-
-
-# --- The equipment ledger
-
-
-def standard_table(standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD) -> pd.DataFrame:
-    """The standard with Chinese headers."""
-    return pd.DataFrame(
-        {
-            "器材名称": [i.zh for i in standard],
-            "英文名称": [i.en for i in standard],
-            "单位": [i.unit_zh for i in standard],
-            "每个器材点": [i.per_point for i in standard],
-            "每个试点社区": [i.per_pilot_community for i in standard],
-        }
-    )
-
-
-def _equipment_sheets(
-    bom: BillOfMaterials,
-    shortfalls: pd.DataFrame,
-    standard: Sequence[EquipmentItem],
-    title: str,
-) -> list[Sheet]:
-    from gridmap.analysis.equipment import shortfall_table
-
-    return [
-        Sheet("物资清单（按社区）", f"{title}消防器材物资清单（按社区）", bom.per_community),
-        Sheet("物资汇总", f"{title}消防器材物资汇总", bom.total),
-        Sheet("器材点缺额", f"{title}已建器材点配备缺额", shortfall_table(shortfalls)),
-        Sheet("配置标准", "消防器材配置标准", standard_table(standard)),
-    ]
-
-
-def write_equipment_ledger(
-    path: str | os.PathLike[str],
-    bom: BillOfMaterials,
-    shortfalls: pd.DataFrame,
-    *,
-    standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
-    title: str = "",
-) -> None:
-    """Write the equipment ledger to `path` atomically (`SaveError` if it cannot)."""
-    write_workbook(path, _equipment_sheets(bom, shortfalls, standard, title))
-
-
-def equipment_workbook_bytes(
-    bom: BillOfMaterials,
-    shortfalls: pd.DataFrame,
-    *,
-    standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
-    title: str = "",
-) -> bytes:
-    """The same workbook in memory, for a download button."""
-    return workbook_bytes(_equipment_sheets(bom, shortfalls, standard, title))
-
-
-# --- The assessment workbook
-
-
-def assessment_sheets(assessment: Assessment) -> list[Sheet]:
-    """The sheets of the workbook: ranking, detail, indicators, drills, meetings."""
-    from gridmap.analysis.assessment import workbook_tables
-
-    return [Sheet(name, title, table) for name, title, table in workbook_tables(assessment)]
-
-
-def write_assessment_xlsx(path: str | os.PathLike[str], assessment: Assessment) -> None:
-    """Write the assessment workbook; `SaveError` (an existing file unchanged) on failure."""
-    write_workbook(path, assessment_sheets(assessment))
-
-
-def assessment_workbook_bytes(assessment: Assessment) -> bytes:
-    """The same workbook in memory, for a download button."""
-    return workbook_bytes(assessment_sheets(assessment))
-
-
-def write_assessment_json(path: str | os.PathLike[str], assessment: Assessment) -> None:
-    """Write `assessment_document` as UTF-8 JSON; `SaveError` on failure."""
-    from gridmap.analysis.assessment import assessment_document
-
-    write_json(path, assessment_document(assessment))

@@ -14,6 +14,7 @@ The package is split by kind of knowledge; every name is importable from here:
 - `gridmap.schema.layers`, `gridmap.schema.plan_layers`: the layer specs;
 - `gridmap.schema.registry`: `LAYERS`, the grid levels, `layer_alias_map`;
 - `gridmap.schema.sheets`: `Sheet`, the one worksheet type of the ledgers.
+- `gridmap.schema.sources`: `SourceTable`, one imported file as read from disk.
 """
 
 from __future__ import annotations
@@ -68,9 +69,11 @@ from gridmap.schema.registry import (
     layer_alias_map,
 )
 from gridmap.schema.sheets import Sheet
+from gridmap.schema.sources import SourceTable
 
 __all__ = [
     "Sheet",
+    "SourceTable",
     "BUILDINGS",
     "BUILDING_USES",
     "BUILDING_USE_CHOICES",

@@ -13,9 +13,9 @@ import streamlit as st
 
 from gridmap.analysis.assessment import Assessment, assess, record_span
 from gridmap.district import District
-from gridmap.io import assessment_workbook_bytes
 from gridmap.schema import GRID_LEVELS
 from gridmap.standards.assessment import with_vetoes
+from gridmap.tasks import assessment_workbook_bytes
 from gridmap_app import loading
 
 Key = tuple[str, int, int]

@@ -22,11 +22,12 @@ from gridmap.analysis.editing import EditReview
 from gridmap.district import District
 from gridmap.errors import ConflictError, EditRefused, FileInUseError, GridmapError
 from gridmap.i18n import TEXT, check_label, layer_label, t
-from gridmap.io import commit_edits, read_edit_log, undo, version_bytes
+from gridmap.io import read_edit_log, undo, version_bytes
 from gridmap.layers import Edit
 from gridmap.render.web.editing import edit_preview_map
 from gridmap.render.web.inspections import to_web
 from gridmap.render.web.tiles import PROVIDERS
+from gridmap.tasks import commit_edits
 from gridmap_app import loading
 from gridmap_app.context import Context, asset_base
 

@@ -23,10 +23,10 @@ from gridmap.analysis.importing import (
 )
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
-from gridmap.io.imports import FORMATS, IMPORT_MODES, SIDECARS, read_source, store_sources
 from gridmap.io.paths import confined_path
 from gridmap.io.uploads import upload_folder
 from gridmap.schema import PARENT_LEVEL
+from gridmap.tasks.importing import FORMATS, IMPORT_MODES, SIDECARS, read_source, store_sources
 
 KEEP = "—"
 SYSTEMS = ("file", "wgs84", "cgcs2000", "gcj02", "bd09")

@@ -18,7 +18,7 @@ import streamlit as st
 from gridmap.analysis.importing import ImportOptions, ImportReport
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
-from gridmap.io.imports import import_layer
+from gridmap.tasks.importing import import_layer
 
 
 def show_changes(report: ImportReport, lang: str) -> None:

@@ -16,8 +16,7 @@ from gridmap.analysis import inspections as hz
 from gridmap.analysis.inspections import STATUS_UPDATES, hazard_status_edit
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.i18n import choice_label, t
-from gridmap.io import save_edit
-from gridmap.io import hazard_ledger_sheets, workbook_bytes
+from gridmap.io import hazard_ledger_sheets, save_edit, workbook_bytes
 from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES
 from gridmap_app.context import Context

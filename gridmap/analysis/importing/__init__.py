@@ -43,7 +43,8 @@ from gridmap.analysis.importing.mapping import (
 from gridmap.analysis.importing.parents import match_parents, normalise_name
 from gridmap.analysis.importing.plan import IMPORT_MODES, ImportPlan, plan_import, zone_changes
 from gridmap.analysis.importing.prepare import prepare_import
-from gridmap.analysis.importing.report import ImportOptions, ImportReport, SourceTable
+from gridmap.analysis.importing.report import ImportOptions, ImportReport
+from gridmap.schema import SourceTable
 
 __all__ = [
     "IMPORT_MODES",

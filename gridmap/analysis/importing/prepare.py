@@ -1,6 +1,6 @@
 """Importing real-world data, the pure part: mapping, coordinates, repairs, hierarchy, report.
 
-`gridmap.io.imports` reads the files (Shapefile, GeoJSON, KML/KMZ, CSV/Excel,
+`gridmap.tasks.importing` reads the files (Shapefile, GeoJSON, KML/KMZ, CSV/Excel,
 GeoPackage, GeoParquet) into `SourceTable` objects; `prepare_import` turns
 them into one layer typed to the schema and an `ImportReport` that accounts
 for every feature: read = kept + dropped, each drop and repair counted by
@@ -46,11 +46,11 @@ from gridmap.analysis.importing.mapping import (
     rename_known,
 )
 from gridmap.analysis.importing.parents import match_parents
-from gridmap.analysis.importing.report import ImportOptions, ImportReport, SourceTable
+from gridmap.analysis.importing.report import ImportOptions, ImportReport
 from gridmap.errors import Problem
 from gridmap.geo import metric_crs_for_frame
 from gridmap.layers import validate_layer
-from gridmap.schema import LAYERS, PARENT_LEVEL
+from gridmap.schema import LAYERS, PARENT_LEVEL, SourceTable
 
 __all__ = ["prepare_import"]
 
@@ -316,7 +316,7 @@ def prepare_import(
     Parameters
     ----------
     sources
-        What `gridmap.io.imports.read_source` returned, one per file.
+        What `gridmap.tasks.importing.read_source` returned, one per file.
     layer
         The schema layer to fill, e.g. ``"grid_small"``.
     options

@@ -1,7 +1,8 @@
-"""What an import is given and what it did: `SourceTable`, `ImportOptions`, `ImportReport`.
+"""What an import is asked and what it did: `ImportOptions`, `ImportReport`.
 
-Plain data shared by `gridmap.io.imports` (which fills `SourceTable` from
-disk) and `gridmap.analysis.importing.prepare` (which fills the `ImportReport`).
+The tables it is given are `gridmap.schema.SourceTable`, filled from disk by
+`gridmap.io.import_readers`; `gridmap.analysis.importing.prepare` fills the
+`ImportReport`, which `gridmap.tasks.importing` completes when it writes.
 """
 
 from __future__ import annotations
@@ -9,30 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from gridmap.analysis.importing.geometry import Tally
 from gridmap.analysis.importing.parents import ParentBy, UnmatchedParent
 from gridmap.errors import Problem
-
-
-@dataclass(frozen=True)
-class SourceTable:
-    """One source as read from disk: a GeoDataFrame, or a plain table (CSV/Excel ledger).
-
-    `notes` say what the reader assumed or detected; `warnings` what the user
-    should check (an encoding that disagrees with the file's own header).
-    `unreadable` lists the rows (0-based, in file order) whose geometry the
-    file holds but could not be read (a damaged Shapefile record): they are
-    read with no geometry, and an import refuses them unless told to skip them.
-    """
-
-    frame: pd.DataFrame
-    file: str
-    format: str
-    notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    unreadable: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

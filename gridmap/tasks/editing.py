@@ -6,20 +6,17 @@ review it showed the planner) and passes that review; `commit_edits` lets the
 review's gate (`EditReview.approve`) refuse an edit that adds error findings
 unless the planner accepts it with a reason and stamp who made it and why,
 then saves through `save_edit` (atomic, logged, refused if the file changed
-since it was loaded). The review is only a type here: `io` imports no feature.
+since it was loaded).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from gridmap.analysis.editing import EditReview
+from gridmap.district import District
 from gridmap.io.editlog import save_edit
-
-if TYPE_CHECKING:
-    from gridmap.analysis.editing import EditReview
-    from gridmap.district import District
-    from gridmap.layers import Edit
+from gridmap.layers import Edit
 
 
 def commit_edits(

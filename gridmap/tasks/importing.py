@@ -1,4 +1,4 @@
-"""Importing real-world files into a district: `import_layer`.
+"""Importing real-world files into a district: `import_layer` (a task: io and a feature).
 
 `import_layer` reads the sources (`gridmap.io.import_readers.read_source`),
 prepares the layer (pure, `gridmap.analysis.importing.prepare.prepare_import`), plans
