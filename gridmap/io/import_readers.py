@@ -195,7 +195,7 @@ def _read_table(path: Path, sheet: str | None, limits: ArchiveLimits) -> _Read:
             sheets = [str(name) for name in book.sheet_names]  # openpyxl's names are str
             pick = sheet or len(sheets) == 1
             chosen = _pick_layer(sheets, sheet, None, str(path)) if pick else sheets[0]
-            frame = book.parse(chosen, dtype=str)
+            frame = pd.read_excel(book, sheet_name=chosen, dtype=str)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
         # openpyxl: KeyError for a zip with no xl/workbook.xml, ValueError/BadZipFile
         # for parts it cannot parse
