@@ -11,7 +11,7 @@ the coverage check, `bench/real_data.py`, and is left as it is).
 
     .venv/bin/python bench/import_real.py [--root ../shared/data/real] [--out DIR]
 
-`tests/test_real_imports.py` runs the same plan and checks the counts.
+`tests/importing/test_real_imports.py` runs the same plan and checks the counts.
 """
 
 from __future__ import annotations
@@ -158,8 +158,8 @@ def render(results: list[tuple[Step, ImportReport, float]]) -> str:
         "`bench/import_real.py` imports every file above through `gridmap import` (the same",
         "path as the CLI and the app's import page), level by level into one GeoPackage per",
         "place; each level after the first is saved through the edit log and takes its parents",
-        "from the level imported before it. `tests/test_real_imports.py` runs the same plan and",
-        "checks these numbers. Features read = kept + dropped, every time.",
+        "from the level imported before it. `tests/importing/test_real_imports.py` runs the",
+        "same plan and checks these numbers. Features read = kept + dropped, every time.",
         "",
         "| place | file | layer | read | repaired | dropped | kept | no parent | seconds |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",

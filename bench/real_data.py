@@ -230,7 +230,7 @@ def render(checked: dict[str, Checked]) -> str:
 import and column-mapping path (`bench/import_real.py`'s plan of `gridmap import` calls,
 see the Import section below; no file edited, no frame built by hand), then reads each
 GeoPackage and runs `check_coverage` on it, as `gridmap check FILE` does, and writes this
-page. `tests/test_coverage_real.py` runs the same import and checks these counts (it skips
+page. `tests/coverage/test_coverage_real.py` runs the same import and checks these counts (it skips
 when `../shared/data/real` is absent). The files are used as published and not copied here.
 
 ## Data and licences

@@ -8,6 +8,18 @@ import geopandas as gpd
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+#: Debian's Chromium and the flags it needs here (no sandbox as root, no network of its own).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
 

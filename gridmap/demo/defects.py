@@ -287,7 +287,7 @@ def planted_source(defects: Iterable[PlantedDefect]) -> str:
         " edit).",
         "",
         "Regenerate with `gridmap.demo.defects.planted_source` after any change to the generator;",
-        "``tests/test_demo.py`` checks that this list matches a fresh build of `DEFAULT_SEED`.",
+        "``tests/cli/test_demo.py`` checks that this list matches a fresh build of `DEFAULT_SEED`.",
         '"""',
         "",
         "from __future__ import annotations",

@@ -1,7 +1,7 @@
 """The defects planted in the sample district of the default seed (generated: do not edit).
 
 Regenerate with `gridmap.demo.defects.planted_source` after any change to the generator;
-``tests/test_demo.py`` checks that this list matches a fresh build of `DEFAULT_SEED`.
+``tests/cli/test_demo.py`` checks that this list matches a fresh build of `DEFAULT_SEED`.
 """
 
 from __future__ import annotations

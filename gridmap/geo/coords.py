@@ -16,7 +16,7 @@ not know them, so they are implemented here from the published formulas:
   that stops when every point reproduces its input to ``1e-12`` degrees.
 
 Residual error, measured on a 0.05-degree grid over the whole China box
-(895,480 points; ``tests/test_coords.py`` repeats it on a coarser grid):
+(895,480 points; ``tests/geo/test_coords.py`` repeats it on a coarser grid):
 
 * ``wgs84_to_gcj02(gcj02_to_wgs84(p))`` reproduces ``p`` to 3e-14 degrees
   (a few nanometres), and WGS 84 -> GCJ-02 -> WGS 84 or -> BD-09 -> WGS 84

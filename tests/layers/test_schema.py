@@ -13,7 +13,7 @@ from gridmap.errors import CRSError
 from gridmap.geo.crs import metric_crs_for, require_metric
 from gridmap.schema import LAYERS, layer_alias_map
 
-DOC = Path(__file__).parents[1] / "docs" / "schema.md"
+DOC = Path(__file__).parents[2] / "docs" / "schema.md"
 
 
 @pytest.mark.parametrize("spec", LAYERS.values(), ids=list(LAYERS))

@@ -3,7 +3,7 @@
 A tiny district (tests/conftest.py) has every text field rewritten with hostile
 values: grid ids, names and leaders, unit, equipment-point and hazard texts.
 `hostile_maps` builds each map the package has from it the way the app's pages
-call them; `tests/test_browser_xss.py` opens the same maps in Chromium.
+call them; `tests/render/test_browser_xss.py` opens the same maps in Chromium.
 
 Two homes of the escaping: `gridmap.render.web.escape.html_text` for the HTML a
 map builds in Python (folium GeoJSON tooltips, folium tooltips, legends, layer

@@ -20,8 +20,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from _app_support import ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from _app_support import CHROMIUM, CHROMIUM_ARGS, ROOT
 from test_escaping import IMG, MAP_BUILDERS, hostile_maps
 
 from gridmap.io.vendor import missing_vendor_assets

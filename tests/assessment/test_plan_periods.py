@@ -105,9 +105,7 @@ def test_the_record_span_covers_every_dated_layer_in_shanghai() -> None:
     meetings = pd.DataFrame(
         {"meeting_id": ["MT1"], "large_id": ["L1"], "date": ["2026-03-04T16:00:00Z"]}
     )
-    span = record_span(
-        district_of(inspections=inspections, trainings=trainings, meetings=meetings)
-    )
+    span = record_span(district_of(inspections=inspections, trainings=trainings, meetings=meetings))
     assert span == (D("2025-07-01"), D("2026-03-05"))  # the meeting is 5 March in Shanghai
     assert period_choices(*span) == ["2026H1", "2026", "2025H2", "2025"]
     assert default_period(span[1]) == "2025H2"

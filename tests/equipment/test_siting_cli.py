@@ -1,7 +1,7 @@
 """`gridmap site` and `gridmap bom` through the CLI: walking speed, unsuitable areas, grid
 limits named by grid id, and the bill of materials per community in JSON.
 
-The tiny district (conftest, and the layout in tests/test_siting.py): E1 (existing) in M1
+The tiny district (conftest, and the layout in tests/equipment/test_siting.py): E1 (existing) in M1
 reaches the three households of B1 and B2 within 60 m; a point at B3 reaches unit U1
 (weight 3), one at B4 reaches unit U2 (weight 3); nothing else reaches either unit.
 """

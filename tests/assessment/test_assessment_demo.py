@@ -68,7 +68,7 @@ def test_coverage_vetoes_exactly_the_grids_with_coverage_errors(scored) -> None:
 
 def test_the_assessment_ran_on_the_bundled_file_with_its_plan_records(sample_path) -> None:
     """The answers above are the bundled sample's (issue 2: under 20 MB); its plan records
-    are the ones docs/schema.md counts (tests/test_demo_cli.py checks every layer)."""
+    are the ones docs/schema.md counts (tests/cli/test_demo_cli.py checks every layer)."""
     assert sample_path == SAMPLE and SAMPLE.stat().st_size < 20 * 2**20
     counts = {str(name): n for name, _, n in _layer_counts(SAMPLE)}
     plan = {k: counts[k] for k in ("trainings", "fire_teams", "emergency_plans", "drills")}

@@ -33,7 +33,7 @@ from gridmap.cli import main
 from gridmap.errors import GridmapError
 from gridmap.io import read_district
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
 NAN, INF = float("nan"), float("inf")
 

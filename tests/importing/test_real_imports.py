@@ -15,7 +15,7 @@ import pytest
 
 from gridmap.io import read_district, read_edit_log
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "real"
 pytestmark = pytest.mark.skipif(
     not (DATA / "montreal").is_dir() or not (DATA / "vaucluse").is_dir(),

@@ -220,7 +220,7 @@ def test_no_sidecar_is_committed():
         ["git", "ls-files", "*.aux.xml", "*.tmp.gpkg"],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
         check=False,
     )
     assert listed.returncode != 0 or listed.stdout == ""

@@ -9,7 +9,7 @@ import pytest
 from conftest import make_tiny_layers, write_gpkg
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "export.py"
 if str(ROOT) not in sys.path:  # the page imports gridmap_app, as app.py in ROOT does
     sys.path.insert(0, str(ROOT))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "real"
 pytestmark = pytest.mark.skipif(
     not (DATA / "montreal").is_dir() or not (DATA / "vaucluse").is_dir(),

@@ -46,8 +46,8 @@ needs_poppler = pytest.mark.skipif(
     reason="poppler-utils (pdftoppm, pdftotext, pdffonts, pdfinfo) not installed; "
     "apt-get install poppler-utils",
 )
-GOLDEN = Path(__file__).parent / "golden" / "tiny_map_a4.png"
-ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parents[1] / "golden" / "tiny_map_a4.png"
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
 MADE = dt.date(2025, 6, 30)
 

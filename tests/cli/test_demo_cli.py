@@ -15,7 +15,7 @@ from geopandas.testing import assert_geodataframe_equal
 from gridmap import read_district
 from gridmap.demo import DEFAULT_SEED
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
 #: The bundled sample's layers and feature counts (docs/schema.md lists the same numbers).
 COUNTS = {

@@ -21,23 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _app_support import ROOT, ensure_sample
+from _app_support import CHROMIUM, CHROMIUM_ARGS, ROOT, ensure_sample
 
 from gridmap.io import read_district
 from gridmap.io.vendor import missing_vendor_assets
 from gridmap.vendored import INSTALL_COMMAND
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "artifacts" / "screenshots" / "coverage_map.png"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 START_TIMEOUT_S = 120
 MAP_TIMEOUT_MS = 300_000  # the first run loads and checks the sample
