@@ -15,6 +15,7 @@ import os
 import shlex
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -470,16 +471,14 @@ def read_district(
             problems += _unreadable_fields(path, source, name, exc)
             continue
         if crs_problem is not None:
-            crs_problems.append(Problem(**{**crs_problem.__dict__, "layer": name}))
+            crs_problems.append(replace(crs_problem, layer=name))
             continue
         raw, read_problems = _read_layer(path, source, layer_crs, name=name)
         problems += read_problems
         if raw is None:
             continue
         typed, found_problems = validate_layer(raw, LAYERS[name], file=file, coerce_ids=coerce_ids)
-        problems += [
-            p if p.file else Problem(**{**p.__dict__, "file": file}) for p in found_problems
-        ]
+        problems += [p if p.file else replace(p, file=file) for p in found_problems]
         layers[name] = typed
         if layer_crs is not None:
             source_crs[name] = layer_crs.to_string()

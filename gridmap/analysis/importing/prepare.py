@@ -22,6 +22,7 @@ reason. Nothing here touches disk or changes its inputs. The steps:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -59,10 +60,7 @@ _ID_PREFIX = {"grid_large": "L", "grid_medium": "M", "grid_small": "S"}
 
 
 def _with_file(problems: Iterable[Problem], file: str, layer: str) -> list[Problem]:
-    return [
-        Problem(**{**p.__dict__, "file": p.file or file, "layer": p.layer or layer})
-        for p in problems
-    ]
+    return [replace(p, file=p.file or file, layer=p.layer or layer) for p in problems]
 
 
 def _source_layer(
