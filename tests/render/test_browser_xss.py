@@ -176,3 +176,42 @@ def test_a_hostile_tooltip_reads_as_text(browser_page) -> None:
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
     assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+#: Collapse every map to zero size (a map in a hidden Streamlit tab), then redraw its heat
+#: layers, as Leaflet does when the tab is shown or hidden again.
+COLLAPSE_AND_REDRAW = """
+async () => {
+  const values = Object.keys(window).map(k => window[k]);
+  const map = values.find(v => v instanceof L.Map);
+  const heat = [];
+  values.filter(v => v instanceof L.Layer).forEach(v => {
+    const all = [v];
+    if (v.eachLayer) { v.eachLayer(l => all.push(l)); }
+    all.forEach(l => {
+      if (L.HeatLayer && l instanceof L.HeatLayer && !heat.includes(l)) { heat.push(l); }
+    });
+  });
+  heat.forEach(l => { if (!l._map) { map.addLayer(l); } });  // ticked on in the layer control
+  document.querySelectorAll('.leaflet-container').forEach(c => {
+    c.style.width = '0px'; c.style.height = '0px';
+  });
+  map.invalidateSize();
+  heat.forEach(l => { l._reset(); l.redraw(); });
+  await new Promise(r => setTimeout(r, 300));
+  return heat.length;
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["inspection_heat", "coverage"])
+def test_a_heat_layer_in_a_hidden_tab_raises_no_script_error(browser_page, name: str) -> None:
+    """A heat map whose container has no size (its Streamlit tab is hidden) draws nothing and
+    raises nothing: leaflet.heat's getImageData on a 0-wide canvas threw in the app."""
+    page = browser_page
+    page.errors.clear()
+    page.goto(f"{ORIGIN}/maps/{name}.html")
+    page.wait_for_function("window.L && document.querySelector('.leaflet-container')")
+    page.wait_for_timeout(300)
+    assert page.evaluate(COLLAPSE_AND_REDRAW) > 0, "no heat layer on the page"
+    assert page.errors == [], page.errors

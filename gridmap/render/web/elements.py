@@ -26,7 +26,7 @@ from folium.template import Template
 
 from gridmap.render.web.assets import ASSETS
 from gridmap.render.web.escape import escaped_columns, html_text
-from gridmap.render.web.mapjs import CSS, RUNTIME_JS
+from gridmap.render.web.mapjs import CSS, HEAT_GUARD_JS, RUNTIME_JS
 
 _JINJA_OPENERS = re.compile(r"\{([{%#])")
 
@@ -80,12 +80,19 @@ class Runtime(RawMacro):
 
     _template = Template(
         "{% macro header(this, kwargs) %}<style>" + CSS + "</style>{% endmacro %}"
-        "{% macro script(this, kwargs) %}" + RUNTIME_JS + "{% endmacro %}"
+        "{% macro script(this, kwargs) %}" + RUNTIME_JS + HEAT_GUARD_JS + "{% endmacro %}"
     )
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "GridmapRuntime"
+
+
+def guard_heat(m: folium.Map) -> None:
+    """Put `HEAT_GUARD_JS` in the page body, which runs before the map's script adds layers."""
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium Map is always placed in a Figure"
+    root.html.add_child(folium.Element(f"<script>{HEAT_GUARD_JS}</script>"))
 
 
 class GMLayer(JSCSSMixin, Layer, RawMacro):

@@ -29,7 +29,7 @@ from gridmap.render.web import encode
 from gridmap.render.web.assets import STATIC_URL, localize
 from gridmap.render.web.controls import MetricScale
 from gridmap.render.web.data_base import text_values
-from gridmap.render.web.elements import GMLayer, Runtime, geojson_layer
+from gridmap.render.web.elements import GMLayer, Runtime, geojson_layer, guard_heat
 from gridmap.render.web.escape import html_text
 from gridmap.render.web.tiles import PROVIDERS, TileProvider
 
@@ -164,6 +164,7 @@ def heat_map(
         max_zoom=15,
         min_opacity=0.3,
     ).add_to(m)
+    guard_heat(m)
     folium.LayerControl(collapsed=True).add_to(m)
     localize(m, asset_base)
     return m

@@ -43,6 +43,25 @@ path.gm-hatch-warn { fill: url(#gm-hatch-warn); fill-opacity: 1; }
 .leaflet-control-layers-expanded { max-height: 60vh; overflow-y: auto; font-size: 12px; }
 """
 
+#: leaflet.heat draws with ``getImageData`` on a canvas sized like the map, which
+#: throws when the map has no size (its Streamlit tab is hidden): a heat layer then
+#: skips drawing until it has a size again. Every page with a heat layer carries it
+#: (the GM runtime below and `gridmap.render.web.inspections.heat_map`).
+HEAT_GUARD_JS = r"""
+(function () {
+  if (!window.L || !L.HeatLayer || L.HeatLayer.prototype._gmSized) { return; }
+  var redraw = L.HeatLayer.prototype._redraw;
+  L.HeatLayer.prototype._redraw = function () {
+    if (!this._canvas || !this._canvas.width || !this._canvas.height) {
+      this._frame = null;
+      return;
+    }
+    return redraw.apply(this, arguments);
+  };
+  L.HeatLayer.prototype._gmSized = true;
+})();
+"""
+
 RUNTIME_JS = r"""
 (function () {
   if (window.GM) { return; }
