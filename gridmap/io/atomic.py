@@ -145,8 +145,6 @@ def _write_in_place(target: Path, write: Callable[[Path], object]) -> Path:
             write(tmp)
             with open(tmp, "rb") as src, open(target, "wb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)
-        except SaveError:
-            raise
         except OSError as exc:
             raise SaveError(f"could not write {target} ({exc.strerror or exc}).") from exc
     return target

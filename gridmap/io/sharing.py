@@ -94,6 +94,12 @@ def fingerprint(path: str | os.PathLike[str], *, source: BinaryIO | None = None)
     return digest.hexdigest()
 
 
+def _connect(target: Path, *, timeout: float) -> sqlite3.Connection:
+    """An SQLite connection to an existing `target`, read-write, in autocommit mode."""
+    uri = f"{target.resolve().as_uri()}?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+
+
 def settle(path: str | os.PathLike[str]) -> bool:
     """Copy a ``-wal`` left by a program that is gone into the file; True if one was.
 
@@ -105,7 +111,7 @@ def settle(path: str | os.PathLike[str]) -> bool:
     if not wal.is_file() or not wal.stat().st_size or holders(target):
         return False
     try:
-        con = sqlite3.connect(f"{target.resolve().as_uri()}?mode=rw", uri=True, timeout=0.2)
+        con = _connect(target, timeout=0.2)
     except sqlite3.Error:
         return False
     try:
@@ -196,10 +202,6 @@ class Claim:
     target: Path
     source: BinaryIO | None
 
-    @property
-    def exists(self) -> bool:
-        return self.source is not None
-
     def fingerprint(self) -> str | None:
         """The `fingerprint` of the file as it is held (None when there is no file)."""
         return None if self.source is None else fingerprint(self.target, source=self.source)
@@ -233,16 +235,14 @@ def _checkpoint(con: sqlite3.Connection) -> bool:
 def _lock(con: sqlite3.Connection, target: Path, found: list[Holder]) -> None:
     """Leave WAL mode and take the exclusive lock, or raise `FileInUseError`."""
     try:
-        mode = str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-        if mode == "wal":
-            complete = _checkpoint(con)
-            if found:
-                raise _in_use(target, found, wal=True)
+        wal = str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+        complete = _checkpoint(con) if wal else True  # another program's commits are kept
+        if found:
+            raise _in_use(target, found, wal=wal)
+        if wal:
             left = str(con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]).lower()
             if left == "wal" or not complete:
                 raise _unseen(target, "it keeps the write-ahead log in use")
-        elif found:
-            raise _in_use(target, found, wal=False)
         con.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as exc:
         if found:
@@ -275,12 +275,7 @@ def claim_for_replace(path: str | os.PathLike[str]) -> Iterator[Claim]:
     found = holders(target)
     with open(target, "rb") as source:  # opened first: see the module's note on POSIX locks
         try:
-            con = sqlite3.connect(
-                f"{target.resolve().as_uri()}?mode=rw",
-                uri=True,
-                timeout=LOCK_TIMEOUT,
-                isolation_level=None,
-            )
+            con = _connect(target, timeout=LOCK_TIMEOUT)
         except sqlite3.Error as exc:
             raise SaveError(f"cannot open {target} to save it ({exc}); nothing was saved.") from exc
         try:
