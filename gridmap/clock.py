@@ -26,7 +26,7 @@ from gridmap.schema import TIMEZONE
 
 
 def now_in_shanghai() -> pd.Timestamp:
-    """The current time as an aware Asia/Shanghai timestamp."""
+    """Return the current time as an aware Asia/Shanghai timestamp."""
     return pd.Timestamp.now(tz=TIMEZONE)
 
 

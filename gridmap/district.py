@@ -60,8 +60,10 @@ class District:
         return self.layers.get(name)
 
     def display_name(self) -> str:
-        """The name to print: the file's district name, else the single large grid's name,
-        else the file's stem ("" for a district not read from a file).
+        """Return the name to print.
+
+        That is the file's district name, else the single large grid's name, else the file's
+        stem ("" for a district not read from a file).
 
         >>> District({}, CRS(4547), path="/data/shangjie.gpkg").display_name()
         'shangjie'

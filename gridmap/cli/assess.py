@@ -18,7 +18,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def scorecard_lines(assessment) -> list[str]:
-    """The printed summary: the ranking, with the indicators each grid failed."""
+    """Return the printed summary: the ranking, with the indicators each grid failed."""
     from gridmap.analysis.assessment import LEVEL_LABELS
 
     labels = {i.key: i.zh for i in assessment.table}

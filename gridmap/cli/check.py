@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def summary_lines(report: CoverageReport, *, file: str = "") -> list[str]:
-    """The short human summary: counts per check, then findings per large grid with names."""
+    """Return the short human summary: counts per check, then findings per large grid with names."""
     from gridmap.analysis.coverage import CHECKS
 
     summary = report.summary

@@ -29,7 +29,7 @@ def split_layers(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def level_of(district: District, grid_id: str) -> str:
-    """The level holding grid `grid_id` (small first, the most specific)."""
+    """Return the level holding grid `grid_id` (small first, the most specific)."""
     for level in ("grid_small", "grid_medium", "grid_large"):
         frame = district.get(level)
         if frame is not None and (frame["grid_id"].astype(str) == grid_id).any():
@@ -193,7 +193,7 @@ def _hazards(district: District) -> pd.DataFrame | None:
 def _atlas(
     data: PrintData, grid: str | None, level: str, options: PageOptions, stem: str, as_zip: bool
 ) -> tuple[list[Figure], bytes, dict[str, bytes] | None]:
-    """The atlas' figures, its PDF and (with --zip) one PDF per grid, all in memory."""
+    """Return the atlas' figures, its PDF and (with --zip) one PDF per grid, all in memory."""
     from gridmap.io import font_cache
     from gridmap.render.pdf import atlas_files, atlas_pdf, atlas_sheets
 

@@ -13,7 +13,7 @@ from gridmap.cli.outputs import Outputs
 
 
 def compliance_lines(result, summary, *, start: dt.date, end: dt.date, counted: int) -> list[str]:
-    """The printed summary: grids per status for each requirement."""
+    """Return the printed summary: grids per status for each requirement."""
     from gridmap.standards.inspections import ROLE_LABELS
 
     lines = [f"Inspection compliance {start} .. {end} ({counted} inspections in the range)"]
@@ -125,8 +125,7 @@ def hazards(
     ),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
-    """The hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
-
+    """Return the hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
     from gridmap.analysis.inspections import (
         ESCALATION_LABELS,
         HAZARD_STATES,

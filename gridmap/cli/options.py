@@ -45,12 +45,12 @@ def positive_number(value: object, option: str, *, what: str, example: str) -> f
 
 
 def positive_distance(value: object, option: str) -> float:
-    """A service distance in metres: finite and above 0."""
+    """Return a service distance in metres: finite and above 0."""
     return positive_number(value, option, what="metres", example="300")
 
 
 def unit_share(value: object, option: str) -> float:
-    """A share between 0 and 1 (NaN and infinity refused)."""
+    """Return a share between 0 and 1 (NaN and infinity refused)."""
     number = _number(value)
     if number is None or not 0 <= number <= 1:
         raise OptionError(
@@ -61,7 +61,7 @@ def unit_share(value: object, option: str) -> float:
 
 
 def png_dpi(value: object, option: str = "--png") -> float:
-    """A PNG resolution inside `PNG_DPI`."""
+    """Return a PNG resolution inside `PNG_DPI`."""
     low, high = PNG_DPI
     number = _number(value)
     if number is None or not low <= number <= high:
@@ -73,7 +73,7 @@ def png_dpi(value: object, option: str = "--png") -> float:
 
 
 def date_value(value: str | None, option: str) -> dt.date | None:
-    """An ISO date (2025-06-01) between `FIRST_YEAR` and `LAST_YEAR`; None stays None."""
+    """Return an ISO date (2025-06-01) between `FIRST_YEAR` and `LAST_YEAR`; None stays None."""
     if value is None:
         return None
     try:

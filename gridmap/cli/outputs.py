@@ -36,7 +36,7 @@ STDOUT = "-"
 
 
 def is_stdout(path: Path | str | None) -> bool:
-    """True for the conventional ``-``."""
+    """Return True for the conventional ``-``."""
     return path is not None and str(path) == STDOUT
 
 

@@ -46,7 +46,7 @@ def build_demo_district(
 
 
 def planted_defects(seed: int = DEFAULT_SEED) -> list[PlantedDefect]:
-    """The defects planted in the district of ``seed``.
+    """Return the defects planted in the district of ``seed``.
 
     For the default seed this is `PLANTED_DEFECTS` (no build needed); any other seed builds
     the district to find out, which takes a few seconds.

@@ -58,7 +58,7 @@ def hamlet(
     place: int,
     committee: bool,
 ) -> None:
-    """A village cluster: south-facing houses on a loose lattice cut by lanes."""
+    """Return a village cluster: south-facing houses on a loose lattice cut by lanes."""
     phi = rng.normal(0, 0.12)
     du, dv = rng.uniform(15.5, 18), rng.uniform(20, 25)
     r = min(np.sqrt(n * du * dv / np.pi) * 1.2, rmax)
@@ -174,7 +174,7 @@ def candidate_buildings(rng: np.random.Generator, grids: Grids) -> BuildingSet:
 
 
 def to_frame(bs: BuildingSet, grids: Grids) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """Number the buildings zone by zone (north to south) and write their addresses.
+    """Give the buildings numbers zone by zone (north to south) and write their addresses.
 
     Returns the frame and the building tags (kind of structure) in frame order.
     """

@@ -211,8 +211,11 @@ def building_split_defect(
 def choose_household_defects(
     rng: np.random.Generator, buildings: gpd.GeoDataFrame, tags: np.ndarray
 ) -> tuple[str, str]:
-    """(walk-up block left without registered households, rural apartment house of 3-10
-    households that will be missing from the building ledger)."""
+    """Choose the two buildings whose households are planted missing.
+
+    Returns (walk-up block left without registered households, rural apartment house of
+    3-10 households that will be missing from the building ledger).
+    """
     hh = buildings["households_expected"].to_numpy()
     empty = rng.choice(np.flatnonzero(tags == "walkup"))
     gone = rng.choice(np.flatnonzero((tags == "rural_apartment") & (hh >= 3) & (hh <= 10)))

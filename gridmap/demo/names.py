@@ -99,7 +99,7 @@ TRADE_SECOND = np.array(list("源达鼎满盛联佳民隆发通和丰禾福泽�
 
 
 def trade_name(rng: np.random.Generator, *, small_shop: bool = True) -> str:
-    """A trade name (字号): an auspicious pair like 鑫源, a set phrase like 好运来, or 老王."""
+    """Make a trade name (字号): an auspicious pair like 鑫源, a set phrase like 好运来, or 老王."""
     r = rng.random()
     if r < 0.2:
         return str(rng.choice(TRADE_NAMES))

@@ -50,7 +50,7 @@ def from_street_frame(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def district_outline() -> shapely.Polygon:
-    """The fixed, irregular district outline of about 60 km² (same for every seed)."""
+    """Return the fixed, irregular district outline of about 60 km² (same for every seed)."""
     t = np.linspace(0, 2 * np.pi, 721)[:-1]
     r = (
         1
@@ -150,8 +150,11 @@ def _half_widths(n_lines: int, offset: int) -> np.ndarray:
 
 
 def _urban_blocks(rng: np.random.Generator, outline: shapely.Polygon):
-    """Street blocks of the planned areas: (blocks, their centres, which grid cells are blocks,
-    road lines along u, road lines along v)."""
+    """Lay out the street blocks of the planned areas.
+
+    Returns (blocks, their centres, which grid cells are blocks, road lines along u, road
+    lines along v).
+    """
     uc, um = _street_lines(rng, -6500, 6500, (185.0, 260.0))
     vc, vm = _street_lines(rng, -5000, 5000, (150.0, 215.0))
     hu = _half_widths(len(um), int(rng.integers(3)))

@@ -186,8 +186,11 @@ def _drills(rng, plans: pd.DataFrame, never: str) -> pd.DataFrame:
 
 
 def _meetings(rng, large) -> tuple[pd.DataFrame, str]:
-    """Every 45-60 days per town (a weekend date moves to Monday); one town, after its first
-    meeting from February 2026, waits 72-87 days (all inside 2026H1)."""
+    """Date the joint meetings: every 45-60 days per town (a weekend date moves to Monday).
+
+    One town, after its first meeting from February 2026, waits 72-87 days (all inside
+    2026H1).
+    """
     towns = large["grid_id"].tolist()
     late = towns[int(rng.integers(len(towns)))]
     rows = []
@@ -261,7 +264,7 @@ def _fire_teams(rng, large, medium) -> gpd.GeoDataFrame:
 def build_plan_records(
     rng: np.random.Generator, layers: dict[str, gpd.GeoDataFrame]
 ) -> tuple[dict[str, pd.DataFrame], PlanLapses]:
-    """The five record layers (attribute tables but the fire teams) and their planted lapses."""
+    """Return the five record layers (tables but the fire teams) and their planted lapses."""
     large, medium, small = layers["grid_large"], layers["grid_medium"], layers["grid_small"]
     plans = _plans(rng, large, medium)
     lapse = _lapses(rng, medium, int((~plans["new"]).sum()))
@@ -290,7 +293,7 @@ def _month(k: int) -> str:
 def plan_defects(
     lapses: PlanLapses, records: dict[str, pd.DataFrame], layers: dict[str, gpd.GeoDataFrame]
 ) -> list[PlantedDefect]:
-    """The planted lapses as `PlantedDefect` rows (found by `gridmap assess`)."""
+    """Return the planted lapses as `PlantedDefect` rows (found by `gridmap assess`)."""
     medium = layers["grid_medium"].set_index("grid_id")["name"]
     missed = lapses.publicity_missed
     en = "; ".join(f"{c} in {' and '.join(_month(k) for k in ks)}" for c, ks in missed.items())

@@ -57,7 +57,7 @@ def build_households(
 # ---------------------------------------------------------------------------
 # Social units
 def _pick(r: float, *options: tuple[float, str]) -> list[str]:
-    """The first option whose threshold ``r`` is below, as a one-item list (or none)."""
+    """Return the first option whose threshold ``r`` is below, as a one-item list (or none)."""
     return next(([kind] for limit, kind in options if r < limit), [])
 
 
@@ -70,7 +70,7 @@ SlotRule: TypeAlias = Callable[[np.random.Generator, float, float, int], list[st
 
 
 def _itself(tag: str) -> SlotRule:
-    """The rule of a public building (a school, a clinic ...): one unit of its own kind."""
+    """Return the rule of a public building (a school, a clinic ...): one unit of its own kind."""
     return lambda rng, r, length, fl: [tag]
 
 

@@ -82,9 +82,12 @@ def _month_starts() -> np.ndarray:
 def plan_lapses(
     rng: np.random.Generator, small: gpd.GeoDataFrame, medium: gpd.GeoDataFrame, avoid: set[str]
 ) -> Lapses:
-    """Choose who misses what: one zone never visited, three zones left for 4-7 weeks, nine
-    zones missing a single week; three patrol teams off for 8-10 days running (two over the
-    Spring Festival), four missing a day or three here and there."""
+    """Choose who misses what.
+
+    One zone never visited, three zones left for 4-7 weeks, nine zones missing a single
+    week; three patrol teams off for 8-10 days running (two over the Spring Festival), four
+    missing a day or three here and there.
+    """
     zones = [z for z in small["grid_id"] if z not in avoid]
     picked = [zones[i] for i in rng.choice(len(zones), 13, replace=False)]
     missed_weeks: dict[str, tuple[int, ...]] = {}
@@ -134,7 +137,7 @@ def _patrols(rng: np.random.Generator, log: _Log, medium: gpd.GeoDataFrame, laps
 
 
 def _community_visits(rng: np.random.Generator, log: _Log, small: gpd.GeoDataFrame, lapses):
-    """The zone officer walks the zone once a week, on a weekday, but the planted misses."""
+    """Log the zone officer's walk of the zone once a week, on a weekday, but the planted misses."""
     leaders, members = small["leader"].to_numpy(), small["members"].to_numpy()
     for z, (gid, geom) in enumerate(zip(small["grid_id"], small.geometry, strict=True)):
         if gid == lapses.never_visited:
@@ -149,8 +152,11 @@ def _community_visits(rng: np.random.Generator, log: _Log, small: gpd.GeoDataFra
 def _safety_office(
     rng: np.random.Generator, log: _Log, large: gpd.GeoDataFrame, medium: gpd.GeoDataFrame
 ) -> None:
-    """Each town's safety office: every community monthly, and its own supervision of the
-    whole town each half year (recorded against the large grid, in December and June)."""
+    """Log each town's safety office: every community monthly, the town each half year.
+
+    The half-yearly supervision of the whole town is recorded against the large grid, in
+    December and June.
+    """
     towns = large["grid_id"].tolist()
     office = names.person_names(rng, 2 * len(towns)).reshape(len(towns), 2)
     month_start = _month_starts()
@@ -174,8 +180,10 @@ def _police_and_self_checks(
     unit_zone: np.ndarray,
     unit_town: np.ndarray,
 ) -> None:
-    """Police spot checks of several units per town every week; key units' monthly
-    self-inspections (now and then forgotten)."""
+    """Log police spot checks of several units per town weekly and key units' self-checks.
+
+    Key units inspect themselves monthly (now and then forgotten).
+    """
     units, towns = layers["units"], layers["grid_large"]["grid_id"].tolist()
     police = names.person_names(rng, 3 * len(towns)).reshape(len(towns), 3)
     u_xy = shapely.get_coordinates(units.geometry.values)

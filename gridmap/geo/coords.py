@@ -84,7 +84,7 @@ def _result(lon: np.ndarray, lat: np.ndarray, scalar: bool) -> Pair:
 
 
 def outside_china(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
-    """True where a point lies outside the rough box in which GCJ-02 shifts points.
+    """Return True where a point lies outside the rough box in which GCJ-02 shifts points.
 
     >>> outside_china([116.4, -73.6], [39.9, 45.5]).tolist()
     [False, True]
@@ -110,7 +110,7 @@ def _shift_lon(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _gcj_forward(lon: np.ndarray, lat: np.ndarray) -> Pair:
-    """The GCJ-02 shift applied everywhere (no China test)."""
+    """Return the GCJ-02 shift applied everywhere (no China test)."""
     d_lat = _shift_lat(lon - 105.0, lat - 35.0)
     d_lon = _shift_lon(lon - 105.0, lat - 35.0)
     rad = lat / 180.0 * np.pi
@@ -344,7 +344,7 @@ def datum_offset_check(
 
 
 def looks_like_gcj02(layer: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> bool:
-    """True when `layer` fits `reference` clearly better once GCJ-02 is undone.
+    """Return True when `layer` fits `reference` clearly better once GCJ-02 is undone.
 
     "Clearly" means the median distance to the reference at least halves;
     see `datum_offset_check` for the numbers behind the answer.
@@ -353,7 +353,7 @@ def looks_like_gcj02(layer: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> bo
 
 
 def from_web(geometry: dict | BaseGeometry, crs: CRS, *, gcj02: bool = False) -> BaseGeometry:
-    """A GeoJSON geometry drawn on a web map (lon/lat) in the metric working `crs`.
+    """Return a GeoJSON geometry drawn on a web map (lon/lat) in the metric working `crs`.
 
     With ``gcj02=True`` the drawing was made over GCJ-02 tiles on data shifted
     onto them, so its coordinates are shifted back to WGS 84 first.

@@ -97,13 +97,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 
 def layer_label(layer: str, lang: str = DEFAULT_LANG) -> str:
-    """The schema's label of a layer."""
+    """Return the schema's label of a layer."""
     spec = LAYERS[layer]
     return spec.en if lang == "en" else spec.zh
 
 
 def field_label(layer: str, field: str, lang: str = DEFAULT_LANG) -> str:
-    """The schema's label of a field of a layer."""
+    """Return the schema's label of a field of a layer."""
     spec = LAYERS[layer].field(field)
     return spec.en if lang == "en" else spec.zh
 

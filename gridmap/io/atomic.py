@@ -39,14 +39,14 @@ LEGACY_ORPHAN_AGE = 3600.0
 
 
 def temporary_path(target: Path) -> Path:
-    """A unique hidden name beside `target`, with its writer's pid: ``.a.42-1f2e3d4c.tmp.x``."""
+    """Return a unique hidden name beside `target`, with the pid: ``.a.42-1f2e3d4c.tmp.x``."""
     return target.with_name(
         f".{target.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp{target.suffix}"
     )
 
 
 def _is_special(path: Path) -> bool:
-    """True for an existing path that is not a regular file or folder (device, FIFO, socket)."""
+    """Return True for an existing path that is no regular file or folder (device, FIFO, socket)."""
     try:
         mode = path.stat().st_mode
     except OSError:

@@ -52,7 +52,7 @@ _LOG_COLUMNS = (
 
 
 def read_edit_log(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """The file's edit history, oldest first (empty when nothing was edited)."""
+    """Return the file's edit history, oldest first (empty when nothing was edited)."""
     names = {str(n) for n, _ in pyogrio.list_layers(path)}
     if EDIT_LOG not in names:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _LOG_COLUMNS})
@@ -385,7 +385,7 @@ def export_version(district: District, edit_id: int, path: str | os.PathLike[str
 
 
 def version_bytes(district: District, edit_id: int) -> bytes:
-    """The GeoPackage of the state right after edit `edit_id`, as bytes (for a download)."""
+    """Return the GeoPackage of the state right after edit `edit_id`, as bytes (for a download)."""
     with tempfile.TemporaryDirectory(prefix="gridmap-version-") as folder:
         out = Path(folder) / f"version_{edit_id}.gpkg"
         export_version(district, edit_id, out)

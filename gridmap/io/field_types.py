@@ -41,8 +41,10 @@ def _typed_column(values: pd.Series, kind: str) -> pd.Series | None:
 
 
 def schema_types(layer: Layer, name: str) -> Layer:
-    """A schema layer's object columns in the schema's types (counts as integers, dates as
-    datetimes), so GDAL writes INTEGER and DATETIME columns instead of TEXT or mixed offsets.
+    """Return a schema layer's object columns in the schema's types.
+
+    Counts become integers and dates datetimes, so GDAL writes INTEGER and DATETIME columns
+    instead of TEXT or mixed offsets.
 
     A layer built from an empty, untyped frame (the first record of a layer a file did
     not have) holds its values as Python objects; written as they are, pyogrio stores an

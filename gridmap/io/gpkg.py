@@ -155,7 +155,7 @@ def _refuse_damaged(path: Path) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    """The first line of a library's message, printable and short."""
+    """Return the first line of a library's message, printable and short."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     text = "".join(c if c.isprintable() else "?" for c in text)
     return text if len(text) <= 160 else text[:157] + "..."
@@ -317,7 +317,7 @@ def _undecodable_text(frame: Layer, file: str, name: str) -> tuple[Layer, list[P
 def _unreadable_geometries(
     path: Path, source: str, name: str, frame: gpd.GeoDataFrame
 ) -> list[Problem]:
-    """An error naming the features whose stored geometry could not be decoded."""
+    """Return an error naming the features whose stored geometry could not be decoded."""
     empty = frame.geometry.isna().to_numpy()
     if not empty.any():
         return []
@@ -514,7 +514,7 @@ def _removed_orphans(path: Path) -> list[Problem]:
 
 
 def _district_name(path: Path, listing: list[tuple[str, str | None]]) -> str:
-    """The district name recorded in the file's dataset metadata ("" when none)."""
+    """Return the district name recorded in the file's dataset metadata ("" when none)."""
     if not listing:
         return ""
     try:
@@ -525,7 +525,7 @@ def _district_name(path: Path, listing: list[tuple[str, str | None]]) -> str:
 
 
 def _given_crs(value: str | CRS, option: str, file: str) -> CRS:
-    """A CRS the caller named; one PROJ cannot read is a `CRSError`, not a traceback."""
+    """Return a CRS the caller named; one PROJ cannot read is a `CRSError`, not a traceback."""
     try:
         return CRS.from_user_input(value)
     except ProjCRSError as exc:

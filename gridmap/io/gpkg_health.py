@@ -34,7 +34,7 @@ QUOTED_LINES = 2
 
 @contextlib.contextmanager
 def _connect(path: Path) -> Iterator[sqlite3.Connection | None]:
-    """A read-only connection to `path`, or None when SQLite refuses to open it so."""
+    """Return a read-only connection to `path`, or None when SQLite refuses to open it so."""
     uri = f"{Path(path).resolve().as_uri()}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
@@ -58,7 +58,7 @@ _FAILED = (sqlite3.Error, UnicodeDecodeError)
 
 
 def _is_damage(exc: Exception) -> bool:
-    """A corrupt file (SQLITE_CORRUPT, SQLITE_NOTADB), not a lock or a refused open."""
+    """Return True for a corrupt file (SQLITE_CORRUPT, NOTADB), not a lock or a refused open."""
     if isinstance(exc, UnicodeDecodeError):
         return True
     return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
@@ -119,7 +119,7 @@ def stored_count(path: Path, table: str) -> int | None:
 
 
 def stored_geometry_fids(path: Path, table: str) -> tuple[str, set[int]] | None:
-    """The geometry column and the feature ids (rowids) whose blob in it is not NULL.
+    """Return the geometry column and the feature ids (rowids) whose blob in it is not NULL.
 
     None when the layer has no geometry column or SQLite cannot be asked.
     """

@@ -32,12 +32,12 @@ PLAUSIBLE_SHARE = 0.8
 
 
 def source_error(message: str, file: str, fix: str | None = None) -> DataError:
-    """The error for a source file that cannot be read as it is."""
+    """Return the error for a source file that cannot be read as it is."""
     return DataError(Problem("error", message, file=file, fix=fix))
 
 
 def detect_encoding(data: bytes) -> str | None:
-    """The encoding of legacy text: UTF-8, else GBK/GB18030, else CP1252; None if nothing fits.
+    """Return the encoding of legacy text: UTF-8, else GBK/GB18030, else CP1252; None if none fits.
 
     GBK accepts almost any byte string, so Western text (``Montr\\xe9al``)
     would decode as GBK gibberish; real Chinese text pairs two high bytes,
@@ -72,7 +72,7 @@ def detect_encoding(data: bytes) -> str | None:
 
 
 def decode_text(data: bytes, file: str) -> tuple[str, str]:
-    """The text of a CSV or GeoJSON file and the encoding it was read with."""
+    """Return the text of a CSV or GeoJSON file and the encoding it was read with."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "UTF-8 (with BOM)"
     found = detect_encoding(data)
@@ -86,7 +86,7 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
 
 
 def _everyday_chinese(char: str) -> bool:
-    """A CJK ideograph, CJK punctuation or full-width form of GB 2312 (the everyday set)."""
+    """Return True for a CJK ideograph, CJK punctuation or full-width form of GB 2312 (everyday)."""
     code = ord(char)
     cjk = 0x3000 <= code <= 0x303F or 0x4E00 <= code <= 0x9FFF or 0xFF00 <= code <= 0xFFEF
     if not cjk:
@@ -121,7 +121,7 @@ def chinese_share(data: bytes, encoding: str) -> float:
 
 
 def chinese_encoding(data: bytes) -> str | None:
-    """The first of UTF-8, GBK and GB18030 that reads `data` as plausible Chinese, or None."""
+    """Return the first of UTF-8, GBK, GB18030 that reads `data` as plausible Chinese, or None."""
     for name in CJK_CANDIDATES:
         if chinese_share(data, name) >= PLAUSIBLE_SHARE:
             return name
@@ -129,7 +129,7 @@ def chinese_encoding(data: bytes) -> str | None:
 
 
 def dbf_text(dbf: bytes) -> bytes:
-    """The bytes of a .dbf that hold text: field names and records (not binary header fields)."""
+    """Return the bytes of a .dbf that hold text: field names and records (not binary headers)."""
     if len(dbf) < 32:
         return b""
     records = int.from_bytes(dbf[4:8], "little")
@@ -161,8 +161,9 @@ def _companion(path: Path, suffix: str) -> Path | None:
 
 
 def cpg_codec(said: str) -> str | None:
-    """The Python codec a .cpg file's text names (``936`` -> gbk, ``ANSI 1252`` -> cp1252,
-    ``UTF-8``), or None when Python does not know it.
+    """Return the Python codec a .cpg file's text names, or None when Python does not know it.
+
+    For example ``936`` -> gbk, ``ANSI 1252`` -> cp1252, ``UTF-8``.
 
     >>> cpg_codec("936"), cpg_codec("ANSI 1252"), cpg_codec(" utf8 "), cpg_codec("88591")
     ('gbk', 'cp1252', 'utf-8', 'iso8859-1')

@@ -58,7 +58,7 @@ def _name(element: ET.Element) -> str | None:
 
 
 def kml_containers(data: bytes) -> list[KmlContainer]:
-    """The folders of a KML document in document order (outer before inner).
+    """Return the folders of a KML document in document order (outer before inner).
 
     The outermost Document is the root and not a folder (its path is empty);
     an outermost Folder (a KML with no Document) is a folder like any other.
@@ -90,7 +90,7 @@ def _names_match(gdal: str, written: str | None) -> bool:
 def match_layers(
     layers: list[tuple[str, int]], containers: list[KmlContainer]
 ) -> list[KmlContainer] | None:
-    """The container behind each LIBKML layer (name, features), or None if they do not line up.
+    """Return the container behind each LIBKML layer (name, features), or None if they differ.
 
     LIBKML lists the root only when it holds placemarks itself, then every
     folder in document order; names are stripped and made unique with
@@ -128,7 +128,7 @@ def _fallback_folders(names: list[str]) -> list[KmlContainer]:
 
 
 def read_kml(path: Path) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """The placemarks of a KML file with their ``folder`` and ``folder_path``, and notes."""
+    """Return the placemarks of a KML file with their ``folder`` and ``folder_path``, and notes."""
     layers: list[tuple[str, gpd.GeoDataFrame]] = []
     with _libkml_names():
         for name, _ in pyogrio.list_layers(path):

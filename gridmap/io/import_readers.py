@@ -130,7 +130,7 @@ def _pick_layer(names: list[str], wanted: str | None, target: str | None, file: 
 def _read_gpkg(
     path: Path, layer: str | None, target: str | None
 ) -> tuple[pd.DataFrame, list[str], tuple[int, ...]]:
-    """The chosen layer, the note naming it, and its rows whose geometry blob is damaged."""
+    """Return the chosen layer, the note naming it, and its rows whose geometry blob is damaged."""
     names = [str(n) for n, _ in pyogrio.list_layers(path)]
     chosen = _pick_layer(names, layer, target, str(path))
     frame = pyogrio.read_dataframe(path, layer=chosen)

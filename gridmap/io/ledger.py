@@ -79,7 +79,7 @@ def lay_out(sheet: Any, table: pd.DataFrame, title: str) -> None:
 
 
 def sheet_name(text: str, used: set[str]) -> str:
-    """A valid, unused sheet name for `text` (Excel's forbidden characters replaced, 31 at most).
+    """Return a valid, unused sheet name for `text` (Excel's forbidden characters replaced, <= 31).
 
     >>> used = set()
     >>> sheet_name("a/b", used), sheet_name("a/b", used)
@@ -105,7 +105,7 @@ def write_sheets(target: str | os.PathLike[str] | BinaryIO, sheets: Sequence[She
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The workbook as bytes (for a download button)."""
+    """Return the workbook as bytes (for a download button)."""
     buffer = io.BytesIO()
     write_sheets(buffer, sheets)
     return buffer.getvalue()

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - Windows
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
-    """The sidecar file that holds the lock of `path`."""
+    """Return the sidecar file that holds the lock of `path`."""
     target = Path(path)
     return target.with_name(f".{target.name}.lock")
 

@@ -50,7 +50,7 @@ def confined_path(
     suffixes: Sequence[str] | None = None,
     companions: bool = False,
 ) -> Path:
-    """The resolved path `typed` names inside the data folder `root`; `PathRefused` if outside.
+    """Resolve the path `typed` names inside the data folder `root`; `PathRefused` if outside.
 
     `must_exist` asks for an existing regular file (a source); otherwise the
     file may be new, but not a folder or a device (a target). `suffixes`

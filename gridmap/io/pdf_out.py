@@ -53,7 +53,7 @@ def font_cache_dir() -> Path:
 
 
 def font_cache(name: str, make: Callable[[], bytes]) -> Path:
-    """The cached file `name`, made by `make()` and stored atomically when absent.
+    """Return the cached file `name`, made by `make()` and stored atomically when absent.
 
     Names are content addresses (they include a hash of what the file holds),
     so a file once written never needs to change.

@@ -95,7 +95,7 @@ def fingerprint(path: str | os.PathLike[str], *, source: BinaryIO | None = None)
 
 
 def _connect(target: Path, *, timeout: float) -> sqlite3.Connection:
-    """An SQLite connection to an existing `target`, read-write, in autocommit mode."""
+    """Return an SQLite connection to an existing `target`, read-write, in autocommit mode."""
     uri = f"{target.resolve().as_uri()}?mode=rw"
     return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
 
@@ -141,7 +141,7 @@ def _real(path: Path) -> str:
 
 
 def holders(path: str | os.PathLike[str]) -> list[Holder]:
-    """The other processes that have `path`, its ``-wal``, ``-shm`` or ``-journal`` open.
+    """Return the other processes that have `path`, its ``-wal``, ``-shm`` or ``-journal`` open.
 
     Processes this user may not inspect are not listed (SQLite's own locks
     still catch most of them, see `claim_for_replace`).
@@ -203,7 +203,7 @@ class Claim:
     source: BinaryIO | None
 
     def fingerprint(self) -> str | None:
-        """The `fingerprint` of the file as it is held (None when there is no file)."""
+        """Return the `fingerprint` of the file as it is held (None when there is no file)."""
         return None if self.source is None else fingerprint(self.target, source=self.source)
 
     def copy_to(self, path: Path) -> None:

@@ -55,7 +55,7 @@ def store_upload(data: bytes, name: str, *, folder: str | os.PathLike[str] | Non
 
 
 def _base_name(name: str) -> tuple[str, str | None]:
-    """The file name an upload is kept under, and why it is refused (None if it is not)."""
+    """Return the file name an upload is kept under, and why it is refused (None if it is not)."""
     base = Path(name.replace("\\", "/")).name.strip()
     if base in ("", ".", ".."):
         return base, "is not a file name"

@@ -182,7 +182,7 @@ def _non_finite(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
 
 
 def _ids(frame: pd.DataFrame, mask: pd.Series | np.ndarray, spec: LayerSpec, n: int = 5) -> str:
-    """The ids of the first features under `mask` (their row numbers when there is no id)."""
+    """Return the ids of the first features under `mask` (their row numbers when there is no id)."""
     rows = np.flatnonzero(np.asarray(mask))
     if spec.id_field in frame.columns:
         shown = [repr(str(v)) for v in frame[spec.id_field].iloc[rows[:n]]]

@@ -52,7 +52,7 @@ class Edit:
         return sorted(dict.fromkeys(str(i) for i in ids))
 
     def inverse(self) -> Edit:
-        """The edit that undoes this one."""
+        """Return the edit that undoes this one."""
         return replace(self, operation="undo", removed=self.added, added=self.removed)
 
 

@@ -107,7 +107,7 @@ ENUMERATIONS: dict[str, tuple[Choice, ...]] = {
 
 
 def codes(choices: tuple[Choice, ...]) -> tuple[str, ...]:
-    """The codes of an enumeration, in order."""
+    """Return the codes of an enumeration, in order."""
     return tuple(c.code for c in choices)
 
 

@@ -95,14 +95,14 @@ class Field:
         return out
 
     def choice_label(self, code: str, lang: str = "zh") -> str:
-        """The label of one of the field's values (the code itself when unknown)."""
+        """Return the label of one of the field's values (the code itself when unknown)."""
         for choice in self.labels:
             if choice.code == code:
                 return choice.label_en if lang == "en" else choice.zh
         return code
 
     def accepted_values(self) -> str:
-        """The codes and their Chinese names, for an error message's list of what is accepted."""
+        """Return the codes and Chinese names, for an error message listing what is accepted."""
         if not self.labels:
             return ", ".join(self.choices)
         return ", ".join(f"{c.code} ({', '.join((c.zh, *c.aliases))})" for c in self.labels)

@@ -1,5 +1,6 @@
-"""The rest of the plan's system: training ledger, fire teams, emergency plans and drills,
-joint meetings (all optional; records without a place are attribute tables).
+"""The rest of the plan's system: trainings, fire teams, emergency plans, drills, meetings.
+
+All optional; records without a place are attribute tables.
 """
 
 from __future__ import annotations

@@ -255,7 +255,7 @@ def check_scorecard(table: Iterable[Indicator]) -> tuple[Indicator, ...]:
 
 
 def indicator(key: str, *, table: Iterable[Indicator] = SCORECARD) -> Indicator:
-    """The row of `table` for `key`."""
+    """Return the row of `table` for `key`."""
     for row in table:
         if row.key == key:
             return row

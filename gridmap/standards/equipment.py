@@ -132,14 +132,14 @@ def _per_field(items: Iterable[EquipmentItem], attribute: str) -> dict[str, int]
 def standard_per_point(
     standard: Iterable[EquipmentItem] = EQUIPMENT_STANDARD,
 ) -> dict[str, int]:
-    """Required count per inventory field at every equipment point."""
+    """Return required count per inventory field at every equipment point."""
     return _per_field(standard, "per_point")
 
 
 def standard_per_pilot_community(
     standard: Iterable[EquipmentItem] = EQUIPMENT_STANDARD,
 ) -> dict[str, int]:
-    """Required count per inventory field once per pilot community."""
+    """Return required count per inventory field once per pilot community."""
     return _per_field(standard, "per_pilot_community")
 
 

@@ -174,7 +174,7 @@ DEFAULT_FREQUENCIES: tuple[InspectionRequirement, ...] = (
 def requirement(
     role: str, *, table: tuple[InspectionRequirement, ...] = DEFAULT_FREQUENCIES
 ) -> InspectionRequirement:
-    """The first requirement of `table` for `role`."""
+    """Return the first requirement of `table` for `role`."""
     for row in table:
         if row.role == role:
             return row
@@ -184,8 +184,9 @@ def requirement(
 def supervision_requirement(
     table: tuple[InspectionRequirement, ...] = DEFAULT_FREQUENCIES,
 ) -> InspectionRequirement | None:
-    """The supervision row of `table` (督导检查): the first requirement of a large grid whose
-    scope is the grid itself; None when the table has none.
+    """Return the supervision row of `table` (督导检查), None when the table has none.
+
+    That is the first requirement of a large grid whose scope is the grid itself.
 
     >>> supervision_requirement(DEFAULT_FREQUENCIES[:4]) is None
     True

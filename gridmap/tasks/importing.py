@@ -59,7 +59,7 @@ __all__ = [
 
 
 def _widened(current: pd.DataFrame | None, typed: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
-    """The current layer with every column of the imported rows, so no attribute is lost."""
+    """Return the current layer with every column of the imported rows, so no attribute is lost."""
     if current is None:
         return typed.iloc[0:0].to_crs(crs)
     columns = list(current.columns) + [c for c in typed.columns if c not in current.columns]
@@ -68,7 +68,7 @@ def _widened(current: pd.DataFrame | None, typed: gpd.GeoDataFrame, crs) -> gpd.
 
 
 def _trusted_layer(district, layer: str) -> gpd.GeoDataFrame | None:
-    """The district's layer to compare new data with: points with buildings, polygons with grids.
+    """Return the district's layer to compare new data with: points with buildings, else grids.
 
     Points always fall in some grid of a tiling, so only buildings tell a
     shifted point layer from a true one; polygons share edges with their

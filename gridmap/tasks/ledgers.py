@@ -22,7 +22,7 @@ from gridmap.standards.equipment import EQUIPMENT_STANDARD, EquipmentItem
 
 
 def standard_table(standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD) -> pd.DataFrame:
-    """The standard with Chinese headers."""
+    """Return the standard with Chinese headers."""
     return pd.DataFrame(
         {
             "器材名称": [i.zh for i in standard],
@@ -67,7 +67,7 @@ def equipment_workbook_bytes(
     standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
     title: str = "",
 ) -> bytes:
-    """The same workbook in memory, for a download button."""
+    """Return the same workbook in memory, for a download button."""
     return workbook_bytes(_equipment_sheets(bom, shortfalls, standard, title))
 
 
@@ -75,7 +75,7 @@ def equipment_workbook_bytes(
 
 
 def assessment_sheets(assessment: Assessment) -> list[Sheet]:
-    """The sheets of the workbook: ranking, detail, indicators, drills, meetings."""
+    """Return the sheets of the workbook: ranking, detail, indicators, drills, meetings."""
     return [Sheet(name, title, table) for name, title, table in workbook_tables(assessment)]
 
 
@@ -85,7 +85,7 @@ def write_assessment_xlsx(path: str | os.PathLike[str], assessment: Assessment) 
 
 
 def assessment_workbook_bytes(assessment: Assessment) -> bytes:
-    """The same workbook in memory, for a download button."""
+    """Return the same workbook in memory, for a download button."""
     return workbook_bytes(assessment_sheets(assessment))
 
 

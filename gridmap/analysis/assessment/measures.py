@@ -60,8 +60,10 @@ class Inputs:
 
 
 def _tally(targets: pd.DataFrame, medium: object, large: object, done: object, required: object):
-    """Sum `done` and `required` of items over each target: a community its own items, a town
-    every item in it."""
+    """Sum `done` and `required` of items over each target.
+
+    A community sums its own items, a town every item in it.
+    """
     items = pd.DataFrame(
         {
             "medium": np.asarray(medium, dtype=object),
@@ -149,8 +151,10 @@ def _leaders(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
 
 
 def _compliance(inputs: Inputs) -> pd.DataFrame:
-    """Compliance with the whole frequency table (its supervision row included), keyed by
-    ``role@level``."""
+    """Return compliance with the whole frequency table, keyed by ``role@level``.
+
+    The table's supervision row is included.
+    """
     result = compliance(
         inputs.district, start=inputs.first, end=inputs.last, table=inputs.frequencies
     )

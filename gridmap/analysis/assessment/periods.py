@@ -69,7 +69,7 @@ def parse_period(text: str) -> AssessmentPeriod:
 
 
 def period_of(day: object, *, half: bool = True) -> AssessmentPeriod:
-    """The half year (or year) holding a day.
+    """Return the half year (or year) holding a day.
 
     >>> period_of("2026-10-31").label, period_of("2026-10-31", half=False).label
     ('2026H2', '2026')
@@ -98,7 +98,7 @@ def period_choices(first: object, last: object) -> list[str]:
 
 
 def default_period(last: object) -> str:
-    """The latest half year that ended by `last` (the half year holding `last` if it ends it).
+    """Return the latest half year ended by `last` (the one holding `last` if it ends it).
 
     >>> default_period("2026-10-31"), default_period("2026-06-30")
     ('2026H1', '2026H1')

@@ -69,7 +69,7 @@ def _results(frame: pd.DataFrame) -> pd.Series:
 
 
 def target_text(assessment: Assessment, lang: str = "zh") -> dict[str, str]:
-    """The target of each indicator as text, e.g. ``≥ 95%`` or ``≤ 61 天``."""
+    """Return the target of each indicator as text, e.g. ``≥ 95%`` or ``≤ 61 天``."""
     out = {}
     for ind in assessment.table:
         if not ind.at_most:
@@ -88,7 +88,7 @@ def _town_names(assessment: Assessment) -> pd.Series:
 
 
 def scorecard_table(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame:
-    """The ranked scorecard: towns first, then communities, each by rank."""
+    """Return the ranked scorecard: towns first, then communities, each by rank."""
     scores = assessment.scores
     labels = {i.key: i.label(lang) for i in assessment.table}
     results = assessment.results
@@ -182,7 +182,7 @@ def _plain(value: Any) -> Any:
 
 
 def assessment_document(assessment: Assessment) -> dict[str, Any]:
-    """The assessment as plain data: period, window, indicators, grids with their results."""
+    """Return the assessment as plain data: period, window, indicators, grids with their results."""
     by_grid = {
         key: group for key, group in assessment.results.groupby(["level", "grid_id"], sort=False)
     }
@@ -239,7 +239,7 @@ def assessment_document(assessment: Assessment) -> dict[str, Any]:
 
 
 def scorecard_rules(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame:
-    """The scorecard used: indicator, levels, target, weight, veto and the rule."""
+    """Return the scorecard used: indicator, levels, target, weight, veto and the rule."""
     zh = lang != "en"
     period = dict(PERIOD_LABELS)
     period["yearly"] = ("每年（截至考核期末的一年）", "yearly (the year ending with the window)")

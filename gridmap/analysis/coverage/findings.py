@@ -60,7 +60,7 @@ DEFAULT_MIN_AREA = 1.0
 
 
 def obj(values: object) -> pd.Series:
-    """A column that keeps None as None (pandas would infer a str dtype with NaN).
+    """Return a column that keeps None as None (pandas would infer a str dtype with NaN).
 
     Lists stay one value per row (``obj([["a", "b"], ["c"]])`` has two rows).
     """
@@ -368,7 +368,7 @@ def grid_findings(layers: Mapping[str, LayerData], *, min_area: float) -> list[p
 def row_lineage(
     name: str, ids: np.ndarray, hierarchy: Hierarchy, membership: Mapping[str, pd.DataFrame]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Declared large and medium grid of every row of a layer (None where unknown)."""
+    """Return the declared large and medium grid of every row of a layer (None where unknown)."""
     none = np.full(len(ids), None, dtype=object)
     if name == "grid_large":
         return ids, none

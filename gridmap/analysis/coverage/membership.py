@@ -30,7 +30,7 @@ _POLYGONAL = (3, 6)
 
 
 def is_missing(value: object) -> bool:
-    """True for a missing cell (None, NaN, NaT, NA), as `pd.isna` answers for one value.
+    """Return True for a missing cell (None, NaN, NaT, NA), as `pd.isna` answers for one value.
 
     >>> is_missing(None), is_missing(float("nan")), is_missing("S1")
     (True, True, False)
@@ -83,7 +83,7 @@ def text_ids(values: object) -> np.ndarray:
 
 
 def representative_points(geoms: np.ndarray) -> np.ndarray:
-    """A point inside each polygon (the point itself for points); None where missing."""
+    """Return a point inside each polygon (the point itself for points); None where missing."""
     geoms = as_geometry_array(geoms)
     out = np.full(len(geoms), None, dtype=object)
     has = present(geoms)
@@ -92,7 +92,7 @@ def representative_points(geoms: np.ndarray) -> np.ndarray:
 
 
 def _objects(values: object) -> pd.Series:
-    """A column of ids that keeps None as None (not a str dtype with NaN)."""
+    """Return a column of ids that keeps None as None (not a str dtype with NaN)."""
     return pd.Series(np.asarray(values, dtype=object), dtype=object)
 
 

@@ -33,7 +33,7 @@ def _names(report: CoverageReport, level: str) -> pd.DataFrame:
 
 
 def _counts_by(report: CoverageReport, level: str, column: str) -> pd.DataFrame:
-    """Findings per grid of `level` (rows) and check (columns), with names and leaders."""
+    """Return findings per grid of `level` (rows) and check (columns), with names and leaders."""
     grids = _names(report, level)
     counts = pd.crosstab(report.findings[column], report.findings["check"])
     counts = counts.reindex(index=grids.index, columns=list(CHECKS), fill_value=0)
@@ -86,7 +86,7 @@ def ledger_sheets(
     district: str = "",
     checked_at: str = "",
 ) -> list[LedgerSheet]:
-    """The ledger (台帐) as sheets: summary, per large grid, per medium grid, one per check.
+    """Return the ledger (台帐) as sheets: summary, per large grid, per medium grid, one per check.
 
     `district` and `checked_at` (text such as a file name and a date) go into
     the titles; the function reads no clock.

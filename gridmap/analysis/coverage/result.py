@@ -65,13 +65,13 @@ class CoverageReport:
         return bool(self.summary["ok"])
 
     def of(self, check: str) -> gpd.GeoDataFrame:
-        """The findings of one check."""
+        """Return the findings of one check."""
         if check not in CHECKS:
             raise KeyError(f"unknown check {check!r}; checks are: {', '.join(CHECKS)}")
         return self.findings[self.findings["check"] == check]
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The report as the issue's JSON document (geometry as GeoJSON in EPSG:4326)."""
+        """Return the report as the issue's JSON document (geometry as GeoJSON in EPSG:4326)."""
         return json_document(self)
 
 

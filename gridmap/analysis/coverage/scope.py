@@ -54,7 +54,7 @@ class Selection:
         return self.small or self.medium or self.large
 
     def scope_id(self) -> str:
-        """The id of the scope grid; `ValueError` for the whole district (no grid chosen)."""
+        """Return the id of the scope grid; `ValueError` for the whole district (no grid chosen)."""
         if self.grid_id is None:
             raise ValueError("the selection is the whole district; it has no scope grid")
         return self.grid_id
@@ -70,7 +70,7 @@ def _parent_of(district: District, level: str, grid_id: str) -> str | None:
 
 
 def selection_for(district: District, level: str, grid_id: str) -> Selection:
-    """The selection of a grid together with its declared parents."""
+    """Return the selection of a grid together with its declared parents."""
     ids: dict[str, str | None] = {"grid_large": None, "grid_medium": None, "grid_small": None}
     ids[level] = grid_id
     current: str = level
@@ -83,7 +83,7 @@ def selection_for(district: District, level: str, grid_id: str) -> Selection:
 
 
 def grid_at(district: District, lon: float, lat: float, level: str) -> str | None:
-    """The grid of `level` containing a point given in EPSG:4326 (None if none)."""
+    """Return the grid of `level` containing a point given in EPSG:4326 (None if none)."""
     x, y = Transformer.from_crs(WEB_CRS, district.crs, always_xy=True).transform(lon, lat)
     frame = district[level]
     point = shapely.Point(x, y)
@@ -94,7 +94,7 @@ def grid_at(district: District, lon: float, lat: float, level: str) -> str | Non
 
 
 def select_at(district: District, lon: float, lat: float, current: Selection) -> Selection:
-    """What a click selects: the grid one level below the current scope at that point.
+    """Return what a click selects: the grid one level below the current scope at that point.
 
     A click inside the current scope drills down; a click elsewhere, or on a
     small grid when a small grid is selected, selects the grid of the same level
@@ -196,7 +196,7 @@ def equipment_membership(district: District) -> pd.DataFrame:
 def findings_in_scope(
     district: District, report: CoverageReport, selection: Selection
 ) -> gpd.GeoDataFrame:
-    """The report's findings that concern the scope grid or what lies in it."""
+    """Return the report's findings that concern the scope grid or what lies in it."""
     findings = report.findings
     level = selection.level
     if level is None or findings.empty:
@@ -223,7 +223,7 @@ def _objects_in_small(report: CoverageReport, small_id: str) -> set[str]:
 def coverage_kpis(
     district: District, report: CoverageReport, selection: Selection
 ) -> dict[str, Any]:
-    """The KPI header: grids per level, coverage shares, error findings, grids without leader."""
+    """Return the KPI header: grids per level, coverage, error findings, grids without leader."""
     ids = scope_ids(district, selection)
     findings = findings_in_scope(district, report, selection)
     all_ids = {gid for level in GRID_LEVELS for gid in ids[level]}
@@ -257,7 +257,7 @@ def _grid_row(district: District, level: str, grid_id: str) -> dict[str, Any]:
 def grid_profile(
     district: District, report: CoverageReport, selection: Selection
 ) -> dict[str, Any]:
-    """The side panel of the scope: who leads it, what it holds, its findings and children."""
+    """Return the scope's side panel: who leads it, what it holds, its findings and children."""
     level = selection.level
     profile: dict[str, Any] = {"level": level, "grid": {}}
     if level is not None:

@@ -133,7 +133,7 @@ def reason_zh(reason: str | None) -> str:
 
 
 def coverage_flags(geoms: np.ndarray) -> np.ndarray:
-    """True where a polygon may overlap another of the layer; False where it cannot.
+    """Return True where a polygon may overlap another of the layer; False where it cannot.
 
     GEOS coverage validation flags every polygon with an edge that is not
     matched exactly by a neighbour's edge or lies inside another polygon. An

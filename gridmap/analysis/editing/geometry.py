@@ -23,7 +23,7 @@ SLIVER_M2 = 1e-6
 
 
 def polygonal(geom: BaseGeometry | None) -> BaseGeometry:
-    """The polygonal part of `geom`, made valid (lines and points of a result dropped)."""
+    """Return the polygonal part of `geom`, made valid (lines and points of a result dropped)."""
     if geom is None or geom.is_empty:
         return shapely.Polygon()
     geom = shapely.make_valid(geom)
@@ -67,7 +67,7 @@ def snap_geometry(
 
 
 def next_grid_ids(layer: pd.DataFrame, parent_id: str | None, count: int) -> list[str]:
-    """New ids that follow the dataset's coding scheme.
+    """Return new ids that follow the dataset's coding scheme.
 
     When the siblings' ids are the parent's id followed by a fixed number of
     digits (410106001001 -> 410106001001007), the next free sequence numbers

@@ -91,7 +91,7 @@ class EditReview:
         reason: str | None = None,
         accept_findings: bool = False,
     ) -> list[Edit]:
-        """The reviewed `edits` stamped with `user` and `reason`, ready to save.
+        """Return the reviewed `edits` stamped with `user` and `reason`, ready to save.
 
         This is the plan's gate: raises `EditRefused` when `user` is blank, or
         when the edits add error findings (a gap, an overlap, a grid leaving
@@ -111,7 +111,7 @@ class EditReview:
         return [replace(e, user=user.strip(), reason=why or e.reason) for e in edits]
 
     def describe_errors(self) -> str:
-        """The error findings the edit adds, as ``check ids (area m²)`` joined by ``; ``."""
+        """Return the error findings the edit adds, as ``check ids (area m²)`` joined by ``; ``."""
         errors = self.new_findings[self.new_findings["severity"] == "error"]
         parts = []
         for check, ids, area in zip(errors["check"], errors["ids"], errors["area_m2"], strict=True):
@@ -125,7 +125,7 @@ def _keys(findings: pd.DataFrame) -> pd.Series:
 
 
 def _new_or_grown(before: pd.DataFrame, after: pd.DataFrame, min_area: float) -> pd.DataFrame:
-    """Findings of `after` not in `before`, or in both with an area grown by over `min_area`."""
+    """Return findings of `after` not in `before`, or in both with an area grown over `min_area`."""
     old_area = dict(zip(_keys(before), before["area_m2"], strict=True))
     keys = _keys(after)
     earlier = pd.to_numeric(keys.map(old_area), errors="coerce").astype(float)

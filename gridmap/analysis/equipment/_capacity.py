@@ -55,7 +55,7 @@ def capacitated(
     threads: int | None = None,
     began: float | None = None,
 ) -> Solution:
-    """The capacitated form of `mclp` (``name='mclp'``, `p`) or `lscp` (``'lscp'``, `share`)."""
+    """Build the capacitated `mclp` (``name='mclp'``, `p`) or `lscp` (``'lscp'``, `share`)."""
     began = time.perf_counter() if began is None else began
     if capacity <= 0:
         raise ValueError("capacity must be > 0.")

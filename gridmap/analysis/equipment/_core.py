@@ -102,7 +102,7 @@ class SiteLimits:
     layer: str | None = None
 
     def label(self, g: int) -> str:
-        """The grid id of group `g` (its position when the groups have no names)."""
+        """Return the grid id of group `g` (its position when the groups have no names)."""
         return self.names[g] if g < len(self.names) else f"group {g}"
 
 
@@ -237,7 +237,7 @@ def _count(n: float, noun: str) -> str:
 
 
 def _listed(limits: SiteLimits, groups: np.ndarray, detail, shown: int = 10) -> str:
-    """The first `shown` groups as ``M01 (2 kept points), ...``, then how many more."""
+    """Return the first `shown` groups as ``M01 (2 kept points), ...``, then how many more."""
     text = ", ".join(f"{limits.label(int(g))} ({detail(int(g))})" for g in groups[:shown])
     return text + (f" and {len(groups) - shown} more" if len(groups) > shown else "")
 

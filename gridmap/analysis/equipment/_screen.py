@@ -170,7 +170,7 @@ def _lp_bound(rows, weight, folded, p, chosen, *, time_limit, threads, by_column
 
 
 def _solve_on(rows, weight, folded, p, columns, start, *, integral, time_limit, mip_gap, threads):
-    """The MIP restricted to `columns`; returns its run, the selection over all columns, model."""
+    """Solve the MIP restricted to `columns`: its run, the selection over all columns, model."""
     n = rows.shape[1]
     sub_rows, sub_weight, sub_folded = compact_rows(rows, weight, folded, columns)
     model = mclp_model(
@@ -255,7 +255,7 @@ def replace_run(
 
 
 def _finish_run(run, x, model, lp_bound, offset, began, rows, weight, folded):
-    """The run in the caller's terms: objective and bound with the offset, gap recomputed."""
+    """Return the run in the caller's terms: objective and bound with the offset, gap recomputed."""
     if x is None:
         x = np.zeros(rows.shape[1], bool)
     value = coverage_value(rows, weight, folded, x)

@@ -191,7 +191,7 @@ def mclp_model(
 def compact_rows(
     rows: sp.csr_matrix, weight: np.ndarray, folded: np.ndarray, columns: np.ndarray
 ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """The rows restricted to `columns`, merged again, single-candidate rows folded."""
+    """Return the rows restricted to `columns`, merged again, single-candidate rows folded."""
     sub = rows[:, columns].tocsr()
     keep = np.flatnonzero(sub.getnnz(axis=1) > 0)
     merged, merged_weight, _ = aggregate_rows(sub[keep], weight[keep])
@@ -199,7 +199,7 @@ def compact_rows(
 
 
 def cap_bound(run: SolverRun, cap: float, model: MilpModel) -> SolverRun:
-    """A maximisation's bound is at most `cap` (all demand covered); recompute the gap."""
+    """Cap a maximisation's bound at `cap` (all demand covered) and recompute the gap."""
     if not np.isfinite(run.bound) or run.bound <= cap:
         return run
     return replace(run, bound=cap, gap=relative_gap(run.objective, cap, model))

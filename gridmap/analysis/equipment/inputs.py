@@ -37,7 +37,7 @@ FIXED_STATUSES = ("existing", "planned")
 
 
 def _placed(geoms: gpd.GeoSeries) -> np.ndarray:
-    """True where a geometry is neither missing nor empty (GeoSeries.notna() warns on empties)."""
+    """Return True where a geometry is neither missing nor empty (notna() warns on empties)."""
     arr = geoms.to_numpy(dtype=object)
     return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
 

@@ -119,7 +119,7 @@ def bill_of_materials(
     pilot: Iterable[str] | None = None,
     standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
 ) -> BillOfMaterials:
-    """The kit for the planned points and the pilot communities, per community and in total."""
+    """Return the kit for the planned points and pilot communities, per community and in total."""
     check_standard(standard)
     points = _points(district)
     pilots = sorted(set(pilot_communities(district) if pilot is None else pilot))
@@ -241,7 +241,7 @@ def inventory_shortfalls(
 
 
 def shortfall_table(shortfalls: pd.DataFrame) -> pd.DataFrame:
-    """The shortfalls with Chinese headers, for the ledger."""
+    """Return the shortfalls with Chinese headers, for the ledger."""
     table = pd.DataFrame(
         {
             "器材点编号": shortfalls["point_id"],

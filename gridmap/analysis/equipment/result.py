@@ -74,7 +74,7 @@ class SitingResult:
         return self.status == "optimal"
 
     def to_json(self) -> dict[str, object]:
-        """The document `gridmap site --json` writes (coordinates in EPSG:4326)."""
+        """Return the document `gridmap site --json` writes (coordinates in EPSG:4326)."""
         web = self.sites.to_crs(WEB_CRS)
         chosen = [
             {
@@ -101,8 +101,11 @@ class SitingResult:
         }
 
     def service_areas(self) -> gpd.GeoDataFrame:
-        """Area each chosen and existing point serves: a disc of the radius (straight line),
-        or the hull of the demand it serves buffered by 15 m (walking distance)."""
+        """Return the area each chosen and existing point serves.
+
+        That is a disc of the radius (straight line), or the hull of the demand it serves
+        buffered by 15 m (walking distance).
+        """
         radius = self.params.get("radius_m", 300.0)
         if not isinstance(radius, int | float):
             raise TypeError(f"params['radius_m'] must be a number of metres, not {radius!r}.")
@@ -139,7 +142,7 @@ class SitingResult:
     def plan_rows(
         self, existing_ids: list[str] | None = None, *, prefix: str = "EP-P"
     ) -> gpd.GeoDataFrame:
-        """The chosen sites as new ``equipment_points`` rows (status planned, kit not yet held).
+        """Return the chosen sites as new ``equipment_points`` rows (planned, kit not yet held).
 
         Ids continue ``prefix`` numbering after the highest one in `existing_ids`.
         """
@@ -162,7 +165,7 @@ class SitingResult:
 
 
 def siting_edit(district: District, result: SitingResult, *, user: str, reason: str) -> Edit:
-    """The `Edit` appending `result`'s chosen sites to ``equipment_points`` (status planned).
+    """Return the `Edit` appending `result`'s chosen sites to ``equipment_points`` (status planned).
 
     Their ids continue the ``EP-P`` numbering of the district's points
     (`SitingResult.plan_rows`); the edit is saved by `gridmap.io.save_edit`

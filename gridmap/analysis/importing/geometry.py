@@ -63,7 +63,7 @@ def _tally(kind, reason: str, mask: np.ndarray, ids: pd.Series | None = None) ->
 def coordinate_columns(
     columns: Iterable[object], mapping: Mapping[str, str]
 ) -> tuple[str, str] | None:
-    """The (x/lon, y/lat) columns of a table: mapped explicitly, else found by alias.
+    """Return the (x/lon, y/lat) columns of a table: mapped explicitly, else found by alias.
 
     >>> coordinate_columns(["单位名称", "经度", "纬度"], {})
     ('经度', '纬度')
@@ -123,7 +123,7 @@ def points_from_table(
 
 
 def declared_crs(from_coords: str | None) -> str | None:
-    """The CRS that ``--from-coords`` declares (None for gcj02/bd09, which are shifts)."""
+    """Return the CRS that ``--from-coords`` declares (None for gcj02/bd09, which are shifts)."""
     if from_coords is None:
         return None
     key = from_coords.strip().lower()
@@ -202,7 +202,7 @@ def convert_coordinates(
 
 
 def in_china(frame: gpd.GeoDataFrame) -> bool:
-    """True when the centre of the layer's extent lies in China's bounding box."""
+    """Return True when the centre of the layer's extent lies in China's bounding box."""
     geoms = frame.geometry
     placed = geoms[~geoms.isna() & ~geoms.is_empty]
     if frame.crs is None or placed.empty:
@@ -213,7 +213,7 @@ def in_china(frame: gpd.GeoDataFrame) -> bool:
 
 
 def offset_warning(frame: gpd.GeoDataFrame, reference: gpd.GeoDataFrame | None) -> str | None:
-    """A warning offering the conversion when `frame` fits `reference` once GCJ-02 is undone."""
+    """Warn, offering the conversion, when `frame` fits `reference` once GCJ-02 is undone."""
     if reference is None or len(reference) == 0 or not in_china(frame):
         return None
     check = datum_offset_check(frame, reference)

@@ -60,7 +60,7 @@ class ParentMatch:
 
 
 def normalise_name(name: object) -> str:
-    """A name reduced for comparison: no accents, case, punctuation, spaces, 办事处 suffix."""
+    """Reduce a name for comparison: no accents, case, punctuation, spaces, 办事处 suffix."""
     if name is None or (isinstance(name, float) and np.isnan(name)):
         return ""
     text = unicodedata.normalize("NFKD", str(name))
@@ -98,7 +98,7 @@ def _shared_prefix(a: str, b: str) -> int:
 def _candidates(
     key: str, keys: list[str], labels: dict[str, str], *, codes: bool
 ) -> tuple[str, ...]:
-    """The 3 closest known keys: by spelling for names, by sort order and prefix for codes."""
+    """Return the 3 closest known keys: by spelling for names, by order and prefix for codes."""
     if not codes:
         return tuple(labels[k] for k in difflib.get_close_matches(key, keys, n=3, cutoff=0.5))
     ordered = sorted(keys)

@@ -80,7 +80,7 @@ def _missing(frame: pd.DataFrame) -> np.ndarray:
 def _keep_geometries(
     added: pd.DataFrame, current: pd.DataFrame, key: str
 ) -> tuple[pd.DataFrame, int]:
-    """Imported rows with no geometry take the geometry of the feature they update."""
+    """Give imported rows with no geometry the geometry of the feature they update."""
     if not (isinstance(added, gpd.GeoDataFrame) and isinstance(current, gpd.GeoDataFrame)):
         return added, 0
     present = ~_missing(current)
@@ -107,7 +107,7 @@ def plan_import(
     user: str = "",
     reason: str | None = None,
 ) -> ImportPlan:
-    """The edit that imports `imported` into `current` (the layer as the district has it).
+    """Return the edit that imports `imported` into `current` (the layer as the district has it).
 
     `current` must hold every column of `imported` (the rows removed are
     logged as they were). Raises `ValueError` for a mode not in `IMPORT_MODES`.
@@ -170,7 +170,7 @@ def plan_import(
 
 
 def zone_changes(district: District, edit: Edit) -> dict[str, int] | None:
-    """Buildings, households and units whose small or medium grid the edit changes.
+    """Return buildings, households and units whose small or medium grid the edit changes.
 
     None when the edit is not to a grid level or the district has no small
     grids to place things in (there is no zone to change). `district` must

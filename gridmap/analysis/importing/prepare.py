@@ -119,7 +119,7 @@ def _unreadable_records(
     options: ImportOptions,
     report: ImportReport,
 ) -> gpd.GeoDataFrame:
-    """Records whose geometry could not be read: an error naming each, or skipped if asked."""
+    """Return records whose geometry cannot be read: an error naming each, or skipped if asked."""
     if not table.unreadable:
         return frame
     rows = np.asarray(table.unreadable, dtype=np.int64)

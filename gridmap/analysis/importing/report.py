@@ -119,7 +119,7 @@ class ImportReport:
         }
 
     def change_lines(self) -> list[str]:
-        """What the import does to the layer: added, updated, removed; who changes zone."""
+        """Return what the import does to the layer: added, updated, removed; who changes zone."""
         if self.added is None:
             return []
         will = "were" if self.written else "will be"
@@ -141,7 +141,7 @@ class ImportReport:
         return out
 
     def lines(self, *, shown: int = 20) -> list[str]:
-        """The report as text lines, for the CLI and the docs (`shown` unmatched parents)."""
+        """Return the report as text lines, for the CLI and the docs (`shown` unmatched parents)."""
         head = "Dry run (nothing written)" if self.dry_run else "Written" if self.written else ""
         out = [f"Import into {self.layer}" + (f" of {self.into}" if self.into else "")]
         out += [f"  sources: {', '.join(self.sources)}"]

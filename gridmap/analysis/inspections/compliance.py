@@ -67,7 +67,7 @@ _EPOCH_MONDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day -3 is Monday 1969-12-29
 
 
 def as_date(value: object) -> dt.date:
-    """A calendar date from a date, datetime, Timestamp or ISO text (aware values in Shanghai).
+    """Return the calendar date of a date, datetime, Timestamp or ISO text (aware: in Shanghai).
 
     >>> as_date("2025-06-01"), as_date(pd.Timestamp("2025-05-31T16:30Z"))
     (datetime.date(2025, 6, 1), datetime.date(2025, 6, 1))
@@ -105,7 +105,7 @@ def day_number(day: dt.date) -> int:
 
 
 def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
-    """Number of the day / ISO week / month / half year holding each day number.
+    """Return the number of the day / ISO week / month / half year holding each day number.
 
     >>> period_numbers(np.array([day_number(dt.date(2025, 6, 1)),
     ...                          day_number(dt.date(2025, 6, 2))]), "weekly").tolist()
@@ -179,7 +179,7 @@ def check_table(table: Iterable[InspectionRequirement]) -> tuple[InspectionRequi
 
 
 def grid_ids(district: District, level: str) -> np.ndarray:
-    """The distinct, non-blank grid ids of one level, in layer order."""
+    """Return the distinct, non-blank grid ids of one level, in layer order."""
     ids = pd.unique(text_ids(district[level]["grid_id"]))
     return np.asarray([i for i in ids if i is not None], dtype=object)
 

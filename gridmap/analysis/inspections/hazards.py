@@ -176,7 +176,7 @@ def hazard_states(
 
 
 def escalations_due(states: pd.DataFrame) -> pd.DataFrame:
-    """The hazards with an escalation due, oldest due first (from `hazard_states`)."""
+    """Return the hazards with an escalation due, oldest due first (from `hazard_states`)."""
     due = states[states["escalation"].notna()]
     return due.sort_values(["due_since", "hazard_id"], kind="stable")
 
@@ -232,7 +232,7 @@ def _names(district: District, layer: str, id_field: str) -> pd.Series:
 
 
 def hazard_ledger(states: pd.DataFrame, district: District, *, lang: str = "zh") -> pd.DataFrame:
-    """The hazard ledger (隐患台帐): one row per hazard, ordered by town, community, date.
+    """Return the hazard ledger (隐患台帐): one row per hazard, ordered by town, community, date.
 
     Headers are Chinese (``lang="zh"``) or English; values of enumerations
     are labelled in the same language. The community column is what splits

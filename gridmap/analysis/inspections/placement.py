@@ -188,7 +188,7 @@ def _part(ids: np.ndarray, kind: str, grids: np.ndarray) -> pd.DataFrame:
 def place_parts(
     district: District, tables: dict[str, np.ndarray] | None = None
 ) -> Iterator[pd.DataFrame]:
-    """The rows of `place_table` (positions only), a layer family at a time, built lazily."""
+    """Return the rows of `place_table` (positions only), a layer family at a time, built lazily."""
     tables = _grid_tables(district) if tables is None else tables
     n_small, n_medium, n_large = (len(tables[k]) for k in ("small", "medium", "large"))
     none_m, none_l = np.full(n_medium, -1), np.full(n_large, -1)

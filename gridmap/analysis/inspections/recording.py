@@ -137,7 +137,7 @@ def inspection_edit(
     note: str | None = None,
     user: str = "",
 ) -> Edit:
-    """An `Edit` appending one inspection; `DataError` listing every problem otherwise."""
+    """Return an `Edit` appending one inspection; `DataError` listing every problem otherwise."""
     stamp, current = _local(at), _now(now)
     problems, point = _common(district, lonlat, stamp, current, "inspection", "inspections")
     target = text_ids([target_id])[0]
@@ -194,7 +194,7 @@ def hazard_edit(
     description: str | None = None,
     user: str = "",
 ) -> Edit:
-    """An `Edit` appending one open hazard; `DataError` listing every problem otherwise."""
+    """Return an `Edit` appending one open hazard; `DataError` listing every problem otherwise."""
     stamp, current = _local(found_at), _now(now)
     problems, point = _common(district, lonlat, stamp, current, "hazard", "hazards")
     due = _local(deadline)
@@ -351,7 +351,7 @@ def hazard_status_edit(
     rectified_at: object | None = None,
     user: str = "",
 ) -> Edit:
-    """An `Edit` changing one hazard's status (and its rectification time when rectified).
+    """Return an `Edit` changing one hazard's status (and its rectification time when rectified).
 
     `status` is one of `STATUS_UPDATES`; ``rectified`` needs `rectified_at`, on
     or after the time the hazard was found and not after `now`. The edit

@@ -45,9 +45,12 @@ def layer_days(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def grid_tree(district: District) -> pd.DataFrame:
-    """Every grid with its community and town: ``level``, ``grid_id``, ``parent_id``, ``name``,
-    ``leader`` (None where blank), ``medium_id``, ``large_id`` (None where the hierarchy is
-    broken), in level order (large, medium, small) and layer order."""
+    """Return every grid with its community and town.
+
+    Columns: ``level``, ``grid_id``, ``parent_id``, ``name``, ``leader`` (None where
+    blank), ``medium_id``, ``large_id`` (None where the hierarchy is broken), in level order
+    (large, medium, small) and layer order.
+    """
     parts = []
     for level in GRID_LEVELS:
         frame = district[level]
@@ -107,7 +110,7 @@ def record_grids(tree: pd.DataFrame, ids: Iterable[object]) -> pd.DataFrame:
 
 
 def reference_problems(district: District, tree: pd.DataFrame | None = None) -> list[Problem]:
-    """Records that name a grid, town or plan the district does not have (warnings)."""
+    """Return records that name a grid, town or plan the district does not have (warnings)."""
     tree = grid_tree(district) if tree is None else tree
     problems: list[Problem] = []
     checks = [

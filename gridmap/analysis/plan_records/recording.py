@@ -47,7 +47,7 @@ When: TypeAlias = str | dt.date | np.datetime64
 
 
 def _empty(district: District, layer: str) -> pd.DataFrame:
-    """The layer with no rows (the schema's columns when the district has no such layer)."""
+    """Return the layer with no rows (the schema's columns when the district has no such layer)."""
     frame = district.get(layer)
     if frame is not None:
         return frame.iloc[0:0]
@@ -145,7 +145,7 @@ def _text(value: object) -> str | None:
 
 
 def _choice(value: object, layer: str, field: str) -> str | None:
-    """An enumerated value given by its code or a Chinese name of it (进学校 -> school)."""
+    """Return an enumerated value given by its code or a Chinese name of it (进学校 -> school)."""
     text = _text(value)
     return LAYERS[layer].field(field).choice_codes().get(text, text) if text is not None else None
 
@@ -162,7 +162,7 @@ def training_edit(
     note: str | None = None,
     user: str = "",
 ) -> Edit:
-    """An `Edit` appending one training or publicity record; `DataError` listing every problem."""
+    """Return an `Edit` appending one training or publicity record; `DataError` lists problems."""
     problems: list[Problem] = []
     day = _day(date, now, "trainings", problems)
     grid = _text(grid_id)
@@ -232,7 +232,7 @@ def drill_edit(
     note: str | None = None,
     user: str = "",
 ) -> Edit:
-    """An `Edit` appending one drill of an emergency plan; `DataError` listing every problem."""
+    """Return an `Edit` appending one drill of an emergency plan; `DataError` lists problems."""
     problems: list[Problem] = []
     day = _day(date, now, "drills", problems)
     plan = _text(plan_id)
@@ -270,7 +270,7 @@ def meeting_edit(
     topics: str | None = None,
     user: str = "",
 ) -> Edit:
-    """An `Edit` appending one joint meeting of a town; `DataError` listing every problem."""
+    """Return an `Edit` appending one joint meeting of a town; `DataError` listing every problem."""
     problems: list[Problem] = []
     day = _day(date, now, "meetings", problems)
     town = _text(large_id)

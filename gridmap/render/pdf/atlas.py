@@ -75,7 +75,7 @@ def _open_hazards(data: PrintData, focus: Focus) -> int | None:
 
 
 def _counts_block(sheet: Sheet, r: Rect, counts: list[tuple[str, int | None]]) -> float:
-    """A row of figure boxes (label above, number below); returns the y below it."""
+    """Draw a row of figure boxes (label above, number below); return the y below it."""
     w = r.w / len(counts)
     h = 11.0 * sheet.k
     for i, (label, value) in enumerate(counts):
@@ -150,7 +150,7 @@ def _findings_rows(data: PrintData, findings: pd.DataFrame, lang: str) -> list[l
 def grid_sheet(
     data: PrintData, focus: Focus, options: PageOptions, *, page: str = ""
 ) -> tuple[Figure, Entry]:
-    """The atlas sheet of one grid and its contents entry."""
+    """Return the atlas sheet of one grid and its contents entry."""
     lang, district = options.lang, data.district
     level, grid_id = focus.grid_key
     selection = scope.selection_for(district, level, grid_id)
@@ -363,7 +363,7 @@ def atlas_sheets(
 def atlas_pdf(
     atlas: Atlas, *, title: str = "GridMap atlas", fonts: FontStore = process_font_store
 ) -> bytes:
-    """The whole atlas as one PDF (`fonts` keeps the font subset, see `pdf_bytes`)."""
+    """Return the whole atlas as one PDF (`fonts` keeps the font subset, see `pdf_bytes`)."""
     return pdf_bytes(atlas.figures, title=title, fonts=fonts)
 
 

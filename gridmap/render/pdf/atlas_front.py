@@ -45,7 +45,7 @@ def contents_sheets(
     capacity: int,
     total: int,
 ) -> list[Figure]:
-    """The contents: one row per sheet with page, grid, code, parent, leader and figures."""
+    """Return the contents: one row per sheet with page, grid, code, parent, leader and figures."""
     lang = options.lang
     columns = [
         (text("pdf.col.page", lang), 0.8, "right"),

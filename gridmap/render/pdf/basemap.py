@@ -54,7 +54,7 @@ class Basemap:
 def basemap_for(
     provider: str, *, key: str | None = None, fetch: Fetch | None = None
 ) -> Basemap | None:
-    """The basemap of a provider of `PROVIDERS` (None for "none" or a missing key)."""
+    """Return the basemap of a provider of `PROVIDERS` (None for "none" or a missing key)."""
     if provider not in PROVIDERS:
         raise ValueError(f"unknown basemap {provider!r}; choose one of {', '.join(PROVIDERS)}")
     chosen = PROVIDERS[provider]
@@ -95,7 +95,7 @@ def warp(
     *,
     width_px: int = 1200,
 ) -> np.ndarray:
-    """The basemap as an RGBA raster (height x width x 4, uint8) covering `box` in `crs`."""
+    """Return the basemap as an RGBA raster (height x width x 4, uint8) covering `box` in `crs`."""
     from PIL import Image
 
     fetch = basemap.fetch
@@ -144,7 +144,7 @@ def draw_basemap(
     *,
     width_px: int = 1200,
 ) -> None:
-    """The basemap under everything, slightly faded so the grids read on top."""
+    """Return the basemap under everything, slightly faded so the grids read on top."""
     image = warp(box, crs, basemap, width_px=width_px)
     ax.imshow(
         image,

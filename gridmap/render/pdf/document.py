@@ -143,7 +143,7 @@ def _clean(value: object) -> str:
 
 
 def focus_of(district: District, level: str | None, grid_id: str | None) -> Focus:
-    """The geometry and attributes of the grid `grid_id` of `level` (or the whole district)."""
+    """Return the geometry and attributes of grid `grid_id` of `level` (or the whole district)."""
     level = resolve_level(level)
     if level is None or grid_id is None:
         frames = [district[lv] for lv in GRID_LEVELS if lv in district and len(district[lv])]
@@ -166,7 +166,7 @@ def _grid_layers(district: District) -> dict[str, gpd.GeoDataFrame]:
 
 
 def hex_size(box: pm.Box) -> float:
-    """A round hexagon size giving about 28 cells across the map."""
+    """Return a round hexagon size giving about 28 cells across the map."""
     target = (box[2] - box[0]) / 28
     return min(_HEX_SIZES, key=lambda s: abs(math.log(s / target)))
 
@@ -363,7 +363,7 @@ def pdf_bytes(
 
 
 def png_bytes(figure: Figure, *, dpi: float = 150) -> bytes:
-    """The page as a PNG raster at `dpi` (a preview or an image for slides)."""
+    """Return the page as a PNG raster at `dpi` (a preview or an image for slides)."""
     if not 10 <= dpi <= 1200:
         raise ValueError(f"dpi must be between 10 and 1200, not {dpi}")
     buffer = io.BytesIO()

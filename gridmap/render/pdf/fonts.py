@@ -75,7 +75,7 @@ def _process_folder() -> tempfile.TemporaryDirectory[str]:
 
 
 def process_font_store(name: str, make: Callable[[], bytes]) -> Path:
-    """The default `FontStore`: a temporary folder of this process (matplotlib needs a file)."""
+    """Return the default `FontStore`: a temporary folder of this process (matplotlib needs one)."""
     target = Path(_process_folder().name) / name
     if not target.is_file():
         partial = target.with_name(f"{name}.{os.getpid()}.{threading.get_ident()}.part")
@@ -85,7 +85,7 @@ def process_font_store(name: str, make: Callable[[], bytes]) -> Path:
 
 
 def cjk_font_path() -> Path:
-    """The Noto Sans SC file inside the installed `pylopdf-fonts-zh-cn` package."""
+    """Return the Noto Sans SC file inside the installed `pylopdf-fonts-zh-cn` package."""
     try:
         root = importlib.resources.files(FONT_PACKAGE)
     except ModuleNotFoundError as exc:
@@ -124,7 +124,7 @@ def register_cjk_font() -> str:
 
 
 def page_rc() -> dict[RcKeyType, Any]:
-    """rcParams of every printed page: the packaged font, TrueType embedding, no hinting."""
+    """RcParams of every printed page: the packaged font, TrueType embedding, no hinting."""
     return {
         "font.family": [register_cjk_font()],
         "font.size": 8.0,
@@ -220,7 +220,7 @@ def _convert(chars: str) -> bytes:
 
 @functools.lru_cache(maxsize=8)
 def truetype_subset(chars: str, store: FontStore = process_font_store) -> Path:
-    """A TrueType file holding the glyphs of `chars` (sorted, unique), kept by `store`."""
+    """Return a TrueType file holding the glyphs of `chars` (sorted, unique), kept by `store`."""
     source = cjk_font_path()
     stamp = f"{source.stat().st_size}:{source.stat().st_mtime_ns}:{chars}"
     key = hashlib.sha256(stamp.encode("utf-8")).hexdigest()[:24]

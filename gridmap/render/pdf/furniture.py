@@ -28,8 +28,10 @@ from gridmap.render.pdf.style import ERROR_COLOUR, INK, MUTED, RULE
 def scale_bar(
     sheet: Sheet, x: float, y: float, max_width: float, metres_per_mm: float, lang: str, title: str
 ) -> float:
-    """An alternating bar of a round length in metres, with the representative
-    fraction; returns the y below it."""
+    """Draw an alternating bar of a round length in metres and the representative fraction.
+
+    Returns the y below it.
+    """
     length = nice_length(max_width * metres_per_mm)
     width = length / metres_per_mm
     parts = 5 if str(int(length)).startswith(("25", "5")) else 4
@@ -63,7 +65,7 @@ def scale_bar(
 
 
 def north_arrow(sheet: Sheet, cx: float, cy: float, size: float, angle: float, label: str) -> None:
-    """A two-tone arrow centred at (cx, cy), `angle` degrees clockwise from the page's up."""
+    """Return a two-tone arrow centred at (cx, cy), `angle` degrees clockwise from the page's up."""
     a = math.radians(angle)
 
     def rot(dx: float, dy: float) -> tuple[float, float]:
@@ -110,8 +112,10 @@ def true_north(crs: Any, x: float, y: float) -> float:
 def overview(
     sheet: Sheet, r: Rect, district: District, box: pm.Box, focus: BaseGeometry | None, lang: str
 ) -> None:
-    """The district's grids with the sheet's extent as a red rectangle and `focus` (the grid
-    the sheet shows, None for the whole district) tinted."""
+    """Draw the district's grids with the sheet's extent as a red rectangle and `focus` tinted.
+
+    `focus` is the grid the sheet shows, None for the whole district.
+    """
     y = sheet.heading(r.x, r.y, text("pdf.overview", lang), r.w)
     inner = Rect(r.x, y, r.w, r.bottom - y)
     ax = sheet.map_axes(inner, frame=RULE, lw=0.5)
@@ -164,7 +168,7 @@ def scale_and_north(
 
 
 def nice_length(limit: float) -> float:
-    """The largest 1, 2, 2.5 or 5 times a power of ten not above `limit` (metres).
+    """Return the largest 1, 2, 2.5 or 5 times a power of ten not above `limit` (metres).
 
     >>> nice_length(870), nice_length(260), nice_length(1900)
     (500.0, 250.0, 1000.0)
@@ -180,7 +184,7 @@ def nice_length(limit: float) -> float:
 
 
 def nice_fraction(denominator: float) -> int:
-    """A representative fraction rounded to two significant figures (1:12 345 -> 12 000)."""
+    """Return a representative fraction rounded to two significant figures (1:12 345 -> 12 000)."""
     if denominator <= 0:
         return 0
     power = 10 ** max(0, math.floor(math.log10(denominator)) - 1)

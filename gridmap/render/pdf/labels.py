@@ -44,7 +44,7 @@ class Label:
 
 
 def label_point(polygon: BaseGeometry) -> tuple[float, float]:
-    """The centre of the largest circle inside the polygon's largest part."""
+    """Return the centre of the largest circle inside the polygon's largest part."""
     parts = shapely.get_parts(np.asarray([polygon], dtype=object))
     largest = parts[int(np.argmax(shapely.area(parts)))]
     circle = shapely.maximum_inscribed_circle(
@@ -55,8 +55,11 @@ def label_point(polygon: BaseGeometry) -> tuple[float, float]:
 
 
 def place_labels(ax: Axes, labels: Sequence[Label]) -> list[str]:
-    """Place labels in order; each must sit inside its polygon (or, if `may_spill`, have its
-    anchor inside) and overlap no placed label. Returns the texts left out."""
+    """Place labels in order; return the texts left out.
+
+    Each must sit inside its polygon (or, if `may_spill`, have its anchor inside) and overlap
+    no placed label.
+    """
     canvas = ax.figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         raise TypeError(
@@ -117,7 +120,7 @@ def _text_or_blank(value: object) -> str:
 
 
 def short_name(name: object, parent_name: object) -> str:
-    """A child's label without its parent's name in front (金华社区第1片区 -> 第1片区)."""
+    """Return a child's label without its parent's name in front (金华社区第1片区 -> 第1片区)."""
     value, parent = _text_or_blank(name), _text_or_blank(parent_name)
     if parent and value.startswith(parent) and len(value) > len(parent):
         return value[len(parent) :]

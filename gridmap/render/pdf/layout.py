@@ -1,5 +1,6 @@
-"""The printed page: a sheet in millimetres with title, footer, legend and tables (the
-scale bar, north arrow and overview inset are in `gridmap.render.pdf.furniture`).
+"""The printed page: a sheet in millimetres with title, footer, legend and tables.
+
+The scale bar, north arrow and overview inset are in `gridmap.render.pdf.furniture`.
 No data and no analysis here, only placement.
 
 A `Sheet` is one matplotlib figure the size of the paper with an invisible
@@ -157,15 +158,18 @@ class Sheet:
         return ax
 
     def heading(self, x: float, y: float, value: str, width: float) -> float:
-        """A block heading with a thin rule; returns the y below it."""
+        """Draw a block heading with a thin rule; return the y below it."""
         self.text(x, y + 3.2 * self.k, value, role="heading", bold=True)
         self.rule(x, x + width, y + 4.4 * self.k, color=INK, lw=0.5)
         return y + 6.2 * self.k
 
     # -- legend ------------------------------------------------------------------
     def legend(self, r: Rect, entries: Sequence[LegendEntry], title: str) -> float:
-        """Legend rows inside `r`, never beyond it: in as many columns as fit (at least
-        36 mm wide), with tighter rows and smaller type when needed; returns the y below it."""
+        """Draw legend rows inside `r`, never beyond it; return the y below it.
+
+        As many columns as fit (at least 36 mm wide), with tighter rows and smaller type
+        when needed.
+        """
         y = self.heading(r.x, r.y, title, r.w)
         avail, n = max(r.bottom - y, 1.0), max(len(entries), 1)
         max_columns = max(1, int(r.w // 36.0))

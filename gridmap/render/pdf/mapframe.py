@@ -76,7 +76,7 @@ def set_box(ax: Axes, box: Box) -> None:
 
 
 def in_box(frame: gpd.GeoDataFrame | None, box: Box) -> gpd.GeoDataFrame | None:
-    """The rows of `frame` whose geometry meets `box` (None if no frame or none meet it)."""
+    """Return the rows of `frame` whose geometry meets `box` (None if no frame or none meet it)."""
     if frame is None or len(frame) == 0:
         return None
     hits = frame.sindex.query(shapely.box(*box), predicate="intersects")
@@ -129,8 +129,10 @@ def add_polygons(
     facecolors: ColorType | Sequence[ColorType] = "none",
     **style: Unpack[PolygonStyle],
 ) -> PathCollection:
-    """Polygons as vector paths: one compound path per distinct fill colour (fast to write
-    and small in the PDF; holes kept by orientation)."""
+    """Draw polygons as vector paths: one compound path per distinct fill colour.
+
+    Fast to write and small in the PDF; holes are kept by orientation.
+    """
     geoms = shapely.orient_polygons(np.asarray(geoms, dtype=object))
     paths = polygon_paths(geoms)
     if (

@@ -1,5 +1,6 @@
-"""The overlays of a printed map: buildings, units by category, equipment points,
-coverage findings and inspection density (hexagons).
+"""The overlays of a printed map: buildings, units, equipment, findings, density.
+
+Units are drawn by category; inspection density as hexagons.
 
 Each ``draw_*`` draws what lies in the map's box and returns its legend
 entries (none when nothing is drawn). No analysis: findings come from the
@@ -211,7 +212,7 @@ def metres_per_paper_mm(ax: Axes, box: Box) -> float:
 
 
 def _ring_small_areas(ax: Axes, geoms: np.ndarray, box: Box, lang: str) -> list[LegendEntry]:
-    """An open red ring on every gap or overlap too small to see at the map's scale."""
+    """Return an open red ring on every gap or overlap too small to see at the map's scale."""
     geoms = np.asarray(geoms, dtype=object)
     bounds = shapely.bounds(geoms)
     extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])

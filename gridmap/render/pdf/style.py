@@ -74,7 +74,7 @@ def _pt(px: float) -> float:
 
 
 def line_style(key: str) -> dict[str, Any]:
-    """matplotlib keywords (edgecolor, linewidth, alpha, linestyle) of a web style's outline."""
+    """Matplotlib keywords (edgecolor, linewidth, alpha, linestyle) of a web style's outline."""
     web = _WEB_STYLES[key]
     out: dict[str, Any] = {
         "edgecolor": web.get("color", INK),
@@ -88,7 +88,7 @@ def line_style(key: str) -> dict[str, Any]:
 
 
 def fill_alpha(key: str) -> float:
-    """The web style's fill opacity (0 where it has no fill)."""
+    """Return the web style's fill opacity (0 where it has no fill)."""
     web = _WEB_STYLES[key]
     return 0.0 if web.get("fill") is False else float(web.get("fillOpacity", 0.0))
 

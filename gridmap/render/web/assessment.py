@@ -37,7 +37,7 @@ VETOED = "#7f0000"
 def score_colours(
     score: pd.Series, vetoed: pd.Series, *, vetoed_label: str = "vetoed"
 ) -> tuple[pd.Series, dict[str, str]]:
-    """A colour per grid by score band (vetoed grids dark red, no score grey) and the legend."""
+    """Return a colour per grid by score band (vetoed dark red, no score grey) and the legend."""
     values = pd.to_numeric(score, errors="coerce").to_numpy(dtype=float)
     colours = np.full(len(values), NO_DATA, dtype=object)
     known = ~np.isnan(values)

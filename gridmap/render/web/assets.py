@@ -121,7 +121,7 @@ class AssetError(ValueError):
 
 
 def match_asset(url: str) -> Asset | None:
-    """The vendored asset standing in for a CDN URL, or None."""
+    """Return the vendored asset standing in for a CDN URL, or None."""
     for asset in ASSETS.values():
         if re.search(asset.cdn_pattern, url):
             return asset

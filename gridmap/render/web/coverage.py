@@ -105,7 +105,7 @@ def _rgba(colour: str, alpha: float) -> str:
 
 
 def _tints_css(colours: tuple[str, ...], alpha: float) -> str:
-    """A swatch background of equal stripes of `colours`, as the medium grids cycle them."""
+    """Return a swatch background of equal stripes of `colours`, as the medium grids cycle them."""
     step = 100 / len(colours)
     stops = ", ".join(
         f"{_rgba(c, alpha)} {k * step:.1f}% {(k + 1) * step:.1f}%" for k, c in enumerate(colours)
@@ -282,7 +282,7 @@ def build_map(
 
 
 def map_html(m: folium.Map) -> str:
-    """The map as one standalone HTML page (what the benchmark weighs)."""
+    """Return the map as one standalone HTML page (what the benchmark weighs)."""
     return m.get_root().render()
 
 

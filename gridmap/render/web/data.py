@@ -64,8 +64,11 @@ def _colour_neighbours(geoms: np.ndarray, n_colours: int) -> list[int]:
 
 
 def _class_breaks(values: np.ndarray) -> list[float]:
-    """Upper bounds of up to five classes of positive values: the values themselves when
-    there are at most five, else quantiles (whole numbers for counts)."""
+    """Return the upper bounds of up to five classes of positive values.
+
+    They are the values themselves when there are at most five, else quantiles (whole
+    numbers for counts).
+    """
     uniq = np.unique(values)
     if uniq.size <= 5:
         return [float(v) for v in uniq]

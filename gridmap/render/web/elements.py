@@ -1,6 +1,8 @@
-"""folium elements of GridMap's web maps: layers and calls built in the browser by the
-GM runtime (`gridmap.render.web.mapjs`) from JSON specs, and `geojson_layer`, the one
-builder of folium GeoJSON layers (and their tooltips) of data.
+"""The folium elements of GridMap's web maps.
+
+Layers and calls built in the browser by the GM runtime (`gridmap.render.web.mapjs`) from
+JSON specs, and `geojson_layer`, the one builder of folium GeoJSON layers (and their
+tooltips) of data.
 
 The GM elements' scripts are registered as raw text: branca would otherwise
 compile each rendered script once more as a Jinja template, about half a second

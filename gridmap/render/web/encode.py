@@ -39,14 +39,14 @@ def zoom_to_fit(
     height_px: int = 650,
     max_zoom: int = 18,
 ) -> int:
-    """The largest whole zoom at which a box of that size fits the viewport."""
+    """Return the largest whole zoom at which a box of that size fits the viewport."""
     need = max(width_m / max(width_px, 1), height_m / max(height_px, 1), 1e-3)
     zoom = math.floor(math.log2(_MPP0 * math.cos(math.radians(lat)) / need))
     return int(min(max(zoom, 1), max_zoom))
 
 
 def zoom_for_size(size_m: float, *, lat: float, pixels: float = 120.0) -> int:
-    """The zoom from which a feature `size_m` across spans at least `pixels` on screen."""
+    """Return the zoom from which a feature `size_m` across spans at least `pixels` on screen."""
     size_m = max(size_m, 1e-3)
     zoom = math.ceil(math.log2(pixels * _MPP0 * math.cos(math.radians(lat)) / size_m))
     return int(min(max(zoom, 0), 20))
@@ -102,7 +102,7 @@ def encode_ring(latlngs: Iterable[Sequence[float]], factor: int) -> str:
 def _encode_many(
     lat: np.ndarray, lng: np.ndarray, ring: np.ndarray, factor: int, n_rings: int
 ) -> list[str]:
-    """`encode_ring` for many rings at once.
+    """Apply `encode_ring` to many rings at once.
 
     `ring` gives each vertex's ring number (vertices of a ring consecutive);
     returns one string per ring number below `n_rings` ('' for rings with no vertex).

@@ -31,7 +31,7 @@ COLOURS = {
 
 
 def _area_style(colour: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """The style function of a layer of service areas drawn in `colour`."""
+    """Return the style function of a layer of service areas drawn in `colour`."""
     return lambda _: {"color": colour, "weight": 1, "fillOpacity": 0.15}
 
 

@@ -49,8 +49,11 @@ def html_text(value: Any) -> str:
 
 
 def escaped_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` whose text columns (every non-numeric, non-geometry one) are
-    `html_text`; missing values stay missing, numbers and booleans stay as they are."""
+    """Return a copy of `frame` whose text columns are `html_text`.
+
+    Text columns are every non-numeric, non-geometry one; missing values stay missing,
+    numbers and booleans stay as they are.
+    """
     out = frame.copy()
     geometry = getattr(frame, "_geometry_column_name", None)
     for column in out.columns:

@@ -78,8 +78,11 @@ OUTLINE_TOLERANCE = 10.0
 
 
 def community_outlines(grid_medium: gpd.GeoDataFrame, *, gcj02: bool = False) -> gpd.GeoDataFrame:
-    """The communities' outlines as the Inspections page draws them under its maps: grid id,
-    name and geometry simplified by `OUTLINE_TOLERANCE`, in EPSG:4326 (GCJ-02 if asked)."""
+    """Return the communities' outlines as the Inspections page draws them under its maps.
+
+    Grid id, name and geometry simplified by `OUTLINE_TOLERANCE`, in EPSG:4326 (GCJ-02 if
+    asked).
+    """
     columns = [c for c in ("grid_id", "name") if c in grid_medium.columns]
     return to_web(
         grid_medium[[*columns, grid_medium.geometry.name]], tolerance=OUTLINE_TOLERANCE, gcj02=gcj02
@@ -99,7 +102,7 @@ def shift_gcj02(geoms: np.ndarray) -> np.ndarray:
 def base_map(
     bounds: list[list[float]], *, tiles: TileProvider | None = None, tile_key: str | None = None
 ) -> folium.Map:
-    """An empty map fitted to ``[[south, west], [north, east]]`` over a basemap."""
+    """Return an empty map fitted to ``[[south, west], [north, east]]`` over a basemap."""
     (south, west), (north, east) = bounds
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],

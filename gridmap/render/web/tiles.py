@@ -53,7 +53,7 @@ class TileProvider:
     online: bool = True
 
     def layers(self, *, key: str | None = None) -> list[TileLayerSpec]:
-        """The tile layers with the user's key filled in (``{key}`` in the URL).
+        """Return the tile layers with the user's key filled in (``{key}`` in the URL).
 
         The key is typed in the app, so it is percent-encoded as a URL value: no
         ``&`` adds a parameter and no ``{{`` reaches the page, where branca would
