@@ -57,6 +57,7 @@ class District:
         return iter(self.layers)
 
     def get(self, name: str) -> Layer | None:
+        """Return the layer `name`, or None when the district has no such layer."""
         return self.layers.get(name)
 
     def display_name(self) -> str:

@@ -41,6 +41,7 @@ class Problem:
         return text
 
     def as_dict(self) -> dict[str, object]:
+        """Return the problem as plain data, without the fields that are not set."""
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 

@@ -32,6 +32,7 @@ class NpmPackage:
 
     @property
     def folder(self) -> str:
+        """The package's folder name, ``name@version``."""
         return f"{self.name}@{self.version}"
 
 

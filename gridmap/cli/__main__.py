@@ -1,3 +1,5 @@
+"""Run the ``gridmap`` command as ``python -m gridmap.cli``."""
+
 from gridmap.cli import run
 
 run()

@@ -20,12 +20,16 @@ if TYPE_CHECKING:
 
 
 class SiteModel(StrEnum):
+    """The siting models ``gridmap site --model`` accepts."""
+
     mclp = "mclp"
     lscp = "lscp"
     pmedian = "pmedian"
 
 
 class SiteDemand(StrEnum):
+    """The demand ``gridmap site --demand`` serves: households, units or both."""
+
     households = "households"
     units = "units"
     both = "both"

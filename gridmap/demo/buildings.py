@@ -30,6 +30,7 @@ class BuildingSet:
     zone: np.ndarray  # index into the small-grid frame
 
     def take(self, idx: np.ndarray) -> BuildingSet:
+        """Return the buildings at positions `idx`, attributes and zones alike."""
         return replace(
             self,
             polys=self.polys[idx],

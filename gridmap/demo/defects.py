@@ -30,6 +30,7 @@ class PlantedDefect:
     description_zh: str
 
     def as_dict(self) -> dict[str, object]:
+        """Return the defect as plain data (for ``planted.json``)."""
         return {
             "check": self.check,
             "layer": self.layer,
@@ -226,6 +227,7 @@ def choose_household_defects(
 def household_defects(
     households: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, empty_id: str, gone_id: str
 ) -> list[PlantedDefect]:
+    """Return the planted household defects of the two buildings `empty_id` and `gone_id`."""
     orphans = tuple(households["household_id"][households["building_id"] == gone_id])
     expected = buildings.set_index("building_id")["households_expected"]
     return [
@@ -277,12 +279,12 @@ def _string_lines(text: str, indent: int) -> str:
 
 
 def planted_source(defects: Iterable[PlantedDefect]) -> str:
-    """Python source of ``planted.py`` for ``defects`` (then run ``ruff format`` on it).
+    r"""Python source of ``planted.py`` for ``defects`` (then run ``ruff format`` on it).
 
     Regenerate after changing the generator::
 
-        python -c "from gridmap.demo import build_demo; from gridmap.demo.defects import \\
-        planted_source; print(planted_source(build_demo().defects), end='')" \\
+        python -c "from gridmap.demo import build_demo; from gridmap.demo.defects import \
+        planted_source; print(planted_source(build_demo().defects), end='')" \
         > gridmap/demo/planted.py && ruff format gridmap/demo/planted.py
     """
     out = [

@@ -55,6 +55,7 @@ class Footprints:
     place: list[int] = field(default_factory=list)  # block index, or -1 - zone index for hamlets
 
     def add(self, x, y, length, width, angle, use, floors, households, tag, place) -> None:
+        """Append one building footprint with its attributes."""
         self.x.append(float(x))
         self.y.append(float(y))
         self.length.append(float(length))
@@ -67,6 +68,7 @@ class Footprints:
         self.place.append(int(place))
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """Return the footprints' columns as arrays."""
         return {k: np.asarray(v) for k, v in self.__dict__.items()}
 
 
@@ -86,10 +88,12 @@ class ParcelBuilder:
         self.rng, self.out, self.to_xy = rng, out, to_xy
 
     def put(self, u, v, lu, lv, use, floors, hh, tag, place) -> None:
+        """Add a building given in street coordinates (u, v) along the street grid."""
         x, y = self.to_xy(np.asarray(u), np.asarray(v))
         self.out.add(x, y, lu, lv, STREET_ANGLE, use, floors, hh, tag, place)
 
     def residential(self, box, place, walkup: bool | None = None) -> None:
+        """Fill block `box` with housing: walk-up rows (mostly) or a tower estate."""
         u0, u1, v0, v1 = box
         rng = self.rng
         if walkup is None:
@@ -110,6 +114,7 @@ class ParcelBuilder:
                 self.put(u, v, length, depth, "residential", floors, floors * per_floor, tag, place)
 
     def frontage(self, box, place, south: bool) -> None:
+        """Line the south or north edge of `box` with a row of shop houses."""
         u0, u1, v0, v1 = box
         rng = self.rng
         depth = rng.uniform(12, 15)
@@ -128,6 +133,7 @@ class ParcelBuilder:
             self.residential(rest, place, walkup=True)
 
     def commercial(self, box, place) -> None:
+        """Fill block `box` with a mall, market, offices, a hotel or shops."""
         u0, u1, v0, v1 = box
         rng, cu, cv = self.rng, (u0 + u1) / 2, (v0 + v1) / 2
         kind = rng.choice(
@@ -150,6 +156,7 @@ class ParcelBuilder:
                     self.put(u, v, 36, 16, "commercial", int(rng.integers(1, 4)), 0, "shops", place)
 
     def public(self, box, place) -> None:
+        """Place one public building (school, clinic ...) in block `box`."""
         u0, u1, v0, v1 = box
         rng, w, h = self.rng, u1 - u0, v1 - v0
         kind = str(
@@ -187,6 +194,7 @@ class ParcelBuilder:
             )
 
     def old_town(self, box, place) -> None:
+        """Fill block `box` with the small, dense houses of an old town."""
         u0, u1, v0, v1 = box
         rng = self.rng
         for v in _row(v0, v1, 12, 7):
@@ -199,11 +207,13 @@ class ParcelBuilder:
                 self.put(u, v, 15, 12, use, floors, 1 + floors // 2, "old_house", place)
 
     def green(self, box, place) -> None:
+        """Leave block `box` green, now and then with a utility hut."""
         u0, u1, v0, v1 = box
         if self.rng.random() < 0.35:
             self.put((u0 + u1) / 2, (v0 + v1) / 2, 10, 6, "other", 1, 0, "utility", place)
 
     def industrial(self, box, place) -> None:
+        """Fill block `box` with sheds and workshops."""
         u0, u1, v0, v1 = box
         rng, w, h = self.rng, u1 - u0, v1 - v0
         lu = min(w - 6, rng.uniform(50, 150))

@@ -45,6 +45,7 @@ def to_street_frame(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def from_street_frame(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Convert street coordinates (u, v) to the district's x and y."""
     c, s = np.cos(STREET_ANGLE), np.sin(STREET_ANGLE)
     return X0 + c * u - s * v, Y0 + s * u + c * v
 
@@ -97,6 +98,7 @@ class Warp:
         wavelengths: tuple[float, float],
         n: int = 6,
     ) -> Warp:
+        """Draw a warp of `n` plane waves with wavelengths in `wavelengths` metres."""
         lam = rng.uniform(*wavelengths, size=n)
         theta = rng.uniform(0, 2 * np.pi, size=n)
         k = (2 * np.pi / lam)[:, None] * np.c_[np.cos(theta), np.sin(theta)]
@@ -104,6 +106,7 @@ class Warp:
         return cls(k, rng.uniform(0, 2 * np.pi, size=n), amp)
 
     def __call__(self, xy: np.ndarray) -> np.ndarray:
+        """Return the points `xy` displaced by the warp."""
         waves = np.sin((xy - [X0, Y0]) @ self.k.T + self.phase)
         return xy + waves @ self.amp
 

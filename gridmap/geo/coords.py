@@ -287,6 +287,7 @@ class OffsetCheck:
 
     @property
     def looks_gcj02(self) -> bool:
+        """True when the data fits best once the GCJ-02 shift is undone."""
         return self.best == "gcj02"
 
 

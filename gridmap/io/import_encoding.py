@@ -37,9 +37,9 @@ def source_error(message: str, file: str, fix: str | None = None) -> DataError:
 
 
 def detect_encoding(data: bytes) -> str | None:
-    """Return the encoding of legacy text: UTF-8, else GBK/GB18030, else CP1252; None if none fits.
+    r"""Return the encoding of legacy text: UTF-8, else GBK/GB18030, else CP1252; None if none fits.
 
-    GBK accepts almost any byte string, so Western text (``Montr\\xe9al``)
+    GBK accepts almost any byte string, so Western text (``Montr\xe9al``)
     would decode as GBK gibberish; real Chinese text pairs two high bytes,
     so GBK is chosen only when at least 90 % of the runs of high bytes have
     an even length.

@@ -119,6 +119,7 @@ def install_vendor_assets(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Install the offline map assets (``python -m gridmap.io.vendor [folder] [--force]``)."""
     args = sys.argv[1:] if argv is None else argv
     folder = args[0] if args else "static/vendor"
     try:

@@ -8,6 +8,7 @@ from gridmap.errors import Problem
 
 
 def validate_buildings(frame: pd.DataFrame) -> list[Problem]:
+    """Return the problems of a buildings layer (negative floors or household counts)."""
     problems: list[Problem] = []
     for field in ("floors", "households_expected"):
         if field in frame.columns:
@@ -26,6 +27,7 @@ def validate_buildings(frame: pd.DataFrame) -> list[Problem]:
 
 
 def validate_households(frame: pd.DataFrame) -> list[Problem]:
+    """Return the problems of a households layer (negative member counts)."""
     if "members" in frame.columns and (frame["members"].fillna(0) < 0).any():
         n = int((frame["members"].fillna(0) < 0).sum())
         return [

@@ -45,9 +45,11 @@ class Edit:
 
     @property
     def id_field(self) -> str:
+        """The id field of the edited layer."""
         return LAYERS[self.layer].id_field
 
     def affected_ids(self) -> list[str]:
+        """Return the ids the edit removes or adds, sorted, each once."""
         ids = [*self.removed[self.id_field].tolist(), *self.added[self.id_field].tolist()]
         return sorted(dict.fromkeys(str(i) for i in ids))
 

@@ -20,6 +20,7 @@ INVENTORY_FIELDS = (
 
 
 def validate(frame: pd.DataFrame) -> list[Problem]:
+    """Return the problems of an equipment layer (negative inventory counts)."""
     problems: list[Problem] = []
     for field in INVENTORY_FIELDS:
         if field in frame.columns:

@@ -9,6 +9,7 @@ from gridmap.errors import Problem
 
 
 def validate_inspections(frame: pd.DataFrame, *, now: pd.Timestamp | None = None) -> list[Problem]:
+    """Return the problems of an inspections layer (records dated after `now`)."""
     now = now if now is not None else clock.now_in_shanghai()
     future = frame["inspected_at"] > now
     if future.any():
@@ -25,6 +26,7 @@ def validate_inspections(frame: pd.DataFrame, *, now: pd.Timestamp | None = None
 
 
 def validate_hazards(frame: pd.DataFrame) -> list[Problem]:
+    """Return the problems of a hazards layer (rectified hazards without a date)."""
     problems: list[Problem] = []
     if "rectified_at" in frame.columns:
         missing = (frame["status"] == "rectified") & frame["rectified_at"].isna()

@@ -52,6 +52,7 @@ class Choice:
 
     @property
     def label_en(self) -> str:
+        """The English label (the code with spaces when none is given)."""
         return self.en or self.code.replace("_", " ")
 
 
@@ -124,13 +125,16 @@ class LayerSpec:
 
     @property
     def field_names(self) -> tuple[str, ...]:
+        """The names of the layer's fields, in schema order."""
         return tuple(f.name for f in self.fields)
 
     @property
     def required_fields(self) -> tuple[str, ...]:
+        """The names of the layer's required fields."""
         return tuple(f.name for f in self.fields if f.required)
 
     def field(self, name: str) -> Field:
+        """Return the field `name` of the layer; `KeyError` if it has none."""
         for f in self.fields:
             if f.name == name:
                 return f

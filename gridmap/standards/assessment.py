@@ -171,6 +171,7 @@ class Indicator:
         object.__setattr__(self, "target", float(self.target))
 
     def label(self, lang: str = "zh") -> str:
+        """Return the label in `lang` (``zh`` or ``en``)."""
         return self.en if lang == "en" else self.zh
 
 

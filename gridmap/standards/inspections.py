@@ -126,6 +126,7 @@ class InspectionRequirement:
         return f"{self.role}@{self.level}/{self.period}"
 
     def label(self, lang: str = "zh") -> str:
+        """Return the label in `lang` (``zh`` or ``en``)."""
         return self.en if lang == "en" else self.zh
 
 

@@ -159,6 +159,7 @@ def batch(
 
 
 def fmt_area(values: np.ndarray) -> pd.Series:
+    """Format areas in m² as text with thousands separators and one decimal."""
     return obj([f"{v:,.1f}" for v in values])
 
 
@@ -167,6 +168,7 @@ def fmt_area(values: np.ndarray) -> pd.Series:
 
 
 def invalid_geometry(data: LayerData) -> pd.DataFrame:
+    """Return the findings for the layer's geometries that were invalid and got repaired."""
     if data.repair is None or data.original is None:
         return batch("invalid_geometry", data.name, [], message="", message_zh="")
     rows = np.flatnonzero(data.repair.invalid)
@@ -186,6 +188,7 @@ def invalid_geometry(data: LayerData) -> pd.DataFrame:
 
 
 def duplicate_id(data: LayerData) -> pd.DataFrame:
+    """Return one finding per id that more than one feature of the layer carries."""
     ids = pd.Series(data.ids, dtype=object)
     dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
     rows = np.flatnonzero(dup)
@@ -215,6 +218,7 @@ def duplicate_id(data: LayerData) -> pd.DataFrame:
 
 
 def no_leader(data: LayerData) -> pd.DataFrame:
+    """Return the findings for the grids of the layer with no leader (网格长)."""
     rows = np.flatnonzero(pd.isna(data.column("leader")))
     label = data.label(rows)
     return batch(
@@ -230,6 +234,7 @@ def no_leader(data: LayerData) -> pd.DataFrame:
 
 
 def bad_parent(data: LayerData, parent: LayerData) -> pd.DataFrame:
+    """Return the findings for grids whose ``parent_id`` is blank or names no grid of `parent`."""
     named = data.column("parent_id")
     blank = pd.isna(named)
     unknown = (
@@ -330,6 +335,7 @@ def gap(
 
 
 def overlap(data: LayerData, *, min_area: float) -> pd.DataFrame:
+    """Return the findings for pairs of grids of the layer overlapping by over `min_area` m²."""
     pairs = topology.overlapping_pairs(
         data.shapes, min_area=min_area, ids=data.ids, flags=data.flags
     )

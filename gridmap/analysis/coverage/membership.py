@@ -143,6 +143,7 @@ class Hierarchy:
         parents: dict[str, np.ndarray],
         geoms: dict[str, np.ndarray],
     ) -> Hierarchy:
+        """Link the grid levels from their ids, ``parent_id`` columns and geometries."""
         large, medium, small = ids["grid_large"], ids["grid_medium"], ids["grid_small"]
         medium_large = _pick(large, _lookup(parents["grid_medium"], large))
         small_pos = _lookup(parents["grid_small"], medium)

@@ -21,6 +21,7 @@ from gridmap.analysis.coverage.findings import LayerData, batch, obj
 
 
 def geoms_or_none(data: LayerData | None, n: int) -> np.ndarray:
+    """Return the layer's geometries, or `n` Nones when it has no layer or no geometry."""
     if data is None or data.geoms is None:
         return np.full(n, None, dtype=object)
     return data.geoms
@@ -167,6 +168,8 @@ def _no_households(layers: Mapping[str, LayerData], tables: Mapping[str, Any]) -
 def membership_tables(
     layers: Mapping[str, LayerData], small_geoms: np.ndarray, hierarchy: mem.Hierarchy
 ) -> dict[str, Any]:
+    """Return the small, medium and large grid of each building, household and unit."""
+
     def empty(first: str, n: int = 0) -> pd.DataFrame:
         return pd.DataFrame(
             {c: obj([None] * n) for c in (first, "small_id", "medium_id", "large_id")}

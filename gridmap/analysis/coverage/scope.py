@@ -51,6 +51,7 @@ class Selection:
 
     @property
     def grid_id(self) -> str | None:
+        """The most specific grid selected (None for the whole district)."""
         return self.small or self.medium or self.large
 
     def scope_id(self) -> str:
@@ -60,6 +61,7 @@ class Selection:
         return self.grid_id
 
     def as_tuple(self) -> tuple[str | None, str | None, str | None]:
+        """Return the selection as (large, medium, small)."""
         return (self.large, self.medium, self.small)
 
 

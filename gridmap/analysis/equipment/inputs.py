@@ -227,6 +227,7 @@ def candidate_sites(
 
 
 def fixed_points(district: District, keep_existing: bool) -> gpd.GeoDataFrame:
+    """Return the placed equipment points a siting keeps (none unless `keep_existing`)."""
     points = district.get("equipment_points")
     columns = ["point_id", "name", "status", "geometry"]
     if not keep_existing or points is None or len(points) == 0:

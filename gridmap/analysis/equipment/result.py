@@ -71,6 +71,7 @@ class SitingResult:
 
     @property
     def optimal(self) -> bool:
+        """True when the solver proved the selection optimal."""
         return self.status == "optimal"
 
     def to_json(self) -> dict[str, object]:

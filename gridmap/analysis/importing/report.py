@@ -71,10 +71,12 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """True when no problem of the report is an error."""
         return not any(p.severity == "error" for p in self.problems)
 
     @property
     def features_dropped(self) -> int:
+        """The number of features left out of the import, over every reason."""
         return sum(self.dropped.values())
 
     def add(self, tallies: Iterable[Tally]) -> None:
@@ -87,6 +89,7 @@ class ImportReport:
                 shown += list(t.examples)[: max(0, 5 - len(shown))]
 
     def as_dict(self) -> dict[str, object]:
+        """Return the report as plain data (what ``gridmap import --json`` prints)."""
         return {
             "layer": self.layer,
             "sources": self.sources,

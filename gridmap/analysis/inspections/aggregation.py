@@ -166,6 +166,7 @@ class WeeklyHeat:
 
     @property
     def cells(self) -> int:
+        """The number of hexagon cells over every week."""
         return sum(len(f) for f in self.frames)
 
 
@@ -232,6 +233,7 @@ class MissingInspections:
 
     @property
     def zones_missed(self) -> gpd.GeoDataFrame:
+        """The zones with no inspection in the period."""
         return self.zones[~self.zones["inspected"]]
 
 

@@ -316,6 +316,7 @@ class Atlas:
 
     @property
     def sheets(self) -> list[Figure]:
+        """The figures of the grid sheets (the front matter left out)."""
         return self.figures[self.front :]
 
 

@@ -213,11 +213,13 @@ def draw_map(
 
 
 def crs_text(district: District) -> str:
+    """Return the district's CRS as printed: its name and EPSG code."""
     epsg = district.crs.to_epsg()
     return f"{district.crs.name}" + (f" (EPSG:{epsg})" if epsg else "")
 
 
 def titles(data: PrintData, focus: Focus, options: PageOptions) -> tuple[str, str]:
+    """Return the title and subtitle of a map sheet of `focus`."""
     lang = options.lang
     place = focus.name if focus.level else (data.district_name or text("pdf.whole", lang))
     title = options.title or text("pdf.map_title", lang, name=place)
@@ -239,6 +241,7 @@ def titles(data: PrintData, focus: Focus, options: PageOptions) -> tuple[str, st
 def footer(
     sheet: Sheet, data: PrintData, lang: str, page: str = "", *, basemap: Basemap | None = None
 ) -> float:
+    """Draw the footer (CRS, source, basemap credit, page); return its top y."""
     left = " · ".join(
         [
             text("pdf.crs", lang, crs=crs_text(data.district)),

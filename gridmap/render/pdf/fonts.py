@@ -63,7 +63,9 @@ class FontStore(Protocol):
     `gridmap.io.font_cache` is the store on disk kept between runs.
     """
 
-    def __call__(self, name: str, make: Callable[[], bytes], /) -> Path: ...
+    def __call__(self, name: str, make: Callable[[], bytes], /) -> Path:
+        """Return the path of the stored file `name`, made by ``make()`` when absent."""
+        ...
 
     def __hash__(self) -> int: ...  # `truetype_subset` caches on (chars, store)
 

@@ -55,10 +55,12 @@ class Rect:
 
     @property
     def bottom(self) -> float:
+        """The y of the rectangle's bottom edge (mm from the top)."""
         return self.y + self.h
 
     @property
     def right(self) -> float:
+        """The x of the rectangle's right edge (mm)."""
         return self.x + self.w
 
 
@@ -89,6 +91,7 @@ class Sheet:
         self.ax = ax
 
     def size(self, role: str) -> float:
+        """Return the type size of `role` in points at the sheet's scale."""
         return SIZES[role] * self.k
 
     # -- page elements -----------------------------------------------------------
@@ -106,6 +109,7 @@ class Sheet:
         bold: bool = False,
         **kwargs: Any,
     ) -> Text:
+        """Write `value` at (x, y) in mm in the type of `role`; return the artist."""
         size = size or self.size(role)
         artist = self.ax.text(x, y, value, fontsize=size, color=color, ha=ha, va=va, **kwargs)
         # Only Regular ships with the font: titles are emboldened by an outlined twin below
@@ -115,11 +119,13 @@ class Sheet:
         return artist
 
     def rule(self, x1: float, x2: float, y: float, *, color: str = RULE, lw: float = 0.5) -> None:
+        """Draw a horizontal rule from `x1` to `x2` at `y` (mm)."""
         self.ax.plot([x1, x2], [y, y], color=color, lw=lw, solid_capstyle="butt")
 
     def box(
         self, r: Rect, *, face: str = "none", edge: str = RULE, lw: float = 0.5, zorder: float = 0.5
     ) -> None:
+        """Draw the rectangle `r` with the given face and edge."""
         self.ax.add_patch(
             Rectangle((r.x, r.y), r.w, r.h, facecolor=face, edgecolor=edge, lw=lw, zorder=zorder)
         )
@@ -321,6 +327,7 @@ class Sheet:
         return y + 1.5
 
     def row_height(self, role: str = "small") -> float:
+        """Return the height in mm of a table row in the type of `role`."""
         return self.size(role) * PT_MM * 1.75
 
 

@@ -70,6 +70,7 @@ def fit_box(
 
 
 def set_box(ax: Axes, box: Box) -> None:
+    """Show exactly `box` (xmin, ymin, xmax, ymax) on `ax`, at equal scale."""
     ax.set_xlim(box[0], box[2])
     ax.set_ylim(box[1], box[3])
     ax.set_aspect("equal", adjustable="box")

@@ -43,6 +43,7 @@ from gridmap.schema import UNIT_CATEGORIES
 def draw_buildings(
     ax: Axes, buildings: gpd.GeoDataFrame | None, box: Box, lang: str
 ) -> list[LegendEntry]:
+    """Draw the buildings in `box`; return their legend entries."""
     frame = in_box(buildings, box)
     if frame is None:
         return []
@@ -74,6 +75,7 @@ def draw_buildings(
 
 
 def draw_units(ax: Axes, units: gpd.GeoDataFrame | None, box: Box, lang: str) -> list[LegendEntry]:
+    """Draw the units in `box`, one marker per category; return the legend entries."""
     frame = in_box(units, box)
     if frame is None:
         return []
@@ -106,6 +108,7 @@ def draw_units(ax: Axes, units: gpd.GeoDataFrame | None, box: Box, lang: str) ->
 def draw_equipment(
     ax: Axes, points: gpd.GeoDataFrame | None, box: Box, lang: str
 ) -> list[LegendEntry]:
+    """Draw the equipment points in `box` (planned ones apart); return the legend entries."""
     frame = in_box(points, box)
     if frame is None:
         return []

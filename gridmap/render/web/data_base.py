@@ -74,12 +74,15 @@ class WebCoords:
         self.gcj02 = gcj02
 
     def lonlat(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """Return the web map's longitudes and latitudes of metric `x` and `y`."""
         lon, lat = self._to_web.transform(np.asarray(x, float), np.asarray(y, float))
         if self.gcj02:
             lon, lat = wgs84_to_gcj02(lon, lat)
         return np.asarray(lon), np.asarray(lat)
 
     def geoms(self, geoms: np.ndarray) -> np.ndarray:
+        """Return `geoms` in the web map's lon/lat (GCJ-02 if asked)."""
+
         def move(coords: np.ndarray) -> np.ndarray:
             lon, lat = self.lonlat(coords[:, 0], coords[:, 1])
             return np.column_stack([lon, lat])
@@ -87,6 +90,7 @@ class WebCoords:
         return shapely.transform(np.asarray(geoms), move)
 
     def latlng_list(self, x: npt.ArrayLike, y: npt.ArrayLike, digits: int = 6) -> list[list[float]]:
+        """Return ``[lat, lng]`` pairs of metric `x` and `y`, rounded to `digits`."""
         lon, lat = self.lonlat(x, y)
         return [
             [round(float(a), digits), round(float(b), digits)]
@@ -95,10 +99,12 @@ class WebCoords:
 
 
 def text_values(values: pd.Series) -> list[Any]:
+    """Return the values as text, missing ones as None."""
     return [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
 
 
 def window(frame: gpd.GeoDataFrame, box: shapely.Geometry | None) -> gpd.GeoDataFrame:
+    """Return the rows of `frame` meeting `box` (all of them when `box` is None)."""
     if box is None or frame.empty:
         return frame
     hits = frame.sindex.query(box, predicate="intersects")
@@ -106,6 +112,8 @@ def window(frame: gpd.GeoDataFrame, box: shapely.Geometry | None) -> gpd.GeoData
 
 
 class LayerBuilder:
+    """Builds the JSON specs of a web map's layers from a district's frames."""
+
     def __init__(
         self, district: District, web: WebCoords, limits: MapLimits, tolerance: float, factor: int
     ):
@@ -115,6 +123,7 @@ class LayerBuilder:
     def polygons(
         self, frame: gpd.GeoDataFrame, *, coverage: bool = False, tolerance: float | None = None
     ) -> dict[str, Any]:
+        """Return the spec of a polygon layer: simplified, encoded, canvas when large."""
         tol = self.tolerance if tolerance is None else tolerance
         simple = encode.simplify(frame.geometry, tol, coverage=coverage)
         geoms = encode.encode_polygons(self.web.geoms(simple), self.factor)
@@ -122,6 +131,7 @@ class LayerBuilder:
         return {"kind": "polygons", "f": self.factor, "g": geoms, "p": {}, "renderer": renderer}
 
     def points(self, x: np.ndarray, y: np.ndarray, *, aggregate: bool) -> dict[str, Any]:
+        """Return the spec of a point layer, binned into counted cells if `aggregate`."""
         if aggregate:
             cells = encode.bin_points(x, y, max_cells=self.limits.aggregate_cells)
             return {

@@ -26,6 +26,7 @@ from gridmap.schema import UNIT_CATEGORIES
 
 
 def buildings(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
+    """Add the buildings layer in `box` to `data` (footprints, or points when many)."""
     frame = b.district.get("buildings")
     if frame is None or frame.empty:
         return
@@ -56,6 +57,7 @@ def buildings(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
 
 
 def households(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
+    """Add the households in `box` to `data`, placed at their buildings."""
     homes = b.district.get("households")
     buildings = b.district.get("buildings")
     if homes is None or homes.empty:
@@ -95,6 +97,7 @@ def households(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
 
 
 def units(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
+    """Add the units in `box` to `data`, one layer per category."""
     units = b.district.get("units")
     if units is None or units.empty:
         return
@@ -114,6 +117,7 @@ def units(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
 
 
 def equipment(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
+    """Add the equipment points in `box` to `data`, with their inventory."""
     points = b.district.get("equipment_points")
     if points is None or points.empty:
         return
@@ -143,6 +147,7 @@ def equipment(b: LayerBuilder, box: Polygon | None, data: MapData) -> None:
 def findings_layers(
     b: LayerBuilder, findings: gpd.GeoDataFrame | None, box: Polygon | None, data: MapData
 ) -> None:
+    """Add the coverage findings in `box` to `data`: areas, points and markers."""
     if findings is None or findings.empty:
         return
     placed = findings[findings.geometry.notna() & ~findings.geometry.is_empty]

@@ -53,6 +53,7 @@ class RawText(Element):
         self.text = text
 
     def render(self, **kwargs: Any) -> str:
+        """Return the text as it is."""
         return self.text
 
 
@@ -66,6 +67,7 @@ class RawMacro(MacroElement):
     # branca types Element.render as returning the HTML, but MacroElement.render (which
     # this replaces) registers its parts with the figure and returns None, as this does.
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Register the rendered header and script with the figure as `RawText`."""
         figure = self.get_root()
         assert isinstance(figure, Figure), "a GM element renders only inside a Figure"
         module = self._template.module.__dict__
@@ -141,6 +143,8 @@ class MapCall(RawMacro):
 
 
 class LabelLayer(GMLayer):
+    """Labels drawn by the GM runtime (``GM.labels``) from a JSON spec."""
+
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "var {{ this.get_name() }} = GM.labels({{ this.spec_json }}, "

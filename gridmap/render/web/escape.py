@@ -1,4 +1,4 @@
-"""The one escaping of text from data that GridMap's web maps place in HTML.
+r"""The one escaping of text from data that GridMap's web maps place in HTML.
 
 Two homes, one per side:
 
@@ -14,14 +14,14 @@ Two homes, one per side:
 `html_text` is `html.escape` with ``quote=True`` and five more characters as
 numeric references, for the places folium and branca put such text: folium's
 ``Tooltip`` writes it into a JavaScript template literal (where `` ` ``, ``${``
-and ``\\`` are code), and branca compiles every rendered script once more as a
+and ``\`` are code), and branca compiles every rendered script once more as a
 Jinja template (where ``{{`` and ``{%`` are code run on the server). A
 character reference displays as the character in HTML, so the text reads the
 same.
 
 >>> html_text('<img src=x onerror="alert(1)">')
 '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
->>> html_text("{{ 7*7 }} ${x} `a\\\\b` O'Neil & 上街")
+>>> html_text("{{ 7*7 }} ${x} `a\\b` O'Neil & 上街")
 '&#123;&#123; 7*7 &#125;&#125; &#36;&#123;x&#125; &#96;a&#92;b&#96; O&#x27;Neil &amp; 上街'
 >>> html_text(None), html_text(3.5)
 ('', '3.5')
