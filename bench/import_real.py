@@ -176,8 +176,10 @@ def render(results: list[tuple[Step, ImportReport, float]]) -> str:
         call = f"gridmap import {step.file} --into {step.place}.gpkg --layer {step.layer}"
         lines.append(f"`{call} {step.argv}`")
         lines.append("")
-        lines.append(f"- read {report.features_read:,}, kept {report.features_kept:,}, "
-                     f"written: {'yes' if report.written else 'no'}")  # fmt: skip
+        lines.append(
+            f"- read {report.features_read:,}, kept {report.features_kept:,}, "
+            f"written: {'yes' if report.written else 'no'}"
+        )
         lines.append(f"- repaired: {_reasons(report.repaired)}")
         dropped = _reasons(report.dropped)
         for reason, examples in report.dropped_examples.items():

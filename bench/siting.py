@@ -81,8 +81,7 @@ def run_spopt(demand: np.ndarray, sites: np.ndarray) -> dict[str, float]:
     began = time.perf_counter()
     cost = cdist(demand, sites)
     matrix = time.perf_counter()
-    model = MCLP.from_cost_matrix(cost, np.ones(len(demand)), service_radius=RADIUS,
-                                  p_facilities=P)  # fmt: skip
+    model = MCLP.from_cost_matrix(cost, np.ones(len(demand)), service_radius=RADIUS, p_facilities=P)
     built = time.perf_counter()
     model = model.solve(pulp.HiGHS(msg=False, gapRel=0.0, timeLimit=3600))
     done = time.perf_counter()
@@ -241,9 +240,11 @@ def section(ours: list[dict], theirs: dict | None, info: dict[str, object]) -> s
 def write_section(text: str) -> None:
     old = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     pattern = re.compile(r"## Equipment siting\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(text.rstrip("\n") + "\n", old) if pattern.search(old) else (
-        old.rstrip("\n") + "\n\n" + text
-    )  # fmt: skip
+    new = (
+        pattern.sub(text.rstrip("\n") + "\n", old)
+        if pattern.search(old)
+        else (old.rstrip("\n") + "\n\n" + text)
+    )
     DOC.write_text(new, encoding="utf-8")
 
 

@@ -215,7 +215,9 @@ def coverage_map(
     """The folium map of the scope; only a click on a layer reruns the page."""
     provider = PROVIDERS[ctx.basemap]
     focus = (selection.level, selection.grid_id) if selection.level else None
-    data = loading.map_data(*source.key, focus, indicator, provider.datum == "gcj02")
+    data = loading.map_data(
+        *source.key, focus=focus, indicator=indicator, gcj02=provider.datum == "gcj02"
+    )
     m = build_map(
         data,
         lang=ctx.lang,

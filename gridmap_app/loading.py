@@ -87,6 +87,7 @@ def map_data(
     path: str,
     mtime_ns: int,
     size: int,
+    *,
     focus: tuple[str, str] | None,
     indicator: str | None,
     gcj02: bool,

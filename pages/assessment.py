@@ -14,7 +14,13 @@ key = source.key
 opts = ui.options(key, lang)
 try:
     with st.spinner(t("loading", lang)):
-        found = data.assessment(*key, opts["period"], opts["as_of"], opts["vetoes"], opts["fires"])
+        found = data.assessment(
+            *key,
+            period=opts["period"],
+            as_of=opts["as_of"],
+            vetoes=opts["vetoes"],
+            fires=opts["fires"],
+        )
 except GridmapError as exc:
     loading.show_error(exc, lang)
     st.stop()

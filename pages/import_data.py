@@ -40,4 +40,4 @@ options, mode = options_form(columns, layer, lang)
 target = target_path(typed_target, root, lang)
 if target is None:
     st.stop()
-check_and_import(files, target, layer, options, mode, lang)
+check_and_import(files, target, layer, options=options, mode=mode, lang=lang)

@@ -54,6 +54,7 @@ def hamlet(
     rng: np.random.Generator,
     out: Footprints,
     centre: tuple[float, float],
+    *,
     rmax: float,
     n: int,
     place: int,
@@ -84,7 +85,18 @@ def hamlet(
     for k in range(inside.size):
         ang = phi + rng.normal(0, 0.02)
         if committee and k == 0:
-            out.add(x[k], y[k], 14, 11, ang, "public", 2, 0, "village_committee", place)
+            out.add(
+                x[k],
+                y[k],
+                14,
+                11,
+                ang,
+                use="public",
+                floors=2,
+                households=0,
+                tag="village_committee",
+                place=place,
+            )
         elif kind[k] == 0:
             floors = int(rng.choice([1, 2, 2, 3]))
             out.add(
@@ -93,23 +105,65 @@ def hamlet(
                 rng.uniform(10, 12.5),
                 rng.uniform(8, 10),
                 ang,
-                "residential",
-                floors,
-                1 + int(rng.random() < 0.2),
-                "house",
-                place,
+                use="residential",
+                floors=floors,
+                households=1 + int(rng.random() < 0.2),
+                tag="house",
+                place=place,
             )
         elif kind[k] == 1:
             floors = int(rng.integers(3, 5))
             out.add(
-                x[k], y[k], 14, 11, ang, "residential", floors, 2 * floors, "rural_apartment", place
+                x[k],
+                y[k],
+                14,
+                11,
+                ang,
+                use="residential",
+                floors=floors,
+                households=2 * floors,
+                tag="rural_apartment",
+                place=place,
             )
         elif kind[k] == 2:
-            out.add(x[k], y[k], 11, 9, ang, "mixed", 2, 1, "village_shop", place)
+            out.add(
+                x[k],
+                y[k],
+                11,
+                9,
+                ang,
+                use="mixed",
+                floors=2,
+                households=1,
+                tag="village_shop",
+                place=place,
+            )
         elif kind[k] == 3:
-            out.add(x[k], y[k], 7, 5, ang, "other", 1, 0, "shed_small", place)
+            out.add(
+                x[k],
+                y[k],
+                7,
+                5,
+                ang,
+                use="other",
+                floors=1,
+                households=0,
+                tag="shed_small",
+                place=place,
+            )
         else:
-            out.add(x[k], y[k], 14, 10, ang, "industrial", 1, 0, "workshop", place)
+            out.add(
+                x[k],
+                y[k],
+                14,
+                10,
+                ang,
+                use="industrial",
+                floors=1,
+                households=0,
+                tag="workshop",
+                place=place,
+            )
 
 
 def _zone_of(polys: np.ndarray, zones: np.ndarray) -> np.ndarray:
@@ -164,7 +218,15 @@ def candidate_buildings(rng: np.random.Generator, grids: Grids) -> BuildingSet:
         rmax = 0.85 * shapely.length(circles[z])
         committee = village and row.parent_id not in committee_done
         committee_done.add(row.parent_id)
-        hamlet(rng, rural, (cx, cy), rmax, int(rng.integers(lo, hi + 1)), -1 - z, committee)
+        hamlet(
+            rng,
+            rural,
+            (cx, cy),
+            rmax=rmax,
+            n=int(rng.integers(lo, hi + 1)),
+            place=-1 - z,
+            committee=committee,
+        )
     second = _footprint_set(rural, zones)
     both = BuildingSet(
         np.r_[first.polys, second.polys],

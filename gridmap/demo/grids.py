@@ -88,6 +88,7 @@ def _split(
     cells: Cells,
     parent: np.ndarray,
     counts: list[int],
+    *,
     warp: Warp,
     min_cells: int,
 ) -> np.ndarray:
@@ -188,15 +189,17 @@ def build_grids(rng: np.random.Generator) -> Grids:
     cells = build_cells(rng, district_outline())
     large = _label_large(rng, cells)
     counts = [t.communities + t.villages for t in TOWNS]
-    medium = _split(rng, cells, large, counts, Warp.random(rng, 180.0, (1000.0, 2500.0)), 20)
+    medium = _split(
+        rng, cells, large, counts, warp=Warp.random(rng, 180.0, (1000.0, 2500.0)), min_cells=20
+    )
     medium, med_rows = _order_mediums(cells, large, medium)
     small = _split(
         rng,
         cells,
         medium,
         [r["zones"] for r in med_rows],
-        Warp.random(rng, 70.0, (400.0, 1000.0)),
-        2,
+        warp=Warp.random(rng, 70.0, (400.0, 1000.0)),
+        min_cells=2,
     )
     n_small = small.max() + 1
     parent_of_small = np.zeros(n_small, int)

@@ -54,7 +54,7 @@ class Footprints:
     tag: list[str] = field(default_factory=list)
     place: list[int] = field(default_factory=list)  # block index, or -1 - zone index for hamlets
 
-    def add(self, x, y, length, width, angle, use, floors, households, tag, place) -> None:
+    def add(self, x, y, length, width, angle, *, use, floors, households, tag, place) -> None:
         """Append one building footprint with its attributes."""
         self.x.append(float(x))
         self.y.append(float(y))
@@ -87,10 +87,12 @@ class ParcelBuilder:
     def __init__(self, rng: np.random.Generator, out: Footprints, to_xy) -> None:
         self.rng, self.out, self.to_xy = rng, out, to_xy
 
-    def put(self, u, v, lu, lv, use, floors, hh, tag, place) -> None:
+    def put(self, u, v, lu, lv, *, use, floors, hh, tag, place) -> None:
         """Add a building given in street coordinates (u, v) along the street grid."""
         x, y = self.to_xy(np.asarray(u), np.asarray(v))
-        self.out.add(x, y, lu, lv, STREET_ANGLE, use, floors, hh, tag, place)
+        self.out.add(
+            x, y, lu, lv, STREET_ANGLE, use=use, floors=floors, households=hh, tag=tag, place=place
+        )
 
     def residential(self, box, place, walkup: bool | None = None) -> None:
         """Fill block `box` with housing: walk-up rows (mostly) or a tower estate."""
@@ -111,7 +113,17 @@ class ParcelBuilder:
             per_floor, tag = 4, "tower"
         for v in _row(v0, v1, depth, gap_v):
             for u in _row(u0, u1, length, gap_u):
-                self.put(u, v, length, depth, "residential", floors, floors * per_floor, tag, place)
+                self.put(
+                    u,
+                    v,
+                    length,
+                    depth,
+                    use="residential",
+                    floors=floors,
+                    hh=floors * per_floor,
+                    tag=tag,
+                    place=place,
+                )
 
     def frontage(self, box, place, south: bool) -> None:
         """Line the south or north edge of `box` with a row of shop houses."""
@@ -126,7 +138,17 @@ class ParcelBuilder:
                 break
             floors = int(rng.integers(2, 6))
             hh = (floors - 1) * max(1, int(length // 10))
-            self.put(u + length / 2, vf, length, depth, "mixed", floors, hh, "frontage", place)
+            self.put(
+                u + length / 2,
+                vf,
+                length,
+                depth,
+                use="mixed",
+                floors=floors,
+                hh=hh,
+                tag="frontage",
+                place=place,
+            )
             u += length + rng.uniform(3, 7)
         rest = (u0, u1, v0 + depth + 14, v1) if south else (u0, u1, v0, v1 - depth - 14)
         if rest[3] - rest[2] > 30:
@@ -143,17 +165,47 @@ class ParcelBuilder:
         if kind in ("mall", "market"):
             lu, lv = w * rng.uniform(0.6, 0.85), h * rng.uniform(0.5, 0.8)
             floors = int(rng.integers(3, 7)) if kind == "mall" else int(rng.integers(1, 3))
-            self.put(cu, cv, lu, lv, "commercial", floors, 0, kind, place)
+            self.put(cu, cv, lu, lv, use="commercial", floors=floors, hh=0, tag=kind, place=place)
         elif kind in ("office", "hotel"):
             lu, lv = min(w - 10, rng.uniform(36, 50)), min(h - 10, rng.uniform(16, 22))
             floors = int(rng.integers(8, 25))
-            self.put(cu, v0 + lv / 2 + 6, lu, lv, "commercial", floors, 0, kind, place)
+            self.put(
+                cu,
+                v0 + lv / 2 + 6,
+                lu,
+                lv,
+                use="commercial",
+                floors=floors,
+                hh=0,
+                tag=kind,
+                place=place,
+            )
             if h > 2 * lv + 30:
-                self.put(cu, v1 - 10, min(w - 10, 30.0), 14, "commercial", 3, 0, "shops", place)
+                self.put(
+                    cu,
+                    v1 - 10,
+                    min(w - 10, 30.0),
+                    14,
+                    use="commercial",
+                    floors=3,
+                    hh=0,
+                    tag="shops",
+                    place=place,
+                )
         else:
             for v in _row(v0, v1, 16, 20):
                 for u in _row(u0, u1, 36, 8):
-                    self.put(u, v, 36, 16, "commercial", int(rng.integers(1, 4)), 0, "shops", place)
+                    self.put(
+                        u,
+                        v,
+                        36,
+                        16,
+                        use="commercial",
+                        floors=int(rng.integers(1, 4)),
+                        hh=0,
+                        tag="shops",
+                        place=place,
+                    )
 
     def public(self, box, place) -> None:
         """Place one public building (school, clinic ...) in block `box`."""
@@ -174,11 +226,51 @@ class ParcelBuilder:
             )
         )
         if kind in ("school", "middle_school") and w > 75 and h > 60:
-            self.put(u0 + 36, v1 - 10, 64, 15, "public", int(rng.integers(4, 6)), 0, kind, place)
-            self.put(u0 + 36, v1 - 45, 64, 15, "public", 4, 0, "school_annex", place)
+            self.put(
+                u0 + 36,
+                v1 - 10,
+                64,
+                15,
+                use="public",
+                floors=int(rng.integers(4, 6)),
+                hh=0,
+                tag=kind,
+                place=place,
+            )
+            self.put(
+                u0 + 36,
+                v1 - 45,
+                64,
+                15,
+                use="public",
+                floors=4,
+                hh=0,
+                tag="school_annex",
+                place=place,
+            )
         elif kind == "hospital" and w > 70 and h > 60:
-            self.put(u0 + 32, v0 + 15, 60, 24, "public", int(rng.integers(6, 13)), 0, kind, place)
-            self.put(u0 + 22, v1 - 12, 40, 18, "public", 4, 0, "hospital_annex", place)
+            self.put(
+                u0 + 32,
+                v0 + 15,
+                60,
+                24,
+                use="public",
+                floors=int(rng.integers(6, 13)),
+                hh=0,
+                tag=kind,
+                place=place,
+            )
+            self.put(
+                u0 + 22,
+                v1 - 12,
+                40,
+                18,
+                use="public",
+                floors=4,
+                hh=0,
+                tag="hospital_annex",
+                place=place,
+            )
         else:
             lu, lv = min(w - 8, rng.uniform(30, 45)), min(h - 8, rng.uniform(16, 26))
             self.put(
@@ -186,11 +278,11 @@ class ParcelBuilder:
                 (v0 + v1) / 2,
                 lu,
                 lv,
-                "public",
-                int(rng.integers(2, 5)),
-                0,
-                kind,
-                place,
+                use="public",
+                floors=int(rng.integers(2, 5)),
+                hh=0,
+                tag=kind,
+                place=place,
             )
 
     def old_town(self, box, place) -> None:
@@ -204,13 +296,33 @@ class ParcelBuilder:
                 floors = int(rng.integers(2, 5))
                 edge = v - v0 < 12 or v1 - v < 12
                 use = "mixed" if edge and rng.random() < 0.35 else "residential"
-                self.put(u, v, 15, 12, use, floors, 1 + floors // 2, "old_house", place)
+                self.put(
+                    u,
+                    v,
+                    15,
+                    12,
+                    use=use,
+                    floors=floors,
+                    hh=1 + floors // 2,
+                    tag="old_house",
+                    place=place,
+                )
 
     def green(self, box, place) -> None:
         """Leave block `box` green, now and then with a utility hut."""
         u0, u1, v0, v1 = box
         if self.rng.random() < 0.35:
-            self.put((u0 + u1) / 2, (v0 + v1) / 2, 10, 6, "other", 1, 0, "utility", place)
+            self.put(
+                (u0 + u1) / 2,
+                (v0 + v1) / 2,
+                10,
+                6,
+                use="other",
+                floors=1,
+                hh=0,
+                tag="utility",
+                place=place,
+            )
 
     def industrial(self, box, place) -> None:
         """Fill block `box` with sheds and workshops."""
@@ -224,11 +336,11 @@ class ParcelBuilder:
             v1 - lv / 2 - 3,
             lu,
             lv,
-            "industrial",
-            int(rng.integers(1, 3)),
-            0,
-            tag,
-            place,
+            use="industrial",
+            floors=int(rng.integers(1, 3)),
+            hh=0,
+            tag=tag,
+            place=place,
         )
         rest_v1 = v1 - lv - 14
         if rest_v1 - v0 > 18:
@@ -237,16 +349,18 @@ class ParcelBuilder:
                 v0 + 9,
                 30,
                 12,
-                "industrial",
-                int(rng.integers(2, 5)),
-                0,
-                "plant_office",
-                place,
+                use="industrial",
+                floors=int(rng.integers(2, 5)),
+                hh=0,
+                tag="plant_office",
+                place=place,
             )
             for u in _row(u0 + 40, u1, 20, 8)[: int(rng.integers(0, 4))]:
-                self.put(u, v0 + 8, 20, 12, "industrial", 1, 0, "workshop", place)
+                self.put(
+                    u, v0 + 8, 20, 12, use="industrial", floors=1, hh=0, tag="workshop", place=place
+                )
         if w - lu > 20:
-            self.put(u1 - 5, v1 - 5, 6, 4, "other", 1, 0, "utility", place)
+            self.put(u1 - 5, v1 - 5, 6, 4, use="other", floors=1, hh=0, tag="utility", place=place)
 
 
 def parcel_boxes(rng: np.random.Generator, blocks: Blocks, b: int) -> list[tuple]:

@@ -108,6 +108,7 @@ def trade_name(rng: np.random.Generator, *, small_shop: bool = True) -> str:
     return f"{rng.choice(TRADE_FIRST)}{rng.choice(TRADE_SECOND)}"
 
 
+# fmt: skip below keeps it a table, one row per kind (ruff would split each row over 6 lines).
 #: (category, name suffixes) per kind of unit slot: a name is a trade name plus a suffix.
 UNIT_PATTERNS: dict[str, tuple[str, np.ndarray]] = {
     "shop": ("street_shop", _words(

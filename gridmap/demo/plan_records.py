@@ -30,14 +30,24 @@ from gridmap.demo.records import DAYS, YEAR_START, _month_starts, _weekday
 
 H1_2026 = (61, 241)  # day indices of 2026-01-01 and 2026-06-30
 PUBLICITY_TOPICS = (
-    "冬季防火", "春节烟花爆竹安全", "电动自行车安全充电", "家庭用火用电安全", "燃气安全",
-    "夏季防火", "高层建筑逃生自救", "119 消防宣传月",
-)  # fmt: skip
+    "冬季防火",
+    "春节烟花爆竹安全",
+    "电动自行车安全充电",
+    "家庭用火用电安全",
+    "燃气安全",
+    "夏季防火",
+    "高层建筑逃生自救",
+    "119 消防宣传月",
+)
 DRILL_NOTES = ("疏散逃生演练", "初起火灾扑救演练", "消火栓出水演练", "燃气泄漏处置演练")
 MEETING_TOPICS = (
-    "部署冬春火灾防控工作", "通报隐患整改情况", "研究重大隐患挂牌督办", "部署夏季消防检查",
-    "总结半年网格化管理工作", "部署消防宣传月活动",
-)  # fmt: skip
+    "部署冬春火灾防控工作",
+    "通报隐患整改情况",
+    "研究重大隐患挂牌督办",
+    "部署夏季消防检查",
+    "总结半年网格化管理工作",
+    "部署消防宣传月活动",
+)
 TEAM_EQUIPMENT = {
     "professional": "水罐消防车 2 辆、抢险救援车 1 辆、空气呼吸器 12 具",
     "micro_station": "灭火器 10 具、水枪 2 支、水带 4 盘、消防摩托车 1 辆",
@@ -80,7 +90,7 @@ def _trainings(rng, medium, small, lapses) -> pd.DataFrame:
     months = _month_starts()
     rows: dict[str, list] = {k: [] for k in ("day", "grid_id", "kind", "target", "note", "n")}
 
-    def add(days, grid, kind, target, note, n):
+    def add(days, grid, kind, *, target, note, n):
         rows["day"] += list(days)
         rows["grid_id"] += [grid] * len(days) if isinstance(grid, str) else list(grid)
         rows["kind"] += [kind] * len(days) if isinstance(kind, str) else list(kind)
@@ -96,9 +106,9 @@ def _trainings(rng, medium, small, lapses) -> pd.DataFrame:
             days,
             gid,
             "publicity_day",
-            [kind] * held.size,
-            "消防宣传日：" + topics,
-            rng.integers(30, 151, held.size),
+            target=[kind] * held.size,
+            note="消防宣传日：" + topics,
+            n=rng.integers(30, 151, held.size),
         )
         zones = small.loc[small["parent_id"] == gid, "grid_id"].to_numpy(object)
         first = rng.integers(H1_2026[0], H1_2026[1] - 20, int(rng.integers(2, 4)))
@@ -123,7 +133,7 @@ def _trainings(rng, medium, small, lapses) -> pd.DataFrame:
             ["“五进”消防宣传", "单位消防安全培训"],
             "居民消防知识培训",
         )
-        add(days, where, kinds, target, note, rng.integers(20, 121, days.size))
+        add(days, where, kinds, target=target, note=note, n=rng.integers(20, 121, days.size))
     frame = pd.DataFrame(rows).sort_values(["day", "grid_id"], kind="stable").reset_index(drop=True)
     return pd.DataFrame(
         {

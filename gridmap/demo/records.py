@@ -54,7 +54,7 @@ class _Log:
             k: [] for k in ("minute", "role", "inspector", "target", "x", "y", "grid")
         }
 
-    def add(self, minute, role, inspector, target, xy, grid) -> None:
+    def add(self, minute, role, inspector, target, *, xy, grid) -> None:
         n = len(minute)
         self.cols["minute"].append(np.asarray(minute, np.int64))
         self.cols["role"].append(np.full(n, role, object))
@@ -133,7 +133,7 @@ def _patrols(rng: np.random.Generator, log: _Log, medium: gpd.GeoDataFrame, laps
         days = np.setdiff1d(np.arange(DAYS), lapses.missed_days.get(gid, ()))
         minute = days * 1440 + rng.integers(8 * 60, 21 * 60, days.size)
         where = random_points(rng, geom, days.size)
-        log.add(minute, "patrol", f"{teams[m]}（巡防队）", gid, where, m)
+        log.add(minute, "patrol", f"{teams[m]}（巡防队）", gid, xy=where, grid=m)
 
 
 def _community_visits(rng: np.random.Generator, log: _Log, small: gpd.GeoDataFrame, lapses):
@@ -146,7 +146,7 @@ def _community_visits(rng: np.random.Generator, log: _Log, small: gpd.GeoDataFra
         days = FIRST_MONDAY + 7 * weeks + rng.integers(0, 5, weeks.size)
         minute = days * 1440 + rng.integers(9 * 60, 17 * 60 + 30, weeks.size)
         who = leaders[z] or members[z].split("、")[0]
-        log.add(minute, "community", who, gid, random_points(rng, geom, weeks.size), z)
+        log.add(minute, "community", who, gid, xy=random_points(rng, geom, weeks.size), grid=z)
 
 
 def _safety_office(
@@ -166,11 +166,11 @@ def _safety_office(
         days = _weekday(month_start + rng.integers(0, 26, 12))
         minute = days * 1440 + rng.integers(9 * 60, 17 * 60, 12)
         who = office[towns.index(parent), rng.integers(0, 2, 12)]
-        log.add(minute, "safety_office", who, gid, random_points(rng, geom, 12), m)
+        log.add(minute, "safety_office", who, gid, xy=random_points(rng, geom, 12), grid=m)
     for t, (gid, geom) in enumerate(zip(towns, large.geometry, strict=True)):
         days = _weekday(month_start[[1, 7]] + rng.integers(0, 20, 2))
         minute = days * 1440 + rng.integers(9 * 60, 17 * 60, 2)
-        log.add(minute, "safety_office", office[t, 0], gid, random_points(rng, geom, 2), -1)
+        log.add(minute, "safety_office", office[t, 0], gid, xy=random_points(rng, geom, 2), grid=-1)
 
 
 def _police_and_self_checks(
@@ -196,7 +196,7 @@ def _police_and_self_checks(
             days = FIRST_MONDAY + 7 * w + rng.integers(0, 5, k)
             minute = days * 1440 + rng.integers(9 * 60, 21 * 60, k)
             who = police[t, rng.integers(0, 3, k)]
-            log.add(minute, "police", who, unit_ids[pick], u_xy[pick], unit_zone[pick])
+            log.add(minute, "police", who, unit_ids[pick], xy=u_xy[pick], grid=unit_zone[pick])
     month_start = _month_starts()
     managers = units["manager"].to_numpy()
     for u in np.flatnonzero(units["category"].to_numpy() == "key"):
@@ -204,7 +204,7 @@ def _police_and_self_checks(
         days = _weekday(month_start[months] + rng.integers(0, 26, months.size))
         minute = days * 1440 + rng.integers(8 * 60, 18 * 60, months.size)
         where = np.repeat(u_xy[u : u + 1], months.size, axis=0)
-        log.add(minute, "unit", managers[u], unit_ids[u], where, unit_zone[u])
+        log.add(minute, "unit", managers[u], unit_ids[u], xy=where, grid=unit_zone[u])
 
 
 def _minutes_to_time(minute: np.ndarray) -> pd.DatetimeIndex:

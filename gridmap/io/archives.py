@@ -26,11 +26,32 @@ from gridmap.errors import ArchiveError, Problem
 #: formats, ledgers, and a readme.
 DATA_EXTENSIONS = frozenset(
     {
-        ".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".qmd", ".qpj",
-        ".fix", ".aih", ".ain", ".atx", ".geojson", ".json", ".kml", ".gpkg", ".csv", ".xlsx",
-        ".parquet", ".txt", ".md",
+        ".shp",
+        ".shx",
+        ".dbf",
+        ".prj",
+        ".cpg",
+        ".qix",
+        ".sbn",
+        ".sbx",
+        ".xml",
+        ".qmd",
+        ".qpj",
+        ".fix",
+        ".aih",
+        ".ain",
+        ".atx",
+        ".geojson",
+        ".json",
+        ".kml",
+        ".gpkg",
+        ".csv",
+        ".xlsx",
+        ".parquet",
+        ".txt",
+        ".md",
     }
-)  # fmt: skip
+)
 #: What a KMZ may hold: the KML and the icons and overlays it shows.
 KMZ_EXTENSIONS = frozenset({".kml", ".png", ".jpg", ".jpeg", ".gif", ".bmp"})
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -20,9 +20,20 @@ from gridmap.errors import DataError, Problem
 
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
 #: dBase language driver ids (byte 29 of a .dbf) GDAL honours when there is no .cpg.
-LDID = {0x01: "CP437", 0x02: "CP850", 0x03: "CP1252", 0x4D: "CP936 (GBK)", 0x4F: "CP950",
-        0x57: "CP1252", 0x58: "CP1252", 0x59: "CP1252", 0x64: "CP852",
-        0x7A: "CP936 (GBK)", 0x7D: "CP1255", 0x7E: "CP1256"}  # fmt: skip
+LDID = {
+    0x01: "CP437",
+    0x02: "CP850",
+    0x03: "CP1252",
+    0x4D: "CP936 (GBK)",
+    0x4F: "CP950",
+    0x57: "CP1252",
+    0x58: "CP1252",
+    0x59: "CP1252",
+    0x64: "CP852",
+    0x7A: "CP936 (GBK)",
+    0x7D: "CP1255",
+    0x7E: "CP1256",
+}
 #: The ids of single-byte Western code pages: a Chinese file that claims one reads as mojibake.
 WESTERN_LDID = frozenset({0x01, 0x02, 0x03, 0x57, 0x58, 0x59, 0x64})
 #: What is tried when a Western code page does not fit the text, in this order.

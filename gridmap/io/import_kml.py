@@ -27,9 +27,18 @@ from gridmap.io.import_encoding import source_error
 
 #: LIBKML's own columns (styling and time), not the user's attributes.
 KML_BOILERPLATE = (
-    "id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility",
-    "drawOrder", "icon", "snippet",
-)  # fmt: skip
+    "id",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "snippet",
+)
 #: The attributes a placemark's folder becomes.
 FOLDER, FOLDER_PATH = "folder", "folder_path"
 _CONTAINERS = ("Folder", "Document")

@@ -185,9 +185,13 @@ def _read_table(path: Path, sheet: str | None, limits: ArchiveLimits) -> _Read:
     if path.suffix.lower() in (".csv", ".txt"):
         text, encoding = decode_text(path.read_bytes(), str(path))
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], sep=None,
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            sep=None,
             engine="python",
-        )  # fmt: skip
+        )
         return frame, [f"encoding {encoding}"], []
     check_archive(path, limits=limits, allowed=None)  # an .xlsx is a zip: no bombs
     try:

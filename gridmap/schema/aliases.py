@@ -32,20 +32,42 @@ EQUIPMENT_NAME_ALIASES = ("器材点名称", "存放点名称", "名称", "名�
 #: Whether they are degrees or metres is read from the values, not the name.
 COORDINATE_ALIASES: dict[str, tuple[str, ...]] = {
     "lon": (
-        "lon", "lng", "long", "longitude", "经度", "东经", "x", "x坐标", "坐标x", "横坐标",
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "经度",
+        "东经",
+        "x",
+        "x坐标",
+        "坐标x",
+        "横坐标",
         "point_x",
     ),
     "lat": ("lat", "latitude", "纬度", "北纬", "y", "y坐标", "坐标y", "纵坐标", "point_y"),
-}  # fmt: skip
+}
 #: Columns that name (rather than code) a grid's parent, per level, e.g. a community's 街道
 #: (import; compared lower-cased).
 PARENT_NAME_ALIASES: dict[str, tuple[str, ...]] = {
     "grid_medium": (
-        "parent_name", "上级网格名称", "所属街道", "街道名称", "所属镇街", "镇街名称", "所属乡镇",
-        "乡镇名称", "所属大网格",
+        "parent_name",
+        "上级网格名称",
+        "所属街道",
+        "街道名称",
+        "所属镇街",
+        "镇街名称",
+        "所属乡镇",
+        "乡镇名称",
+        "所属大网格",
     ),
     "grid_small": (
-        "parent_name", "上级网格名称", "所属社区", "社区名称", "所属村居", "村居名称", "所属村",
+        "parent_name",
+        "上级网格名称",
+        "所属社区",
+        "社区名称",
+        "所属村居",
+        "村居名称",
+        "所属村",
         "所属中网格",
     ),
-}  # fmt: skip
+}

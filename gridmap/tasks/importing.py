@@ -130,7 +130,7 @@ def _account(
             report.problems += exc.problems
 
 
-def import_layer(
+def import_layer(  # noqa: PLR0913 -- the options of `gridmap import`, keyword-only
     sources: Sequence[str | os.PathLike[str]],
     into: str | os.PathLike[str],
     layer: str,

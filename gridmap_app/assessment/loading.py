@@ -30,6 +30,7 @@ def assessment(
     path: str,
     mtime_ns: int,
     size: int,
+    *,
     period: str,
     as_of: str,
     vetoes: tuple[str, ...],
@@ -51,12 +52,15 @@ def workbook(
     path: str,
     mtime_ns: int,
     size: int,
+    *,
     period: str,
     as_of: str,
     vetoes: tuple[str, ...],
     fires: tuple[str, ...],
 ) -> bytes:
-    return assessment_workbook_bytes(assessment(path, mtime_ns, size, period, as_of, vetoes, fires))
+    return assessment_workbook_bytes(
+        assessment(path, mtime_ns, size, period=period, as_of=as_of, vetoes=vetoes, fires=fires)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -133,7 +133,13 @@ def tables(key: Key, ctx: Context, found: Assessment, opts: dict) -> None:
     st.dataframe(scorecard_table(found, lang=lang), hide_index=True)
     st.download_button(
         t("assess.download", lang),
-        data.workbook(*key, opts["period"], opts["as_of"], opts["vetoes"], opts["fires"]),
+        data.workbook(
+            *key,
+            period=opts["period"],
+            as_of=opts["as_of"],
+            vetoes=opts["vetoes"],
+            fires=opts["fires"],
+        ),
         key="assess_xlsx",
         file_name=f"考核_{found.period.label}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -203,7 +203,7 @@ def clear_drawing() -> None:
 def drawing_map(source: loading.Source, ctx: Context, form: dict[str, Any]) -> dict | None:
     """The coverage map with the tools the operation needs; returns the current drawing."""
     gcj02 = PROVIDERS[ctx.basemap].datum == "gcj02"
-    data = loading.map_data(*source.key, _focus(form), None, gcj02)
+    data = loading.map_data(*source.key, focus=_focus(form), indicator=None, gcj02=gcj02)
     base = asset_base(ctx.lang)
     m = build_map(
         data,

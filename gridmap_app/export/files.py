@@ -32,6 +32,7 @@ def _options(
     paper: str,
     landscape: bool,
     layers: tuple[str, ...],
+    *,
     lang: str,
     title: str,
     tiles: tuple[str, str | None] | None,
@@ -47,11 +48,12 @@ def _options(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def map_files(
+def map_files(  # noqa: PLR0913 -- the cache key: plain values, as cached loaders take them
     path: str,
     mtime_ns: int,
     size: int,
     name: str,
+    *,
     level: str | None,
     grid_id: str | None,
     paper: str,
@@ -69,17 +71,18 @@ def map_files(
         print_data(path, mtime_ns, size, name),
         level=level,
         grid_id=grid_id,
-        options=_options(paper, landscape, layers, lang, title, tiles),
+        options=_options(paper, landscape, layers, lang=lang, title=title, tiles=tiles),
     )
     return pdf_bytes([figure], title=title or name), png_bytes(figure, dpi=dpi)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def atlas_files(
+def atlas_files(  # noqa: PLR0913 -- the cache key: plain values, as cached loaders take them
     path: str,
     mtime_ns: int,
     size: int,
     name: str,
+    *,
     level: str,
     only: tuple[str, ...] | None,
     paper: str,
@@ -98,7 +101,7 @@ def atlas_files(
     book = atlas.atlas_sheets(
         print_data(path, mtime_ns, size, name),
         level=level,
-        options=_options(paper, landscape, layers, lang, title, tiles),
+        options=_options(paper, landscape, layers, lang=lang, title=title, tiles=tiles),
         progress=_progress,
         only=list(only) if only else None,
     )

@@ -166,7 +166,9 @@ def options_form(district: District, source: loading.Source, ctx: Context) -> Ex
     )
 
 
-def _download(label_key: str, data: bytes, file_name: str, mime: str, key: str, lang: str) -> None:
+def _download(
+    label_key: str, data: bytes, file_name: str, *, mime: str, key: str, lang: str
+) -> None:
     st.download_button(text(label_key, lang), data, file_name=file_name, mime=mime, key=key)
 
 
@@ -175,21 +177,33 @@ def _map_view(form: ExportForm, source: loading.Source, lang: str) -> None:
         pdf, png = map_files(
             *source.key,
             form.name,
-            form.level,
-            form.grid_id,
-            form.paper,
-            form.landscape,
-            form.layers,
-            lang,
-            form.title,
-            form.dpi,
-            form.tiles,
+            level=form.level,
+            grid_id=form.grid_id,
+            paper=form.paper,
+            landscape=form.landscape,
+            layers=form.layers,
+            lang=lang,
+            title=form.title,
+            dpi=form.dpi,
+            tiles=form.tiles,
         )
     stem = form.grid_id or "district"
     _download(
-        "export.download_pdf", pdf, f"gridmap_{stem}.pdf", "application/pdf", "export_pdf", lang
+        "export.download_pdf",
+        pdf,
+        f"gridmap_{stem}.pdf",
+        mime="application/pdf",
+        key="export_pdf",
+        lang=lang,
     )
-    _download("export.download_png", png, f"gridmap_{stem}.png", "image/png", "export_png", lang)
+    _download(
+        "export.download_png",
+        png,
+        f"gridmap_{stem}.png",
+        mime="image/png",
+        key="export_png",
+        lang=lang,
+    )
     st.image(png, width="stretch")
 
 
@@ -208,28 +222,33 @@ def _atlas_view(form: ExportForm, source: loading.Source, lang: str) -> None:
     pdf, archive, png, n_pages, n_sheets = atlas_files(
         *source.key,
         form.name,
-        form.level,
-        form.only,
-        form.paper,
-        form.landscape,
-        form.layers,
-        lang,
-        form.title,
-        form.tiles,
+        level=form.level,
+        only=form.only,
+        paper=form.paper,
+        landscape=form.landscape,
+        layers=form.layers,
+        lang=lang,
+        title=form.title,
+        tiles=form.tiles,
         _progress=_sheet_progress(bar),
     )
     bar.empty()
     st.success(text("export.atlas_done", lang, pages=n_pages, sheets=n_sheets))
     _download(
-        "export.download_pdf", pdf, "gridmap_atlas.pdf", "application/pdf", "export_atlas_pdf", lang
+        "export.download_pdf",
+        pdf,
+        "gridmap_atlas.pdf",
+        mime="application/pdf",
+        key="export_atlas_pdf",
+        lang=lang,
     )
     _download(
         "export.download_zip",
         archive,
         "gridmap_atlas.zip",
-        "application/zip",
-        "export_atlas_zip",
-        lang,
+        mime="application/zip",
+        key="export_atlas_zip",
+        lang=lang,
     )
     st.image(png, width="stretch")
 

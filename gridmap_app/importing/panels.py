@@ -110,8 +110,9 @@ def preview(files: list[str], layer: str, lang: str) -> list[str]:
         st.dataframe(shown.head(20), hide_index=True, height=200)
         if table.unreadable:
             rows = "、".join(str(r + 1) for r in table.unreadable[:20])
-            st.warning(t("imp.unreadable", lang, file=Path(path).name, n=len(table.unreadable),
-                         rows=rows))  # fmt: skip
+            st.warning(
+                t("imp.unreadable", lang, file=Path(path).name, n=len(table.unreadable), rows=rows)
+            )
         if table.notes:
             st.caption(f"{t('imp.notes', lang)}: " + "；".join(table.notes))
         columns += [str(c) for c in shown.columns if str(c) not in columns]

@@ -90,6 +90,7 @@ def check_and_import(
     files: list[str],
     target: str,
     layer: str,
+    *,
     options: ImportOptions,
     mode: str,
     lang: str,

@@ -46,6 +46,7 @@ def assignment(key: Key) -> pd.DataFrame:
 
 def selection_mask(
     key: Key,
+    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -65,6 +66,7 @@ def heat(
     path: str,
     mtime_ns: int,
     size: int,
+    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -73,7 +75,7 @@ def heat(
 ) -> tuple[pd.DataFrame, float, int]:
     key = (path, mtime_ns, size)
     layer = ins.event_layer(district(key), "inspections")
-    mask = selection_mask(key, start, end, roles, results, grid)
+    mask = selection_mask(key, start=start, end=end, roles=roles, results=results, grid=grid)
     rows, cell = ins.heat_points(layer.geometry[mask])
     return rows, cell, int(mask.sum())
 
@@ -83,6 +85,7 @@ def weekly(
     path: str,
     mtime_ns: int,
     size: int,
+    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -91,7 +94,7 @@ def weekly(
 ) -> ins.WeeklyHeat:
     key = (path, mtime_ns, size)
     layer = ins.event_layer(district(key), "inspections")
-    mask = selection_mask(key, start, end, roles, results, grid)
+    mask = selection_mask(key, start=start, end=end, roles=roles, results=results, grid=grid)
     return ins.weekly_heat(layer.geometry[mask], layer["inspected_at"][mask], start=start, end=end)
 
 
@@ -103,7 +106,7 @@ def compliance(path: str, mtime_ns: int, size: int, start: str, end: str) -> pd.
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def missing(
-    path: str, mtime_ns: int, size: int, start: str, end: str, roles: tuple[str, ...]
+    path: str, mtime_ns: int, size: int, *, start: str, end: str, roles: tuple[str, ...]
 ) -> ins.MissingInspections:
     key = (path, mtime_ns, size)
     return ins.missing_inspections(
@@ -117,7 +120,9 @@ def missing(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def tallies(path: str, mtime_ns: int, size: int, start: str, end: str, level: str) -> pd.DataFrame:
+def tallies(
+    path: str, mtime_ns: int, size: int, *, start: str, end: str, level: str
+) -> pd.DataFrame:
     key = (path, mtime_ns, size)
     return ins.tallies(district(key), start=start, end=end, level=level, assignment=assignment(key))
 

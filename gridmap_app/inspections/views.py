@@ -20,7 +20,14 @@ def heat_view(key: Key, ctx: Context, f: dict) -> None:
     bounds = rm.bounds_of(data.district(key)["grid_large"])
     by_week = st.toggle(t("insp.by_week", lang), key="insp_by_week")
     if by_week:
-        weekly = data.weekly(*key, f["start"], f["end"], f["roles"], f["results"], f["grid"])
+        weekly = data.weekly(
+            *key,
+            start=f["start"],
+            end=f["end"],
+            roles=f["roles"],
+            results=f["results"],
+            grid=f["grid"],
+        )
         if not weekly.weeks:
             return
         week = st.select_slider(t("insp.week", lang), options=weekly.weeks, key="insp_week")
@@ -30,7 +37,12 @@ def heat_view(key: Key, ctx: Context, f: dict) -> None:
         st.caption(t("insp.cells", lang, n=len(frame), size=weekly.cell_size))
     else:
         frame, cell, count = data.heat(
-            *key, f["start"], f["end"], f["roles"], f["results"], f["grid"]
+            *key,
+            start=f["start"],
+            end=f["end"],
+            roles=f["roles"],
+            results=f["results"],
+            grid=f["grid"],
         )
         st.caption(
             t("insp.count", lang, n=count) + " · " + t("insp.cells", lang, n=len(frame), size=cell)
@@ -64,7 +76,7 @@ def _headers(lang: str) -> dict[str, str]:
 
 def missing_view(key: Key, ctx: Context, f: dict) -> None:
     lang = ctx.lang
-    result = data.missing(*key, f["start"], f["end"], f["roles"])
+    result = data.missing(*key, start=f["start"], end=f["end"], roles=f["roles"])
     zones = result.zones
     choice = st.radio(
         t("insp.missing.colour", lang),
@@ -121,7 +133,7 @@ def tallies_view(key: Key, ctx: Context, f: dict) -> None:
         key="insp_tally_level",
         format_func=lambda v: layer_label(v, lang),
     )
-    table = data.tallies(*key, f["start"], f["end"], level)
+    table = data.tallies(*key, start=f["start"], end=f["end"], level=level)
     names = data.grid_names(*key)[level]
     table.insert(1, "name", table["grid_id"].map(names))
     table = table.rename(columns={r: label(ROLE_LABELS, r, lang) for r in INSPECTOR_ROLES})

@@ -66,8 +66,12 @@ def test_page_runs_on_the_sample(lang: str) -> None:
 
 def test_a_split_drawn_on_the_map_is_previewed_and_saved(tiny: Path) -> None:
     line = feature("LineString", (195, 70), (405, 70))  # across S4 (x 200..400), above B4
-    at = run_page(edit_level="grid_small", edit_op="split", edit_grid="S4",
-                  edit_map={"last_active_drawing": line})  # fmt: skip
+    at = run_page(
+        edit_level="grid_small",
+        edit_op="split",
+        edit_grid="S4",
+        edit_map={"last_active_drawing": line},
+    )
     assert "LineString" in texts(at.caption)
     at.text_input(key="edit_names").set_value("东林北片，东林南片")
     click(at, "edit_preview")
@@ -122,11 +126,16 @@ def test_a_save_while_qgis_holds_the_file_is_refused_and_the_edit_kept(tiny: Pat
     import sys
 
     holder = subprocess.Popen(  # another program with the file open in WAL mode, as QGIS does
-        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
-         "c.execute('PRAGMA journal_mode=WAL'); print('ready', flush=True); time.sleep(120)",
-         str(tiny)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('PRAGMA journal_mode=WAL'); print('ready', flush=True); time.sleep(120)",
+            str(tiny),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         at = run_page(edit_level="grid_small", edit_op="merge", edit_grids=["S1", "S2"])
@@ -145,8 +154,12 @@ def test_a_save_while_qgis_holds_the_file_is_refused_and_the_edit_kept(tiny: Pat
 
 def test_a_preview_goes_stale_when_the_drawing_changes(tiny: Path) -> None:
     first = feature("LineString", (195, 50), (405, 50))
-    at = run_page(edit_level="grid_small", edit_op="split", edit_grid="S4",
-                  edit_map={"last_active_drawing": first})  # fmt: skip
+    at = run_page(
+        edit_level="grid_small",
+        edit_op="split",
+        edit_grid="S4",
+        edit_map={"last_active_drawing": first},
+    )
     click(at, "edit_preview")
     assert at.button(key="edit_save")
     second = feature("LineString", (300, -5), (300, 105))

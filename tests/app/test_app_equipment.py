@@ -14,8 +14,15 @@ from gridmap.io import read_district, read_edit_log
 
 PAGE = ROOT / "pages" / "equipment.py"
 TIMEOUT = 600
-OPTIONS = {"model": "mclp", "count": 2, "radius": 300.0, "demand": "households",
-           "candidates": "auto", "keep": True, "pilot_min": False}  # fmt: skip
+OPTIONS = {
+    "model": "mclp",
+    "count": 2,
+    "radius": 300.0,
+    "demand": "households",
+    "candidates": "auto",
+    "keep": True,
+    "pilot_min": False,
+}
 
 
 run_page = partial(run_page_at, PAGE, timeout=TIMEOUT)

@@ -426,9 +426,16 @@ def test_indicator_rows_are_checked() -> None:
 def test_tables_have_chinese_headers_and_are_ranked(scored) -> None:
     table = scorecard_table(scored)
     assert list(table.columns[:9]) == [
-        "排名", "层级", "网格编码", "网格名称", "所属镇（街道）", "得分", "否决前得分",
-        "一票否决", "达标指标数",
-    ]  # fmt: skip
+        "排名",
+        "层级",
+        "网格编码",
+        "网格名称",
+        "所属镇（街道）",
+        "得分",
+        "否决前得分",
+        "一票否决",
+        "达标指标数",
+    ]
     assert list(table["网格编码"]) == ["L1", "L2", "M1", "M2", "M3"]
     assert table.loc[1, "一票否决"] == "网格全覆盖（覆盖检查无错误）"
     assert table.loc[2, "每月消防宣传日"] == "5/6 个月（未达标）"

@@ -28,19 +28,37 @@ from gridmap.demo import (
 from gridmap.demo.grids import build_grids
 
 COUNTS = {
-    "grid_large": (6, 6), "grid_medium": (25, 35), "grid_small": (130, 170),
-    "buildings": (4500, 5600), "households": (35_000, 45_000), "units": (1300, 1700),
-    "equipment_points": (50, 70), "inspections": (17_000, 24_000), "hazards": (300, 500),
-    "trainings": (450, 650), "fire_teams": (35, 45), "emergency_plans": (36, 45),
-    "drills": (60, 90), "meetings": (35, 50),
-}  # fmt: skip
+    "grid_large": (6, 6),
+    "grid_medium": (25, 35),
+    "grid_small": (130, 170),
+    "buildings": (4500, 5600),
+    "households": (35_000, 45_000),
+    "units": (1300, 1700),
+    "equipment_points": (50, 70),
+    "inspections": (17_000, 24_000),
+    "hazards": (300, 500),
+    "trainings": (450, 650),
+    "fire_teams": (35, 45),
+    "emergency_plans": (36, 45),
+    "drills": (60, 90),
+    "meetings": (35, 50),
+}
 ID_PATTERNS = {
-    "grid_large": r"\d{9}", "grid_medium": r"\d{12}", "grid_small": r"\d{15}",
-    "buildings": r"B\d{6}", "households": r"H\d{7}", "units": r"U\d{5}",
-    "equipment_points": r"E\d{3}", "inspections": r"I\d{6}", "hazards": r"HZ\d{4}",
-    "trainings": r"T\d{5}", "fire_teams": r"FT\d{3}", "emergency_plans": r"EP\d{3}",
-    "drills": r"D\d{4}", "meetings": r"MT\d{3}",
-}  # fmt: skip
+    "grid_large": r"\d{9}",
+    "grid_medium": r"\d{12}",
+    "grid_small": r"\d{15}",
+    "buildings": r"B\d{6}",
+    "households": r"H\d{7}",
+    "units": r"U\d{5}",
+    "equipment_points": r"E\d{3}",
+    "inspections": r"I\d{6}",
+    "hazards": r"HZ\d{4}",
+    "trainings": r"T\d{5}",
+    "fire_teams": r"FT\d{3}",
+    "emergency_plans": r"EP\d{3}",
+    "drills": r"D\d{4}",
+    "meetings": r"MT\d{3}",
+}
 #: Layers the sample keeps as attribute tables (no geometry).
 TABLES = ("trainings", "emergency_plans", "drills", "meetings")
 TOWNS = {

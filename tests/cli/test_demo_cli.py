@@ -19,11 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
 #: The bundled sample's layers and feature counts (docs/schema.md lists the same numbers).
 COUNTS = {
-    "grid_large": 6, "grid_medium": 32, "grid_small": 150, "buildings": 5043,
-    "households": 40869, "units": 1500, "equipment_points": 64, "inspections": 21950,
-    "hazards": 382, "trainings": 536, "fire_teams": 39, "emergency_plans": 40, "drills": 76,
+    "grid_large": 6,
+    "grid_medium": 32,
+    "grid_small": 150,
+    "buildings": 5043,
+    "households": 40869,
+    "units": 1500,
+    "equipment_points": 64,
+    "inspections": 21950,
+    "hazards": 382,
+    "trainings": 536,
+    "fire_teams": 39,
+    "emergency_plans": 40,
+    "drills": 76,
     "meetings": 44,
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")

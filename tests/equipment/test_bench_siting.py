@@ -59,7 +59,7 @@ def test_unreadable_proc_is_said_so() -> None:
             "start": bench.load_and_memory("", ""),
             "end": bench.load_and_memory("", ""),
             "versions": {},
-        }  # fmt: skip
+        }
     )
     assert line == (
         "Machine: CPU X, 2 cores; at the start load average not readable; "

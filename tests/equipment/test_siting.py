@@ -103,8 +103,9 @@ def test_min_per_grid(tiny) -> None:
 
 
 def test_max_per_grid(tiny) -> None:
-    options = SitingOptions(model="mclp", count=3, radius=25, keep_existing=False,
-                            max_per_grid=1, demand="households")  # fmt: skip
+    options = SitingOptions(
+        model="mclp", count=3, radius=25, keep_existing=False, max_per_grid=1, demand="households"
+    )
     result = site_equipment(tiny, options)
     assert result.sites["medium_id"].value_counts().max() <= 1
 
@@ -138,8 +139,7 @@ def test_bom_by_hand(tmp_path: Path) -> None:
         geometry=[pt(150, 50), pt(160, 60), pt(300, 50)],
         crs=CRS,
     )
-    layers["equipment_points"] = pd.concat([layers["equipment_points"], planned],
-                                           ignore_index=True)  # fmt: skip
+    layers["equipment_points"] = pd.concat([layers["equipment_points"], planned], ignore_index=True)
     district = read_district(write_gpkg(tmp_path / "bom.gpkg", layers))
     assert pilot_communities(district) == ["M1"]
     bom = bill_of_materials(district)
@@ -167,12 +167,17 @@ def test_inventory_shortfalls_by_hand(tmp_path: Path, tiny) -> None:
     assert first["short_signage"].tolist() == [1] and first["short_total"].tolist() == [1]
     layers = make_tiny_layers()
     second = gpd.GeoDataFrame(
-        {"point_id": ["E2"], "name": ["x"], "extinguishers": [2], "signage": [1],
-         "status": ["existing"]},
-        geometry=[pt(50, 75)], crs=CRS,
-    )  # fmt: skip
-    layers["equipment_points"] = pd.concat([layers["equipment_points"], second],
-                                           ignore_index=True)  # fmt: skip
+        {
+            "point_id": ["E2"],
+            "name": ["x"],
+            "extinguishers": [2],
+            "signage": [1],
+            "status": ["existing"],
+        },
+        geometry=[pt(50, 75)],
+        crs=CRS,
+    )
+    layers["equipment_points"] = pd.concat([layers["equipment_points"], second], ignore_index=True)
     district = read_district(write_gpkg(tmp_path / "inv.gpkg", layers))
     found = inventory_shortfalls(district).set_index("point_id")
     assert found.loc["E1", "short_total"] == 0  # the community now holds two signs
@@ -220,17 +225,42 @@ def test_read_extra_layers(tmp_path: Path) -> None:
         read_extra_layers(district, required=["nothing"])
 
 
-def test_cli_site_json_and_save(tiny_gpkg: Path, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_cli_site_json_and_save(
+    tiny_gpkg: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "site.json"
-    argv = ["site", str(tiny_gpkg), "--model", "mclp", "--count", "1", "--radius", "60",
-            "--demand", "both", "--candidates", "auto", "--keep-existing", "--json", str(out),
-            "--save", "--user", "tester"]  # fmt: skip
+    argv = [
+        "site",
+        str(tiny_gpkg),
+        "--model",
+        "mclp",
+        "--count",
+        "1",
+        "--radius",
+        "60",
+        "--demand",
+        "both",
+        "--candidates",
+        "auto",
+        "--keep-existing",
+        "--json",
+        str(out),
+        "--save",
+        "--user",
+        "tester",
+    ]
     assert main(argv) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
     assert set(document) >= {"chosen", "totals", "status", "gap", "time_s", "saved"}
-    assert set(document["chosen"][0]) == {"id", "x", "y", "grid_small", "grid_medium",
-                                          "grid_large", "newly_covered"}  # fmt: skip
+    assert set(document["chosen"][0]) == {
+        "id",
+        "x",
+        "y",
+        "grid_small",
+        "grid_medium",
+        "grid_large",
+        "newly_covered",
+    }
     assert 113 < document["chosen"][0]["x"] < 114 and 34 < document["chosen"][0]["y"] < 35
     assert set(document["totals"]) >= {"demand", "covered_before", "covered_after", "share"}
     assert document["status"] == "optimal" and document["gap"] == 0

@@ -32,8 +32,19 @@ def test_speed_sets_the_walking_distance_of_minutes(
 ) -> None:
     """1.2 min at 3 km/h is 60 m; at the default 5 km/h it is 100 m."""
     out = tmp_path / "site.json"
-    slow = run_site(tiny_gpkg, out, "--model", "lscp", "--minutes", "1.2", "--speed", "3",
-                    "--demand", "both", "--straight")  # fmt: skip
+    slow = run_site(
+        tiny_gpkg,
+        out,
+        "--model",
+        "lscp",
+        "--minutes",
+        "1.2",
+        "--speed",
+        "3",
+        "--demand",
+        "both",
+        "--straight",
+    )
     assert slow["radius_m"] == pytest.approx(60.0)
     assert (slow["minutes"], slow["speed_kmh"]) == (1.2, 3.0)
     assert sorted(c["id"] for c in slow["chosen"]) == ["B3", "B4"]  # 60 m: one per unit

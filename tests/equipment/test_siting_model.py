@@ -239,8 +239,9 @@ def test_capacity_is_honoured(case, p, capacity) -> None:
     cover, weight, fixed = _random(*case)
     solution = mclp(sp.csr_matrix(cover), weight, p, fixed=fixed, capacity=capacity)
     flow = solution.flow
-    load = np.bincount(flow.site, weights=weight[flow.demand] * flow.distance,
-                       minlength=cover.shape[1])  # fmt: skip
+    load = np.bincount(
+        flow.site, weights=weight[flow.demand] * flow.distance, minlength=cover.shape[1]
+    )
     assert (load <= capacity + 1e-6).all()
     assert solution.open[flow.site].all()
     assert cover[flow.demand, flow.site].all()

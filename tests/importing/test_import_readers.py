@@ -163,8 +163,9 @@ def test_kmz_keeps_the_folder_path(tmp_path: Path) -> None:
 
 def test_kml_whose_tree_cannot_be_read_strips_gdals_suffix(tmp_path: Path) -> None:
     """An undeclared gx: prefix: GDAL reads it, XML does not; folders from GDAL's names."""
-    text = NESTED_KML.replace("<name>P6</name>", "<name>P6</name><gx:balloonVisibility>1"
-                              "</gx:balloonVisibility>")  # fmt: skip
+    text = NESTED_KML.replace(
+        "<name>P6</name>", "<name>P6</name><gx:balloonVisibility>1</gx:balloonVisibility>"
+    )
     path = tmp_path / "网格.kml"
     path.write_text(text, encoding="utf-8")
     table = read_source(path)

@@ -71,6 +71,8 @@ def parse_period(text: str) -> AssessmentPeriod:
 def period_of(day: object, *, half: bool = True) -> AssessmentPeriod:
     """Return the half year (or year) holding a day.
 
+    Examples
+    --------
     >>> period_of("2026-10-31").label, period_of("2026-10-31", half=False).label
     ('2026H2', '2026')
     """
@@ -83,6 +85,8 @@ def period_of(day: object, *, half: bool = True) -> AssessmentPeriod:
 def period_choices(first: object, last: object) -> list[str]:
     """Labels of the half years and years from `first` to `last`, newest first.
 
+    Examples
+    --------
     >>> period_choices("2025-11-01", "2026-10-31")
     ['2026H2', '2026H1', '2026', '2025H2', '2025']
     """
@@ -100,6 +104,8 @@ def period_choices(first: object, last: object) -> list[str]:
 def default_period(last: object) -> str:
     """Return the latest half year ended by `last` (the one holding `last` if it ends it).
 
+    Examples
+    --------
     >>> default_period("2026-10-31"), default_period("2026-06-30")
     ('2026H1', '2026H1')
     """

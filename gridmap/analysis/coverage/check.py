@@ -168,6 +168,8 @@ def require_min_area(value: object, *, option: str = "min_area") -> float:
 
     `option` is the name the caller knows it by (``--min-area`` on the command line).
 
+    Examples
+    --------
     >>> require_min_area(100)
     100.0
     """

@@ -74,6 +74,8 @@ def next_grid_ids(layer: pd.DataFrame, parent_id: str | None, count: int) -> lis
     are used; otherwise the longest common prefix with a numeric suffix is
     continued, and as a last resort ``<parent>-N``.
 
+    Examples
+    --------
     >>> layer = pd.DataFrame({"grid_id": ["410106001001001", "410106001001002"],
     ...                       "parent_id": ["410106001001"] * 2})
     >>> next_grid_ids(layer, "410106001001", 2)

@@ -225,6 +225,7 @@ def _reassigned(
     rows: gpd.GeoDataFrame,
     new_a: BaseGeometry,
     new_b: BaseGeometry,
+    *,
     level: str,
     user: str,
     reason: str | None,
@@ -267,7 +268,9 @@ def reshape_boundary(
     to_b = [p for p, flag in zip(pieces, goes_to_a, strict=True) if not flag]
     new_a = polygonal(shapely.union_all(to_a)) if to_a else shapely.Polygon()
     new_b = polygonal(shapely.union_all(to_b)) if to_b else shapely.Polygon()
-    return _reassigned(rows, new_a, new_b, level, user, reason, "reshape")
+    return _reassigned(
+        rows, new_a, new_b, level=level, user=user, reason=reason, operation="reshape"
+    )
 
 
 def transfer_area(
@@ -291,7 +294,9 @@ def transfer_area(
         raise EditError(f"the area to move does not touch grid {to_id}; it would be cut off.")
     new_from = polygonal(shapely.difference(source, moved))
     new_to = polygonal(shapely.union(target, moved))
-    return _reassigned(rows, new_from, new_to, level, user, reason, "reshape")
+    return _reassigned(
+        rows, new_from, new_to, level=level, user=user, reason=reason, operation="reshape"
+    )
 
 
 def reassign_grid(

@@ -40,7 +40,7 @@ from gridmap.analysis.equipment._solver import (
 )
 
 
-def capacitated(
+def capacitated(  # noqa: PLR0913 -- the options of mclp and lscp, passed through
     name: str,
     cover: sp.csr_matrix,
     weight: np.ndarray,
@@ -92,8 +92,11 @@ def capacitated(
     site_upper = np.where(fixed, capacity, 0.0)
     blocks = [served, load + open_free, link, groups]
     row_lower: list[ArrayLike] = [
-        np.full(n_r, -INF), np.full(n_sites, -INF), np.full(n_link, -INF), g_lo
-    ]  # fmt: skip
+        np.full(n_r, -INF),
+        np.full(n_sites, -INF),
+        np.full(n_link, -INF),
+        g_lo,
+    ]
     row_upper: list[ArrayLike] = [np.ones(n_r), site_upper, np.zeros(n_link), g_hi]
     if name == "mclp":
         if p is None:
@@ -124,8 +127,17 @@ def capacitated(
     built = time.perf_counter()
     start = None
     if name == "mclp" and n_x and p:
-        start = _warm_start(model, cover, weight, fixed, p, (member, g_lo, g_hi), n_x,
-                            time_limit=time_limit / 3, threads=threads)  # fmt: skip
+        start = _warm_start(
+            model,
+            cover,
+            weight,
+            fixed,
+            p=p,
+            groups=(member, g_lo, g_hi),
+            n_x=n_x,
+            time_limit=time_limit / 3,
+            threads=threads,
+        )
     left = max(time_limit - (time.perf_counter() - began), 1.0)
     run = solve(model, time_limit=left, mip_gap=mip_gap, start=start, threads=threads)
     if name == "mclp":
@@ -134,11 +146,22 @@ def capacitated(
         raise infeasible(
             name, "raise the capacity or the number of points, or the per-grid limits."
         )
-    return _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, model,
-                   built - began)  # fmt: skip
+    return _expand(
+        name,
+        run,
+        weight=weight,
+        fixed=fixed,
+        free=free,
+        live_rows=live_rows,
+        member_row=member_row,
+        r_of=r_of,
+        j_of=j_of,
+        model=model,
+        build_time=built - began,
+    )
 
 
-def _warm_start(model, cover, weight, fixed, p, groups, n_x, *, time_limit, threads):
+def _warm_start(model, cover, weight, fixed, *, p, groups, n_x, time_limit, threads):
     """Open the uncapacitated greedy choice and route demand by LP: a good first incumbent.
 
     Without it a time-limited run may end on a poor incumbent (even below the
@@ -157,7 +180,9 @@ def _warm_start(model, cover, weight, fixed, p, groups, n_x, *, time_limit, thre
     return run.values if run.status == "optimal" and len(run.values) else None
 
 
-def _expand(name, run, weight, fixed, free, live_rows, member_row, r_of, j_of, model, build_time):
+def _expand(  # noqa: PLR0913 -- the reduced model's index arrays, named at the one call
+    name, run, *, weight, fixed, free, live_rows, member_row, r_of, j_of, model, build_time
+):
     """Chosen sites, coverage per demand and the flows, back on the original demand rows."""
     n_x = len(free)
     values = run.values if len(run.values) else np.zeros(len(model.cost))

@@ -62,6 +62,8 @@ class Pairs:
 def euclidean_pairs(demand_xy: np.ndarray, site_xy: np.ndarray, max_distance: float) -> Pairs:
     """All demand-site pairs at most `max_distance` apart, by KD-tree (inclusive).
 
+    Examples
+    --------
     >>> pairs = euclidean_pairs(np.array([[0.0, 0], [10, 0]]), np.array([[0.0, 0]]), 10)
     >>> pairs.demand.tolist(), pairs.distance.tolist()
     ([0, 1], [0.0, 10.0])

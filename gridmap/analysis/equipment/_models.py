@@ -50,7 +50,7 @@ from gridmap.analysis.equipment._solver import (
 __all__ = ["lscp", "mclp", "pmedian"]
 
 
-def mclp(
+def mclp(  # noqa: PLR0913 -- solver options, keyword-only (like scipy.optimize's)
     cover: sp.spmatrix,
     weight: np.ndarray,
     p: int,
@@ -78,9 +78,19 @@ def mclp(
     if p < 0:
         raise ValueError("p, the number of new points, must be >= 0.")
     if capacity is not None:
-        return capacitated("mclp", cover, weight, fixed, capacity=capacity, p=p,
-                           limits=limits, time_limit=time_limit, mip_gap=mip_gap,
-                           threads=threads, began=began)  # fmt: skip
+        return capacitated(
+            "mclp",
+            cover,
+            weight,
+            fixed,
+            capacity=capacity,
+            p=p,
+            limits=limits,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            began=began,
+        )
     red = reduce_cover(cover, weight, fixed)
     rows, row_weight, folded = fold_singletons(red.matrix, red.weight)
     n_x = len(red.free)
@@ -98,9 +108,17 @@ def mclp(
     left = max(time_limit - (built - began), 1.0)
     if screening and member.shape[0] == 0 and 0 < 4 * p < n_x:
         run, x, model = solve_by_pricing(
-            rows, row_weight, folded, p, x0, offset=red.fixed_weight, integral=integral,
-            time_limit=left, mip_gap=mip_gap, threads=threads,
-        )  # fmt: skip
+            rows,
+            row_weight,
+            folded,
+            p,
+            x0,
+            offset=red.fixed_weight,
+            integral=integral,
+            time_limit=left,
+            mip_gap=mip_gap,
+            threads=threads,
+        )
     else:
         model = mclp_model(
             rows, row_weight, folded, p, groups, offset=red.fixed_weight, integral=integral
@@ -113,10 +131,19 @@ def mclp(
             raise infeasible("mclp", "check the per-grid minimum and maximum against --count.")
         x = run.values[:n_x] > 0.5 if len(run.values) else np.zeros(n_x, bool)
     run = cap_bound(run, float(weight.sum()), model)
-    return _finish("mclp", run, cover, weight, fixed, red.free[x], model, built - began)
+    return _finish(
+        "mclp",
+        run,
+        cover=cover,
+        weight=weight,
+        fixed=fixed,
+        chosen=red.free[x],
+        model=model,
+        build_time=built - began,
+    )
 
 
-def _finish(name, run, cover, weight, fixed, chosen, model, build_time) -> Solution:
+def _finish(name, run, *, cover, weight, fixed, chosen, model, build_time) -> Solution:
     open_ = fixed.copy()
     open_[chosen] = True
     coverage = covered_share(cover, open_)
@@ -158,9 +185,19 @@ def lscp(
     if not 0 < share <= 1:
         raise ValueError("share must be in (0, 1].")
     if capacity is not None:
-        return capacitated("lscp", cover, weight, fixed, capacity=capacity, share=share,
-                           limits=limits, time_limit=time_limit, mip_gap=mip_gap,
-                           threads=threads, began=began)  # fmt: skip
+        return capacitated(
+            "lscp",
+            cover,
+            weight,
+            fixed,
+            capacity=capacity,
+            share=share,
+            limits=limits,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            began=began,
+        )
     red = reduce_cover(cover, weight, fixed)
     target = coverable_target(weight, red.coverable, share)
     need = target - red.fixed_weight - 1e-9 * max(float(weight.sum()), 1)
@@ -192,20 +229,31 @@ def lscp(
     )
     start = None
     if warm_start and n_x and need > 0:
-        x0 = greedy_start(rows, row_weight, folded, limit=n_x, need=need,
-                     groups=(member, g_lo, g_hi))  # fmt: skip
+        x0 = greedy_start(
+            rows, row_weight, folded, limit=n_x, need=need, groups=(member, g_lo, g_hi)
+        )
         y0 = np.minimum(rows @ x0.astype(float), 1.0) if n_y else np.zeros(0)
         start = np.r_[x0.astype(float), y0]
     if need <= 0 and not (g_lo > 0).any():
-        model = MilpModel(np.zeros(0), *(np.zeros(0),) * 3, sp.csr_matrix((0, 0)),
-                       np.zeros(0), np.zeros(0), False)  # fmt: skip
+        model = MilpModel(
+            np.zeros(0), *(np.zeros(0),) * 3, sp.csr_matrix((0, 0)), np.zeros(0), np.zeros(0), False
+        )
         n_x = 0
     built = time.perf_counter()
     run = solve(model, time_limit=time_limit, mip_gap=mip_gap, start=start, threads=threads)
     if run.status == "infeasible":
         raise infeasible("lscp", "check the per-grid minimum and maximum.")
     chosen = red.free[run.values[:n_x] > 0.5] if len(run.values) else np.zeros(0, np.int64)
-    return _finish("lscp", run, cover, weight, fixed, chosen, model, built - began)
+    return _finish(
+        "lscp",
+        run,
+        cover=cover,
+        weight=weight,
+        fixed=fixed,
+        chosen=chosen,
+        model=model,
+        build_time=built - began,
+    )
 
 
 def pmedian(

@@ -116,9 +116,15 @@ def _restricted_lp(rows, weight, folded, p, cols, *, time_limit, threads):
     single_col = merged[single].indices
     f = folded[cols] + np.bincount(single_col, merged_weight[single], minlength=len(cols))
     lp = mclp_model(
-        merged[many], merged_weight[many], f, p, _no_groups(len(cols)), offset=0.0,
-        integral=False, relax=True,
-    )  # fmt: skip
+        merged[many],
+        merged_weight[many],
+        f,
+        p,
+        _no_groups(len(cols)),
+        offset=0.0,
+        integral=False,
+        relax=True,
+    )
     run = solve(lp, time_limit=time_limit, mip_gap=0.0, threads=threads)
     if run.status != "optimal" or run.duals is None:
         return None
@@ -129,9 +135,11 @@ def _restricted_lp(rows, weight, folded, p, cols, *, time_limit, threads):
     merged_lam = np.clip(merged_lam, 0, merged_weight)
     lam = weight.copy()
     share = np.divide(
-        weight[reach], merged_weight[member], out=np.zeros(len(reach)),
+        weight[reach],
+        merged_weight[member],
+        out=np.zeros(len(reach)),
         where=merged_weight[member] > 0,
-    )  # fmt: skip
+    )
     lam[reach] = merged_lam[member] * share
     if _TRACE is not None:
         _TRACE.append((len(cols), len(many), run.objective, round(run.seconds, 2)))
@@ -149,8 +157,9 @@ def _lp_bound(rows, weight, folded, p, chosen, *, time_limit, threads, by_column
     for _ in range(100):
         cols = np.flatnonzero(used)
         left = deadline - time.perf_counter()
-        found = _restricted_lp(rows, weight, folded, p, cols, time_limit=max(left, 0.1),
-                               threads=threads)  # fmt: skip
+        found = _restricted_lp(
+            rows, weight, folded, p, cols, time_limit=max(left, 0.1), threads=threads
+        )
         if found is None:
             return best
         lam, theta, x, value = found
@@ -169,14 +178,19 @@ def _lp_bound(rows, weight, folded, p, chosen, *, time_limit, threads, by_column
     return best
 
 
-def _solve_on(rows, weight, folded, p, columns, start, *, integral, time_limit, mip_gap, threads):
+def _solve_on(rows, weight, folded, p, columns, *, start, integral, time_limit, mip_gap, threads):
     """Solve the MIP restricted to `columns`: its run, the selection over all columns, model."""
     n = rows.shape[1]
     sub_rows, sub_weight, sub_folded = compact_rows(rows, weight, folded, columns)
     model = mclp_model(
-        sub_rows, sub_weight, sub_folded, p, _no_groups(len(columns)), offset=0.0,
+        sub_rows,
+        sub_weight,
+        sub_folded,
+        p,
+        _no_groups(len(columns)),
+        offset=0.0,
         integral=integral,
-    )  # fmt: skip
+    )
     x_start = start[columns].astype(float)
     y_start = np.minimum(sub_rows @ x_start, 1.0)
     run = solve(
@@ -211,18 +225,37 @@ def solve_by_pricing(
     n = rows.shape[1]
     options = {"integral": integral, "mip_gap": mip_gap, "threads": threads}
     found = _lp_bound(
-        rows, weight, folded, p, start.astype(bool), time_limit=time_limit / 2, threads=threads,
+        rows,
+        weight,
+        folded,
+        p,
+        start.astype(bool),
+        time_limit=time_limit / 2,
+        threads=threads,
         by_column_t=rows.T.tocsr(),
-    )  # fmt: skip
+    )
     if found is None:  # fall back to the whole model
-        run, x, model = _solve_on(rows, weight, folded, p, np.arange(n), start,
-                                  time_limit=time_limit, **options)  # fmt: skip
-        return _finish_run(run, x, model, None, offset, began, rows, weight, folded)
+        run, x, model = _solve_on(
+            rows, weight, folded, p, np.arange(n), start=start, time_limit=time_limit, **options
+        )
+        return _finish_run(
+            run,
+            x,
+            model,
+            lp_bound=None,
+            offset=offset,
+            began=began,
+            rows=rows,
+            weight=weight,
+            folded=folded,
+        )
     bound, c, theta, used, support = found
     # An incumbent from the LP's support (and the greedy start), then the fixing.
     left = max(time_limit - (time.perf_counter() - began), 1.0)
     first = np.flatnonzero(support | start.astype(bool))
-    run, x, model = _solve_on(rows, weight, folded, p, first, start, time_limit=left, **options)
+    run, x, model = _solve_on(
+        rows, weight, folded, p, first, start=start, time_limit=left, **options
+    )
     value = coverage_value(rows, weight, folded, x) if len(run.values) else -np.inf
     if value < coverage_value(rows, weight, folded, start):
         x, value = start.astype(bool), coverage_value(rows, weight, folded, start)
@@ -239,13 +272,35 @@ def solve_by_pricing(
         _TRACE.append(("fix", int(len(first)), value, int(could_beat.sum())))
     if run.status == "optimal" and not (could_beat & ~tried).any():
         proven = replace_run(run, value, value, "optimal", time.perf_counter() - began)
-        return _finish_run(proven, x, model, bound, offset, began, rows, weight, folded)
+        return _finish_run(
+            proven,
+            x,
+            model,
+            lp_bound=bound,
+            offset=offset,
+            began=began,
+            rows=rows,
+            weight=weight,
+            folded=folded,
+        )
     keep = np.flatnonzero(could_beat | x)
     left = max(time_limit - (time.perf_counter() - began), 1.0)
-    run, x_final, model = _solve_on(rows, weight, folded, p, keep, x, time_limit=left, **options)
+    run, x_final, model = _solve_on(
+        rows, weight, folded, p, keep, start=x, time_limit=left, **options
+    )
     if len(run.values) and coverage_value(rows, weight, folded, x_final) >= value:
         x = x_final
-    return _finish_run(run, x, model, bound, offset, began, rows, weight, folded)
+    return _finish_run(
+        run,
+        x,
+        model,
+        lp_bound=bound,
+        offset=offset,
+        began=began,
+        rows=rows,
+        weight=weight,
+        folded=folded,
+    )
 
 
 def replace_run(
@@ -254,7 +309,7 @@ def replace_run(
     return SolverRun(run.values, status, objective, bound, 0.0, seconds)
 
 
-def _finish_run(run, x, model, lp_bound, offset, began, rows, weight, folded):
+def _finish_run(run, x, model, *, lp_bound, offset, began, rows, weight, folded):
     """Return the run in the caller's terms: objective and bound with the offset, gap recomputed."""
     if x is None:
         x = np.zeros(rows.shape[1], bool)

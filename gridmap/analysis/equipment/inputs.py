@@ -142,8 +142,9 @@ def _lattice(district: District, spacing: float) -> gpd.GeoDataFrame:
     shapely.prepare(area)
     points = points[shapely.contains(area, points)]
     ids = [f"L{i + 1:05d}" for i in range(len(points))]
-    return gpd.GeoDataFrame({"candidate_id": ids, "source": "lattice"}, geometry=points,
-                            crs=district.crs)  # fmt: skip
+    return gpd.GeoDataFrame(
+        {"candidate_id": ids, "source": "lattice"}, geometry=points, crs=district.crs
+    )
 
 
 def _named_layer(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
@@ -166,8 +167,7 @@ def _named_layer(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
         else np.array([f"C{i + 1:05d}" for i in range(len(frame))])
     )
     points = frame.geometry.to_numpy()
-    return gpd.GeoDataFrame({"candidate_id": ids, "source": name}, geometry=points,
-                            crs=frame.crs)  # fmt: skip
+    return gpd.GeoDataFrame({"candidate_id": ids, "source": name}, geometry=points, crs=frame.crs)
 
 
 def candidate_sites(

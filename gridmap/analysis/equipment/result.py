@@ -94,7 +94,7 @@ class SitingResult:
             "chosen": chosen,
             "totals": {
                 k: (round(v, 6) if isinstance(v, float) else v) for k, v in self.totals.items()
-            },  # fmt: skip
+            },
             "status": self.status,
             "gap": None if not np.isfinite(self.gap) else round(float(self.gap), 9),
             "time_s": round(float(self.time), 3),
@@ -111,8 +111,10 @@ class SitingResult:
         if not isinstance(radius, int | float):
             raise TypeError(f"params['radius_m'] must be a number of metres, not {radius!r}.")
         frames = []
-        for kind, points, key in (("new", self.sites, "site_id"),
-                                  ("existing", self.existing, "point_id")):  # fmt: skip
+        for kind, points, key in (
+            ("new", self.sites, "site_id"),
+            ("existing", self.existing, "point_id"),
+        ):
             if len(points) == 0:
                 continue
             ids = points[key].astype(str).to_numpy()
@@ -129,11 +131,15 @@ class SitingResult:
                 ]
             else:
                 geoms = shapely.buffer(points.geometry.to_numpy(), float(radius), quad_segs=16)
-            frames.append(gpd.GeoDataFrame({"site_id": ids, "kind": kind}, geometry=list(geoms),
-                                           crs=self.sites.crs))  # fmt: skip
+            frames.append(
+                gpd.GeoDataFrame(
+                    {"site_id": ids, "kind": kind}, geometry=list(geoms), crs=self.sites.crs
+                )
+            )
         if not frames:
-            return gpd.GeoDataFrame(columns=["site_id", "kind", "geometry"], geometry="geometry",
-                                    crs=self.sites.crs)  # fmt: skip
+            return gpd.GeoDataFrame(
+                columns=["site_id", "kind", "geometry"], geometry="geometry", crs=self.sites.crs
+            )
         return pd.concat(frames, ignore_index=True)
 
     def uncovered(self) -> gpd.GeoDataFrame:
@@ -148,8 +154,11 @@ class SitingResult:
         Ids continue ``prefix`` numbering after the highest one in `existing_ids`.
         """
         taken = set(existing_ids or [])
-        numbers = [int(i[len(prefix):]) for i in taken
-                   if i.startswith(prefix) and i[len(prefix):].isdigit()]  # fmt: skip
+        numbers = [
+            int(i[len(prefix) :])
+            for i in taken
+            if i.startswith(prefix) and i[len(prefix) :].isdigit()
+        ]
         start = max(numbers, default=0) + 1
         ids = [f"{prefix}{start + k:04d}" for k in range(len(self.sites))]
         rows = pd.DataFrame(
@@ -229,10 +238,10 @@ def summarise(
     out_demand["site_id"] = np.where(serving >= 0, site_ids[np.maximum(serving, 0)], None)
     chosen = solution.chosen
     new = np.clip(after - before, 0, 1) * weight
-    newly = np.bincount(np.maximum(serving, 0), weights=new * (serving >= 0),
-                        minlength=len(sites))  # fmt: skip
-    serves = np.bincount(np.maximum(serving, 0), weights=after * weight * (serving >= 0),
-                         minlength=len(sites))  # fmt: skip
+    newly = np.bincount(np.maximum(serving, 0), weights=new * (serving >= 0), minlength=len(sites))
+    serves = np.bincount(
+        np.maximum(serving, 0), weights=after * weight * (serving >= 0), minlength=len(sites)
+    )
     lineage = grid_lineage(district, sites.geometry.to_numpy()[chosen])
     chosen_frame = gpd.GeoDataFrame(
         {

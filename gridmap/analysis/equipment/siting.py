@@ -183,11 +183,27 @@ def site_equipment(district: District, options: SitingOptions | None = None) -> 
     capacity = opts.capacity
     limit, gap = opts.time_limit, opts.mip_gap
     if model == "mclp":
-        solution = mclp(cover, weight, n_new, fixed=is_fixed, limits=limits, capacity=capacity,
-                        time_limit=limit, mip_gap=gap)  # fmt: skip
+        solution = mclp(
+            cover,
+            weight,
+            n_new,
+            fixed=is_fixed,
+            limits=limits,
+            capacity=capacity,
+            time_limit=limit,
+            mip_gap=gap,
+        )
     elif model == "lscp":
-        solution = lscp(cover, weight, share=opts.share, fixed=is_fixed, limits=limits,
-                        capacity=capacity, time_limit=limit, mip_gap=gap)  # fmt: skip
+        solution = lscp(
+            cover,
+            weight,
+            share=opts.share,
+            fixed=is_fixed,
+            limits=limits,
+            capacity=capacity,
+            time_limit=limit,
+            mip_gap=gap,
+        )
     elif model == "pmedian":
         solution = pmedian(pairs, weight, n_new, fixed=is_fixed, time_limit=limit, mip_gap=gap)
     else:
@@ -236,8 +252,9 @@ def _road_layer(district: District, roads: str | gpd.GeoDataFrame | None):
 
 def _within(pairs: Pairs, radius: float) -> Pairs:
     keep = pairs.distance <= radius
-    return Pairs(pairs.demand[keep], pairs.site[keep], pairs.distance[keep], pairs.n_demand,
-                 pairs.n_sites)  # fmt: skip
+    return Pairs(
+        pairs.demand[keep], pairs.site[keep], pairs.distance[keep], pairs.n_demand, pairs.n_sites
+    )
 
 
 def _before(

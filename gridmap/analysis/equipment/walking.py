@@ -34,6 +34,8 @@ WALKING_SPEED_KMH = 5.0
 def minutes_to_metres(minutes: float, speed_kmh: float = WALKING_SPEED_KMH) -> float:
     """Distance walked in `minutes` at `speed_kmh`.
 
+    Examples
+    --------
     >>> minutes_to_metres(3.6)
     300.0
     """

@@ -44,6 +44,8 @@ def suggest_mapping(
 
     Each target is proposed once; `table` adds the lon/lat columns of ledgers.
 
+    Examples
+    --------
     >>> suggest_mapping(["网格编号", "网格名", "所属社区", "人口"], "grid_small")
     {'网格编号': 'grid_id', '所属社区': 'parent_name', '网格名': 'name'}
     """
@@ -68,6 +70,8 @@ def suggest_mapping(
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     """Parse ``'source=target'`` items (the CLI's ``--map``).
 
+    Examples
+    --------
     >>> parse_mapping(["NOM=name", " Arr_Vll = parent_name "])
     {'NOM': 'name', 'Arr_Vll': 'parent_name'}
     """

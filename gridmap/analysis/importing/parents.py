@@ -255,6 +255,8 @@ def match_parents(
         is listed in `ParentMatch.approximate`. By default only exact matches
         (after normalisation) are accepted.
 
+    Examples
+    --------
     >>> kids = pd.DataFrame({"grid_id": ["a", "b", "c"], "jd": ["济源路街道", "峡窝镇 ", "新安路"]})
     >>> towns = pd.DataFrame({"grid_id": ["L1", "L2"], "name": ["济源路街道办事处", "峡窝镇"]})
     >>> m = match_parents(kids, towns, by="name", column="jd")

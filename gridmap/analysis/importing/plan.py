@@ -112,6 +112,8 @@ def plan_import(
     `current` must hold every column of `imported` (the rows removed are
     logged as they were). Raises `ValueError` for a mode not in `IMPORT_MODES`.
 
+    Examples
+    --------
     >>> from shapely.geometry import Point
     >>> now = gpd.GeoDataFrame({"unit_id": ["U1", "U2"]}, geometry=[Point(0, 0)] * 2, crs=4547)
     >>> new = gpd.GeoDataFrame({"unit_id": ["U2", "U3"]}, geometry=[None, Point(1, 1)], crs=4547)

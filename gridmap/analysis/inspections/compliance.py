@@ -69,6 +69,8 @@ _EPOCH_MONDAY_SHIFT = 3  # 1970-01-01 is a Thursday; day -3 is Monday 1969-12-29
 def as_date(value: object) -> dt.date:
     """Return the calendar date of a date, datetime, Timestamp or ISO text (aware: in Shanghai).
 
+    Examples
+    --------
     >>> as_date("2025-06-01"), as_date(pd.Timestamp("2025-05-31T16:30Z"))
     (datetime.date(2025, 6, 1), datetime.date(2025, 6, 1))
     """
@@ -107,6 +109,8 @@ def day_number(day: dt.date) -> int:
 def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
     """Return the number of the day / ISO week / month / half year holding each day number.
 
+    Examples
+    --------
     >>> period_numbers(np.array([day_number(dt.date(2025, 6, 1)),
     ...                          day_number(dt.date(2025, 6, 2))]), "weekly").tolist()
     [2891, 2892]
@@ -127,6 +131,8 @@ def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
 def whole_periods(first: int, last: int, period: str) -> tuple[int, int]:
     """First whole period inside days `first` .. `last` (day numbers) and how many there are.
 
+    Examples
+    --------
     >>> whole_periods(day_number(dt.date(2025, 11, 1)), day_number(dt.date(2026, 10, 31)),
     ...               "monthly")[1]
     12
@@ -225,6 +231,7 @@ def _longest_gaps(codes: np.ndarray, days: np.ndarray, n_grids: int, n_days: int
 
 def _one_requirement(
     req: InspectionRequirement,
+    *,
     ids: np.ndarray,
     counted: np.ndarray,
     days: np.ndarray,
@@ -319,13 +326,13 @@ def compliance(
     for order, req in enumerate(rows):  # a handful of table rows, never records
         part = _one_requirement(
             req,
-            grids[req.level],
-            in_range & (roles == req.role),
-            days,
-            codes[req.level],
-            kinds,
-            first,
-            last,
+            ids=grids[req.level],
+            counted=in_range & (roles == req.role),
+            days=days,
+            codes=codes[req.level],
+            kinds=kinds,
+            first=first,
+            last=last,
         )
         parts.append(part.assign(_order=order))
     if not parts:

@@ -46,6 +46,8 @@ def _arrow():
 def text_ids(values: Iterable[object]) -> np.ndarray:
     """Ids as an object array of stripped text, None where blank or missing.
 
+    Examples
+    --------
     >>> text_ids(pd.Series([" S1", None, "", 7])).tolist()
     ['S1', None, None, '7']
     """
@@ -81,6 +83,8 @@ def _none(values: np.ndarray) -> np.ndarray:
 def lookup(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
     """Position of each key's first occurrence in `table`; -1 where absent or missing.
 
+    Examples
+    --------
     >>> lookup(np.array(["b", None, "x", "a"], dtype=object),
     ...        np.array(["a", "b", "a"], dtype=object)).tolist()
     [1, -1, -1, 0]

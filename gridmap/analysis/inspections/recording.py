@@ -76,6 +76,7 @@ def _common(
     lonlat: tuple[float, float] | None,
     at: pd.Timestamp | None,
     now: pd.Timestamp,
+    *,
     what: str,
     layer: str,
 ) -> tuple[list[Problem], shapely.Point | None]:
@@ -139,7 +140,9 @@ def inspection_edit(
 ) -> Edit:
     """Return an `Edit` appending one inspection; `DataError` listing every problem otherwise."""
     stamp, current = _local(at), _now(now)
-    problems, point = _common(district, lonlat, stamp, current, "inspection", "inspections")
+    problems, point = _common(
+        district, lonlat, stamp, current, what="inspection", layer="inspections"
+    )
     target = text_ids([target_id])[0]
     if role not in INSPECTOR_ROLES:
         problems.append(
@@ -196,7 +199,7 @@ def hazard_edit(
 ) -> Edit:
     """Return an `Edit` appending one open hazard; `DataError` listing every problem otherwise."""
     stamp, current = _local(found_at), _now(now)
-    problems, point = _common(district, lonlat, stamp, current, "hazard", "hazards")
+    problems, point = _common(district, lonlat, stamp, current, what="hazard", layer="hazards")
     due = _local(deadline)
     unit = text_ids([unit_id])[0]
     if severity not in HAZARD_SEVERITIES:

@@ -77,6 +77,8 @@ def recurring_records(
 def drill_year(last: dt.date) -> tuple[dt.date, dt.date]:
     """Return the year ending on `last`: (first day, last day).
 
+    Examples
+    --------
     >>> [str(d) for d in drill_year(dt.date(2026, 6, 30))]
     ['2025-07-01', '2026-06-30']
     """

@@ -231,7 +231,7 @@ def grid_sheet(
             max_rows=fit,
             more=text("pdf.more", lang, n="{n}"),
         )
-    _side(sheet, side, entries, data, box, focus, map_rect, lang)
+    _side(sheet, side, entries, data=data, box=box, focus=focus, map_rect=map_rect, lang=lang)
     entry = Entry(
         0,
         grid_id,
@@ -248,6 +248,7 @@ def _side(
     sheet: Sheet,
     r: Rect,
     entries: list,
+    *,
     data: PrintData,
     box: pm.Box,
     focus: Focus,
@@ -267,17 +268,17 @@ def _side(
             sheet,
             Rect(r.x, y, r.w, r.bottom - y - scale_h - 2),
             data.district,
-            box,
-            focus.tinted,
-            lang,
+            box=box,
+            focus=focus.tinted,
+            lang=lang,
         )
         scale_and_north(
             sheet,
             Rect(r.x, r.bottom - scale_h, r.w, scale_h),
             box,
-            map_rect,
-            data.district.crs,
-            lang,
+            map_rect=map_rect,
+            crs=data.district.crs,
+            lang=lang,
         )
         return
     half = (r.w - 4) / 2
@@ -286,17 +287,17 @@ def _side(
         sheet,
         Rect(r.x + half + 4, r.y, half, r.h - scale_h - 2),
         data.district,
-        box,
-        focus.tinted,
-        lang,
+        box=box,
+        focus=focus.tinted,
+        lang=lang,
     )
     scale_and_north(
         sheet,
         Rect(r.x + half + 4, r.bottom - scale_h, half, scale_h),
         box,
-        map_rect,
-        data.district.crs,
-        lang,
+        map_rect=map_rect,
+        crs=data.district.crs,
+        lang=lang,
     )
 
 
@@ -357,7 +358,7 @@ def atlas_sheets(
             entries.append(replace(entry, page=page))
         say("cover and contents")
         cover = cover_sheet(data, level, entries, options, total)
-        contents = contents_sheets(data, level, entries, options, rows, total)
+        contents = contents_sheets(data, level, entries, options, capacity=rows, total=total)
     return Atlas([cover, *contents, *sheets], entries, 1 + len(contents))
 
 

@@ -42,6 +42,7 @@ def contents_sheets(
     level: str,
     entries: list[Entry],
     options: PageOptions,
+    *,
     capacity: int,
     total: int,
 ) -> list[Figure]:

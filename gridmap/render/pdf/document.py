@@ -283,7 +283,16 @@ def map_sheet(
         ax = sheet.map_axes(map_rect)
         box = pm.fit_box(focus.geometry.bounds, map_rect.w, map_rect.h)
         entries = draw_map(ax, data, focus, box, options)
-        _panel(sheet, panel, entries, data, focus, box, map_rect, options)
+        _panel(
+            sheet,
+            panel,
+            entries,
+            data=data,
+            focus=focus,
+            box=box,
+            map_rect=map_rect,
+            options=options,
+        )
     return sheet.fig
 
 
@@ -291,6 +300,7 @@ def _panel(
     sheet: Sheet,
     panel: Rect,
     entries: Sequence[LegendEntry],
+    *,
     data: PrintData,
     focus: Focus,
     box: pm.Box,
@@ -307,9 +317,9 @@ def _panel(
                 sheet,
                 Rect(panel.x, y, panel.w, panel.w * 0.8),
                 data.district,
-                box,
-                focus.tinted,
-                lang,
+                box=box,
+                focus=focus.tinted,
+                lang=lang,
             )
             y += panel.w * 0.8 + 4
         scale_h = 22.0 * k
@@ -318,9 +328,9 @@ def _panel(
             sheet,
             Rect(panel.x, panel.bottom - scale_h, panel.w, scale_h),
             box,
-            map_rect,
-            data.district.crs,
-            lang,
+            map_rect=map_rect,
+            crs=data.district.crs,
+            lang=lang,
         )
         return
     col = 46.0 * k
@@ -329,15 +339,22 @@ def _panel(
     sheet.legend(Rect(panel.x, panel.y, legend_w, panel.h), entries, legend_title)
     x = panel.x + legend_w + 5
     if show_inset:
-        overview(sheet, Rect(x, panel.y, col, panel.h), data.district, box, focus.tinted, lang)
+        overview(
+            sheet,
+            Rect(x, panel.y, col, panel.h),
+            data.district,
+            box=box,
+            focus=focus.tinted,
+            lang=lang,
+        )
         x += col + 5
     scale_and_north(
         sheet,
         Rect(x, panel.y + 6.2 * k, col, panel.h - 6.2 * k),
         box,
-        map_rect,
-        data.district.crs,
-        lang,
+        map_rect=map_rect,
+        crs=data.district.crs,
+        lang=lang,
     )
 
 

@@ -26,7 +26,14 @@ from gridmap.render.pdf.style import ERROR_COLOUR, INK, MUTED, RULE
 
 
 def scale_bar(
-    sheet: Sheet, x: float, y: float, max_width: float, metres_per_mm: float, lang: str, title: str
+    sheet: Sheet,
+    x: float,
+    y: float,
+    *,
+    max_width: float,
+    metres_per_mm: float,
+    lang: str,
+    title: str,
 ) -> float:
     """Draw an alternating bar of a round length in metres and the representative fraction.
 
@@ -64,7 +71,9 @@ def scale_bar(
     return top + h + 4.0 * sheet.k
 
 
-def north_arrow(sheet: Sheet, cx: float, cy: float, size: float, angle: float, label: str) -> None:
+def north_arrow(
+    sheet: Sheet, cx: float, cy: float, *, size: float, angle: float, label: str
+) -> None:
     """Return a two-tone arrow centred at (cx, cy), `angle` degrees clockwise from the page's up."""
     a = math.radians(angle)
 
@@ -110,7 +119,7 @@ def true_north(crs: Any, x: float, y: float) -> float:
 
 
 def overview(
-    sheet: Sheet, r: Rect, district: District, box: pm.Box, focus: BaseGeometry | None, lang: str
+    sheet: Sheet, r: Rect, district: District, *, box: pm.Box, focus: BaseGeometry | None, lang: str
 ) -> None:
     """Draw the district's grids with the sheet's extent as a red rectangle and `focus` tinted.
 
@@ -149,21 +158,29 @@ def overview(
 
 
 def scale_and_north(
-    sheet: Sheet, r: Rect, ax_box: pm.Box, map_rect: Rect, crs: Any, lang: str
+    sheet: Sheet, r: Rect, ax_box: pm.Box, *, map_rect: Rect, crs: Any, lang: str
 ) -> None:
     """Scale bar (left) and north arrow (right) inside `r`."""
     metres_per_mm = (ax_box[2] - ax_box[0]) / map_rect.w
     arrow = min(14.0 * sheet.k, r.h * 0.6)
-    scale_bar(sheet, r.x, r.y, r.w - arrow - 6, metres_per_mm, lang, text("pdf.scale", lang))
+    scale_bar(
+        sheet,
+        r.x,
+        r.y,
+        max_width=r.w - arrow - 6,
+        metres_per_mm=metres_per_mm,
+        lang=lang,
+        title=text("pdf.scale", lang),
+    )
     cx, cy = (ax_box[0] + ax_box[2]) / 2, (ax_box[1] + ax_box[3]) / 2
     angle = true_north(crs, cx, cy)
     north_arrow(
         sheet,
         r.right - arrow / 2 - 1,
         r.y + arrow / 2 + 4.5 * sheet.k,
-        arrow,
-        angle,
-        text("pdf.north", lang),
+        size=arrow,
+        angle=angle,
+        label=text("pdf.north", lang),
     )
 
 

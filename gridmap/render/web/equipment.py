@@ -76,14 +76,29 @@ def siting_map(
                 style_function=_area_style(colour),
             ).add_to(m)
     if len(uncovered):
-        _points(uncovered, labels.get("uncovered", "uncovered demand"), COLOURS["uncovered"], 2,
-                ["ref_id", "weight"]).add_to(m)  # fmt: skip
+        _points(
+            uncovered,
+            labels.get("uncovered", "uncovered demand"),
+            COLOURS["uncovered"],
+            2,
+            ["ref_id", "weight"],
+        ).add_to(m)
     if len(existing):
-        _points(existing, labels.get("existing", "existing points"), COLOURS["existing"], 5,
-                ["point_id", "serves"]).add_to(m)  # fmt: skip
+        _points(
+            existing,
+            labels.get("existing", "existing points"),
+            COLOURS["existing"],
+            5,
+            ["point_id", "serves"],
+        ).add_to(m)
     if len(sites):
-        _points(sites, labels.get("new", "new points"), COLOURS["new"], 8,
-                ["site_id", "medium_id", "newly_covered"]).add_to(m)  # fmt: skip
+        _points(
+            sites,
+            labels.get("new", "new points"),
+            COLOURS["new"],
+            8,
+            ["site_id", "medium_id", "newly_covered"],
+        ).add_to(m)
     _legend(m, {labels.get(k, k): COLOURS[k] for k in ("new", "existing", "uncovered")})
     folium.LayerControl(collapsed=False).add_to(m)
     localize(m, asset_base)
@@ -108,8 +123,13 @@ def inventory_map(
     for state, flag in (("complete", True), ("short", False)):
         part = points[points["complete"] == flag]
         if len(part):
-            _points(part, f"{labels.get(state, state)} ({len(part)})", COLOURS[state], 6,
-                    ["point_id", "name", "short_total"]).add_to(m)  # fmt: skip
+            _points(
+                part,
+                f"{labels.get(state, state)} ({len(part)})",
+                COLOURS[state],
+                6,
+                ["point_id", "name", "short_total"],
+            ).add_to(m)
     _legend(m, {labels.get(k, k): COLOURS[k] for k in ("complete", "short")})
     folium.LayerControl(collapsed=False).add_to(m)
     localize(m, asset_base)
