@@ -8,6 +8,10 @@ Asia/Shanghai), scores and ranks the grids, and lists the records it could not
 place. The tables turn an `Assessment` into what people read (Chinese or
 English headers) and into a JSON document.
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> parse_period("2025H2").window(as_of="2025-09-30")[1].isoformat()
 '2025-09-30'
 

@@ -276,7 +276,15 @@ def _serious_fire(inputs: Inputs, ind: Indicator) -> pd.DataFrame:
 def measure(
     inputs: Inputs, table: tuple[Indicator, ...], plans: pd.DataFrame, meetings: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per target grid and indicator applying to its level (`RESULT_COLUMNS`)."""
+    """One row per target grid and indicator applying to its level (`RESULT_COLUMNS`).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import RESULT_COLUMNS, assess
+    >>> results = assess(district, period="2026H1").results  # what `measure` returned
+    >>> list(results.columns) == list(RESULT_COLUMNS), len(results)
+    (True, 354)
+    """
     sup = supervision_requirement(inputs.frequencies)
 
     @functools.cache

@@ -53,7 +53,14 @@ class AssessmentPeriod:
 
 
 def parse_period(text: str) -> AssessmentPeriod:
-    """``2025H2``, ``2026H1`` or ``2026`` as an `AssessmentPeriod`."""
+    """``2025H2``, ``2026H1`` or ``2026`` as an `AssessmentPeriod`.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import parse_period
+    >>> parse_period("2026H1").window()
+    (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    """
     match = _PERIOD.match(str(text))
     if match is None:
         raise ValueError(
@@ -117,7 +124,14 @@ def default_period(last: object) -> str:
 
 
 def record_span(district: District) -> tuple[dt.date, dt.date] | None:
-    """First and last day of the district's dated records (inspections and the plan's)."""
+    """First and last day of the district's dated records (inspections and the plan's).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import record_span
+    >>> record_span(district)
+    (datetime.date(2025, 11, 1), datetime.date(2026, 10, 31))
+    """
     days = []
     for layer, column in (
         ("inspections", "inspected_at"),

@@ -191,6 +191,15 @@ def assess(
     ValueError
         For an unreadable period, a period starting after `as_of`, an invalid
         table or a serious fire in an unknown grid.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess
+    >>> result = assess(district, period="2026H1")
+    >>> result.first, result.last
+    (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    >>> result.scores.columns[:4].tolist()
+    ['level', 'grid_id', 'name', 'large_id']
     """
     rows = check_scorecard(table)
     period = period if isinstance(period, AssessmentPeriod) else parse_period(period)

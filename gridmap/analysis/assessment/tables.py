@@ -69,7 +69,15 @@ def _results(frame: pd.DataFrame) -> pd.Series:
 
 
 def target_text(assessment: Assessment, lang: str = "zh") -> dict[str, str]:
-    """Return the target of each indicator as text, e.g. ``≥ 95%`` or ``≤ 61 天``."""
+    """Return the target of each indicator as text, e.g. ``≥ 95%`` or ``≤ 61 天``.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, target_text
+    >>> targets = target_text(assess(district, period="2026H1"), lang="en")
+    >>> targets["inspections"], targets["meetings"]
+    ('≥ 95%', '≤ 61 days')
+    """
     out = {}
     for ind in assessment.table:
         if not ind.at_most:
@@ -88,7 +96,18 @@ def _town_names(assessment: Assessment) -> pd.Series:
 
 
 def scorecard_table(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame:
-    """Return the ranked scorecard: towns first, then communities, each by rank."""
+    """Return the ranked scorecard: towns first, then communities, each by rank.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, scorecard_table
+    >>> table = scorecard_table(assess(district, period="2026H1"), lang="en")
+    >>> table.iloc[:3, :4]
+       Rank Level       Code   Name
+    0     1  town  410106003  新安路街道
+    1     2  town  410106001  济源路街道
+    2     3  town  410106002  中心路街道
+    """
     scores = assessment.scores
     labels = {i.key: i.label(lang) for i in assessment.table}
     results = assessment.results
@@ -134,7 +153,15 @@ def scorecard_table(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame
 
 
 def indicator_table(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame:
-    """One row per grid and indicator: target, value, result (in scorecard order)."""
+    """One row per grid and indicator: target, value, result (in scorecard order).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, indicator_table
+    >>> table = indicator_table(assess(district, period="2026H1"), lang="en")
+    >>> len(table), table.columns[:4].tolist()
+    (354, ['Level', 'Code', 'Name', 'Indicator'])
+    """
     results = assessment.results
     scores = assessment.scores
     order = {k: i for i, k in enumerate(scores["level"] + "|" + scores["grid_id"])}
@@ -182,7 +209,15 @@ def _plain(value: Any) -> Any:
 
 
 def assessment_document(assessment: Assessment) -> dict[str, Any]:
-    """Return the assessment as plain data: period, window, indicators, grids with their results."""
+    """Return the assessment as plain data: period, window, indicators, grids with their results.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, assessment_document
+    >>> document = assessment_document(assess(district, period="2026H1"))
+    >>> sorted(document)
+    ['end', 'grids', 'period', 'problems', 'scorecard', 'start']
+    """
     by_grid = {
         key: group for key, group in assessment.results.groupby(["level", "grid_id"], sort=False)
     }
@@ -239,7 +274,15 @@ def assessment_document(assessment: Assessment) -> dict[str, Any]:
 
 
 def scorecard_rules(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame:
-    """Return the scorecard used: indicator, levels, target, weight, veto and the rule."""
+    """Return the scorecard used: indicator, levels, target, weight, veto and the rule.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, scorecard_rules
+    >>> rules = scorecard_rules(assess(district, period="2026H1"), lang="en")
+    >>> rules.iloc[0, :3].tolist(), float(rules.iloc[0, 3])
+    (['full coverage (no coverage-check errors)', 'town、community', '≤ 0'], 15.0)
+    """
     zh = lang != "en"
     period = dict(PERIOD_LABELS)
     period["yearly"] = ("每年（截至考核期末的一年）", "yearly (the year ending with the window)")
@@ -271,7 +314,15 @@ def scorecard_rules(assessment: Assessment, *, lang: str = "zh") -> pd.DataFrame
 
 
 def plan_table(assessment: Assessment) -> pd.DataFrame:
-    """Drill status of every plan, Chinese headers."""
+    """Drill status of every plan, Chinese headers.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, plan_table
+    >>> table = plan_table(assess(district, period="2026H1"))
+    >>> len(table), table.columns[:3].tolist()
+    (40, ['预案编号', '预案名称', '所属网格'])
+    """
     plans = assessment.plans
     return pd.DataFrame(
         {
@@ -287,7 +338,14 @@ def plan_table(assessment: Assessment) -> pd.DataFrame:
 
 
 def meeting_table(assessment: Assessment) -> pd.DataFrame:
-    """Joint meetings of every town in the window, Chinese headers."""
+    """Joint meetings of every town in the window, Chinese headers.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, meeting_table
+    >>> meeting_table(assess(district, period="2026H1")).columns[:3].tolist()
+    ['镇（街道）编码', '名称', '会议次数']
+    """
     meetings = assessment.meetings
     names = _town_names(assessment)
     limit = next((i.target for i in assessment.table if i.key == "meetings"), 61.0)
@@ -305,7 +363,14 @@ def meeting_table(assessment: Assessment) -> pd.DataFrame:
 
 
 def workbook_tables(assessment: Assessment) -> list[tuple[str, str, pd.DataFrame]]:
-    """(sheet name, title, table) of the assessment workbook, in Chinese."""
+    """(sheet name, title, table) of the assessment workbook, in Chinese.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.assessment import assess, workbook_tables
+    >>> [name for name, _, _ in workbook_tables(assess(district, period="2026H1"))]
+    ['考核排名', '考核明细', '考核指标', '预案演练', '联席会议']
+    """
     span = f"{assessment.first} 至 {assessment.last}"
     title = f"消防安全网格化管理考核（{assessment.period.label}，{span}）"
     return [

@@ -14,6 +14,10 @@ give what a leader looks at in one grid. Modules:
 - `report`: the ledger tables;
 - `scope`: selections in the grid hierarchy, KPIs, profiles and indicators.
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> sorted(CHECKS)[:3], DEFAULT_MIN_AREA
 (['bad_parent', 'building_missed', 'building_no_households'], 1.0)
 """

@@ -201,6 +201,18 @@ def check_coverage(district: District, *, min_area: float = DEFAULT_MIN_AREA) ->
         If `min_area` is negative, not finite (inf, nan) or not a number.
     CRSError
         If the district's CRS is not metric or a layer is in another CRS.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import check_coverage
+    >>> report = check_coverage(district)
+    >>> report.summary["errors"], report.summary["warnings"]
+    (11, 2)
+    >>> report.findings[["check", "layer", "ids"]].head(3)
+           check        layer                                 ids
+    0  no_leader   grid_small                   [410106004001002]
+    1        gap  grid_medium                      [410106005001]
+    2    overlap   grid_small  [410106005003002, 410106005003005]
     """
     min_area = require_min_area(min_area)
     _check_crs(district)

@@ -90,6 +90,13 @@ def ledger_sheets(
 
     `district` and `checked_at` (text such as a file name and a date) go into
     the titles; the function reads no clock.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import check_coverage, ledger_sheets
+    >>> sheets = ledger_sheets(check_coverage(district), district=district.name)
+    >>> [sheet.name for sheet in sheets][:4]
+    ['汇总', '按大网格统计', '按中网格统计', '几何图形无效']
     """
     where = " · ".join(p for p in (district, checked_at) if p)
     suffix = f"（{where}）" if where else ""

@@ -82,7 +82,15 @@ def _none(value: object) -> object:
 
 
 def json_document(report: CoverageReport) -> dict[str, Any]:
-    """``{"summary": {...}, "findings": [...]}`` with geometry as GeoJSON in EPSG:4326."""
+    """``{"summary": {...}, "findings": [...]}`` with geometry as GeoJSON in EPSG:4326.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import check_coverage, json_document
+    >>> document = json_document(check_coverage(district))
+    >>> sorted(document), len(document["findings"])
+    (['findings', 'summary'], 13)
+    """
     findings = report.findings
     geoms = findings.geometry.to_crs(WEB_CRS).values if len(findings) else []
     arr = np.asarray(geoms, dtype=object)

@@ -72,7 +72,14 @@ def _parent_of(district: District, level: str, grid_id: str) -> str | None:
 
 
 def selection_for(district: District, level: str, grid_id: str) -> Selection:
-    """Return the selection of a grid together with its declared parents."""
+    """Return the selection of a grid together with its declared parents.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import selection_for
+    >>> selection_for(district, "grid_small", "410106001001001")
+    Selection(large='410106001', medium='410106001001', small='410106001001001')
+    """
     ids: dict[str, str | None] = {"grid_large": None, "grid_medium": None, "grid_small": None}
     ids[level] = grid_id
     current: str = level
@@ -85,7 +92,16 @@ def selection_for(district: District, level: str, grid_id: str) -> Selection:
 
 
 def grid_at(district: District, lon: float, lat: float, level: str) -> str | None:
-    """Return the grid of `level` containing a point given in EPSG:4326 (None if none)."""
+    """Return the grid of `level` containing a point given in EPSG:4326 (None if none).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import grid_at
+    >>> grid_at(district, 113.2696, 34.8282, "grid_small")
+    '410106001001001'
+    >>> grid_at(district, 0.0, 0.0, "grid_small") is None
+    True
+    """
     x, y = Transformer.from_crs(WEB_CRS, district.crs, always_xy=True).transform(lon, lat)
     frame = district[level]
     point = shapely.Point(x, y)
@@ -101,6 +117,15 @@ def select_at(district: District, lon: float, lat: float, current: Selection) ->
     A click inside the current scope drills down; a click elsewhere, or on a
     small grid when a small grid is selected, selects the grid of the same level
     there. A click outside every grid keeps the selection.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import Selection, select_at
+    >>> town = select_at(district, 113.2696, 34.8282, Selection())
+    >>> town
+    Selection(large='410106001', medium=None, small=None)
+    >>> select_at(district, 113.2696, 34.8282, town)
+    Selection(large='410106001', medium='410106001001', small=None)
     """
     level = current.level
     target = "grid_large" if level is None else CHILD_LEVEL.get(level, "grid_small")
@@ -115,7 +140,15 @@ def select_at(district: District, lon: float, lat: float, current: Selection) ->
 
 
 def scope_ids(district: District, selection: Selection) -> dict[str, list[str]]:
-    """Grid ids of each level inside the scope, by the declared hierarchy."""
+    """Grid ids of each level inside the scope, by the declared hierarchy.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import scope_ids, selection_for
+    >>> ids = scope_ids(district, selection_for(district, "grid_medium", "410106001001"))
+    >>> {level: len(found) for level, found in ids.items()}
+    {'grid_large': 1, 'grid_medium': 1, 'grid_small': 5}
+    """
     out: dict[str, list[str]] = {}
     level = selection.level
     for name in GRID_LEVELS:
@@ -177,7 +210,16 @@ def _share(
 
 
 def equipment_membership(district: District) -> pd.DataFrame:
-    """Equipment point -> small, medium and large grid by location."""
+    """Equipment point -> small, medium and large grid by location.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import equipment_membership
+    >>> equipment_membership(district).head(2)
+      point_id         small_id     medium_id   large_id
+    0     E001  410106001001001  410106001001  410106001
+    1     E002  410106001001004  410106001001  410106001
+    """
     points = district.get("equipment_points")
     columns = ["point_id", "small_id", "medium_id", "large_id"]
     if points is None or len(points) == 0:
@@ -198,7 +240,17 @@ def equipment_membership(district: District) -> pd.DataFrame:
 def findings_in_scope(
     district: District, report: CoverageReport, selection: Selection
 ) -> gpd.GeoDataFrame:
-    """Return the report's findings that concern the scope grid or what lies in it."""
+    """Return the report's findings that concern the scope grid or what lies in it.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import check_coverage, findings_in_scope, selection_for
+    >>> town = selection_for(district, "grid_large", "410106005")
+    >>> findings_in_scope(district, check_coverage(district), town)[["check", "ids"]]
+         check                                 ids
+    1      gap                      [410106005001]
+    2  overlap  [410106005003002, 410106005003005]
+    """
     findings = report.findings
     level = selection.level
     if level is None or findings.empty:
@@ -225,7 +277,15 @@ def _objects_in_small(report: CoverageReport, small_id: str) -> set[str]:
 def coverage_kpis(
     district: District, report: CoverageReport, selection: Selection
 ) -> dict[str, Any]:
-    """Return the KPI header: grids per level, coverage, error findings, grids without leader."""
+    """Return the KPI header: grids per level, coverage, error findings, grids without leader.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import Selection, check_coverage, coverage_kpis
+    >>> kpis = coverage_kpis(district, check_coverage(district), Selection())
+    >>> kpis["grids"], kpis["errors"]
+    ({'grid_large': 6, 'grid_medium': 32, 'grid_small': 150}, 11)
+    """
     ids = scope_ids(district, selection)
     findings = findings_in_scope(district, report, selection)
     all_ids = {gid for level in GRID_LEVELS for gid in ids[level]}
@@ -259,7 +319,16 @@ def _grid_row(district: District, level: str, grid_id: str) -> dict[str, Any]:
 def grid_profile(
     district: District, report: CoverageReport, selection: Selection
 ) -> dict[str, Any]:
-    """Return the scope's side panel: who leads it, what it holds, its findings and children."""
+    """Return the scope's side panel: who leads it, what it holds, its findings and children.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import check_coverage, grid_profile, selection_for
+    >>> zone = selection_for(district, "grid_small", "410106001001001")
+    >>> profile = grid_profile(district, check_coverage(district), zone)
+    >>> sorted(profile)
+    ['child_level', 'children', 'counts', 'findings', 'grid', 'level']
+    """
     level = selection.level
     profile: dict[str, Any] = {"level": level, "grid": {}}
     if level is not None:
@@ -297,7 +366,15 @@ def grid_profile(
 
 
 def small_grid_indicator(district: District, report: CoverageReport, name: str) -> pd.Series:
-    """Per small grid id: households, units or findings attributed to it (0 where none)."""
+    """Per small grid id: households, units or findings attributed to it (0 where none).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.coverage import check_coverage, small_grid_indicator
+    >>> households = small_grid_indicator(district, check_coverage(district), "households")
+    >>> len(households), int(households.sum())
+    (150, 40861)
+    """
     small_ids = district["grid_small"]["grid_id"].astype(str)
     if name == "households":
         counts = report.household_membership["small_id"].value_counts()

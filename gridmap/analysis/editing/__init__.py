@@ -10,6 +10,10 @@ saves it. Modules:
 - `geometry`: clean polygons, snapping, cutting and the grid id scheme;
 - `review`: `review_edit`, `EditReview` and its gate (`EditReview.approve`).
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> "gap" in EDIT_CHECKS
 True
 """

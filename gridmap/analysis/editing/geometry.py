@@ -23,7 +23,18 @@ SLIVER_M2 = 1e-6
 
 
 def polygonal(geom: BaseGeometry | None) -> BaseGeometry:
-    """Return the polygonal part of `geom`, made valid (lines and points of a result dropped)."""
+    """Return the polygonal part of `geom`, made valid (lines and points of a result dropped).
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString, Polygon
+    >>> from gridmap.analysis.editing import polygonal
+    >>> bow_tie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> polygonal(bow_tie).geom_type, polygonal(bow_tie).area
+    ('MultiPolygon', 2.0)
+    >>> polygonal(LineString([(0, 0), (1, 1)])).is_empty
+    True
+    """
     if geom is None or geom.is_empty:
         return shapely.Polygon()
     geom = shapely.make_valid(geom)
@@ -42,6 +53,14 @@ def snap_geometry(
     Vertices first snap to reference vertices, then any vertex still within
     the tolerance of a reference edge moves onto that edge, so hand-drawn
     lines meet existing boundaries exactly.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon, box
+    >>> from gridmap.analysis.editing import snap_geometry
+    >>> near = Polygon([(0, 0), (9.7, 0), (9.7, 10), (0, 10)])
+    >>> snap_geometry(near, [box(10, 0, 20, 10)], 0.5).bounds
+    (0.0, 0.0, 10.0, 10.0)
     """
     if tolerance <= 0 or geom.is_empty or len(reference) == 0:
         return geom

@@ -77,7 +77,17 @@ def draw_grid(
     user: str = "",
     reason: str | None = None,
 ) -> Edit:
-    """Add a grid: the drawing is clipped to its parent and cut out of the grids it overlaps."""
+    """Add a grid: the drawing is clipped to its parent and cut out of the grids it overlaps.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> from gridmap.analysis.editing import draw_grid
+    >>> area = box(433100, 3855700, 433200, 3855800)
+    >>> edit = draw_grid(district, "grid_small", area, parent_id="410106001001")
+    >>> edit.operation, edit.affected_ids()
+    ('draw', ['410106001001001', '410106001001006'])
+    """
     layer = _layer(district, level)
     parent_level = PARENT_LEVEL.get(level)
     shape = polygonal(snap_geometry(polygon, layer.geometry.values, snap_tolerance))
@@ -149,6 +159,15 @@ def split_grid(
     The largest piece keeps the grid's id when `keep_id` (renumbering is never
     silent: the edit lists every id); the others get `new_ids` or the next
     ids of the coding scheme, and `names` or the old name with a suffix.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> from gridmap.analysis.editing import split_grid
+    >>> line = LineString([(433100, 3855300), (433200, 3856200)])
+    >>> edit = split_grid(district, "grid_small", "410106001001001", line)
+    >>> edit.operation, list(edit.added["grid_id"])
+    ('split', ['410106001001001', '410106001001006'])
     """
     layer = _layer(district, level)
     row = _rows(layer, [grid_id])
@@ -191,6 +210,13 @@ def merge_grids(
 
     `keep` names the grid whose id and attributes survive; `attributes`
     overrides single fields of it (say, the leader of another merged grid).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.editing import merge_grids
+    >>> edit = merge_grids(district, "grid_small", ["410106001001001", "410106001001002"])
+    >>> edit.operation, len(edit.removed), list(edit.added["grid_id"])
+    ('merge', 2, ['410106001001001'])
     """
     layer = _layer(district, level)
     if len(set(grid_ids)) < 2:
@@ -253,6 +279,16 @@ def reshape_boundary(
     The union of the two grids is cut by the line; each piece goes to the
     grid that held most of it. Both change together: what one loses the
     other gains.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> from gridmap.analysis.editing import reshape_boundary
+    >>> line = LineString([(432700, 3855300), (432750, 3856200)])
+    >>> a, b = "410106001001001", "410106001001002"
+    >>> edit = reshape_boundary(district, "grid_small", a, b, line)
+    >>> edit.operation, edit.affected_ids()
+    ('reshape', ['410106001001001', '410106001001002'])
     """
     layer = _layer(district, level)
     rows = _rows(layer, [grid_a, grid_b])
@@ -283,7 +319,18 @@ def transfer_area(
     user: str = "",
     reason: str | None = None,
 ) -> Edit:
-    """Move the part of `from_id` inside a drawn polygon to its neighbour `to_id`."""
+    """Move the part of `from_id` inside a drawn polygon to its neighbour `to_id`.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> from gridmap.analysis.editing import transfer_area
+    >>> area = box(432740, 3855800, 432800, 3855900)
+    >>> a, b = "410106001001001", "410106001001002"
+    >>> edit = transfer_area(district, "grid_small", a, b, area)
+    >>> edit.operation, edit.affected_ids()
+    ('reshape', ['410106001001001', '410106001001002'])
+    """
     layer = _layer(district, level)
     rows = _rows(layer, [from_id, to_id])
     source, target = (shapely.make_valid(g) for g in rows.geometry)
@@ -308,7 +355,15 @@ def reassign_grid(
     user: str = "",
     reason: str | None = None,
 ) -> Edit:
-    """Change a grid's attributes (parent, leader, phone, members, name); geometry unchanged."""
+    """Change a grid's attributes (parent, leader, phone, members, name); geometry unchanged.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.editing import reassign_grid
+    >>> edit = reassign_grid(district, "grid_small", "410106001001001", {"leader": "王芳"})
+    >>> edit.operation, list(edit.added["leader"])
+    ('reassign', ['王芳'])
+    """
     layer = _layer(district, level)
     row = _rows(layer, [grid_id])
     unknown = sorted(set(changes) - set(layer.columns) - set(LAYERS[level].field_names))
@@ -346,6 +401,13 @@ def delete_grid(
     """Delete a grid, handing its territory to neighbour `into`, or leaving an explicit gap.
 
     Leaving a gap needs a reason; the coverage check will then report the gap.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.editing import delete_grid
+    >>> edit = delete_grid(district, "grid_small", "410106001001002", into="410106001001001")
+    >>> edit.operation, edit.affected_ids()
+    ('delete', ['410106001001001', '410106001001002'])
     """
     if into is not None:
         edit = merge_grids(district, level, [into, grid_id], keep=into, user=user, reason=reason)

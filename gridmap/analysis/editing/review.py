@@ -191,7 +191,17 @@ def review_edit(
     min_area: float = DEFAULT_MIN_AREA,
     before: CoverageReport | None = None,
 ) -> EditReview:
-    """Check an edit before saving it; `before` may pass the current report to save time."""
+    """Check an edit before saving it; `before` may pass the current report to save time.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.editing import delete_grid, review_edit
+    >>> reason = "land taken by the new road"
+    >>> edit = delete_grid(district, "grid_small", "410106001001002", reason=reason)
+    >>> review = review_edit(district, edit)
+    >>> review.new_findings["check"].value_counts().sort_index().to_dict()
+    {'building_missed': 25, 'gap': 1, 'household_missed': 23}
+    """
     edits = [edit] if isinstance(edit, Edit) else list(edit)
     after = district
     for one in edits:
@@ -234,5 +244,13 @@ def review_edit(
 
 
 def edits_small_ids(edits: list[Edit]) -> list[str]:
-    """Small grid ids an edit touches directly (empty for other levels)."""
+    """Small grid ids an edit touches directly (empty for other levels).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.editing import edits_small_ids, merge_grids
+    >>> edit = merge_grids(district, "grid_small", ["410106001001001", "410106001001002"])
+    >>> edits_small_ids([edit])
+    ['410106001001001', '410106001001002']
+    """
     return [i for e in edits if e.layer == "grid_small" for i in e.affected_ids()]

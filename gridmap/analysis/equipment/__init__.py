@@ -7,6 +7,10 @@ an `Edit` of ``equipment_points`` (`siting_edit`). The kit side turns the plan's
 standard (`gridmap.standards.equipment`) into a bill of materials and checks
 the existing points' inventory.
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> from gridmap.analysis.equipment import SitingOptions
 >>> SitingOptions(model="lscp", radius=250, share=0.9).share
 0.9

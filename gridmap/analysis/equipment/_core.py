@@ -67,6 +67,16 @@ def euclidean_pairs(demand_xy: np.ndarray, site_xy: np.ndarray, max_distance: fl
     >>> pairs = euclidean_pairs(np.array([[0.0, 0], [10, 0]]), np.array([[0.0, 0]]), 10)
     >>> pairs.demand.tolist(), pairs.distance.tolist()
     ([0, 1], [0.0, 10.0])
+
+    On the sample, the households within 300 m of an equipment point:
+
+    >>> from gridmap.analysis.equipment import demand_points, euclidean_pairs, fixed_points
+    >>> points, _ = demand_points(district)
+    >>> existing = fixed_points(district, True)
+    >>> xy = points.get_coordinates().to_numpy()
+    >>> pairs = euclidean_pairs(xy, existing.get_coordinates().to_numpy(), 300.0)
+    >>> len(pairs.demand) > 0, pairs.n_demand, pairs.n_sites
+    (True, 3899, 64)
     """
     demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
     site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)

@@ -72,6 +72,16 @@ def mclp(  # noqa: PLR0913 -- solver options, keyword-only (like scipy.optimize'
     `p`, `screening` prices candidates in by column generation and leaves out
     those that provably cannot be in a better solution
     (`gridmap.analysis.equipment._screen`); the answer is the same.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from gridmap.analysis.equipment import mclp
+    >>> cover = sp.csr_matrix(np.array([[1, 0, 0], [1, 1, 0], [0, 1, 1], [0, 0, 1]]))
+    >>> solution = mclp(cover, np.array([5.0, 1.0, 1.0, 2.0]), 1)
+    >>> solution.chosen.tolist(), solution.objective
+    ([0], 6.0)
     """
     began = time.perf_counter()
     cover, weight, fixed = check_inputs(cover, weight, fixed)
@@ -178,6 +188,15 @@ def lscp(
     """Open the fewest new sites so that `share` of the demand weight (default all) is covered.
 
     Raises `DataError` when the share cannot be reached: it says how much can be.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from gridmap.analysis.equipment import lscp
+    >>> cover = sp.csr_matrix(np.array([[1, 0, 0], [1, 1, 0], [0, 1, 1], [0, 0, 1]]))
+    >>> lscp(cover).chosen.tolist()
+    [0, 2]
     """
     began = time.perf_counter()
     weight = np.ones(cover.shape[0]) if weight is None else weight
@@ -271,6 +290,16 @@ def pmedian(
     Only the pairs given (those within a cut-off distance) may be assigned;
     demand with no pair is left out (coverage 0). For comparison on district
     sizes: the model has one variable per pair.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gridmap.analysis.equipment import euclidean_pairs, pmedian
+    >>> demand = np.array([[0.0, 0.0], [10.0, 0.0], [100.0, 0.0]])
+    >>> sites = np.array([[5.0, 0.0], [100.0, 0.0]])
+    >>> pairs = euclidean_pairs(demand, sites, 200.0)
+    >>> pmedian(pairs, np.ones(3), 1).chosen.tolist()
+    [0]
     """
     began = time.perf_counter()
     weight = np.asarray(weight, float)

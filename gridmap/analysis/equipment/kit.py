@@ -76,7 +76,16 @@ def _points(district: District) -> gpd.GeoDataFrame:
 
 
 def point_communities(district: District, points: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Community (medium grid) and town of each point: by place, else by its ``grid_id``."""
+    """Community (medium grid) and town of each point: by place, else by its ``grid_id``.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import point_communities
+    >>> point_communities(district, district["equipment_points"]).head(2)
+              small_id     medium_id   large_id
+    0  410106001001001  410106001001  410106001
+    1  410106001001004  410106001001  410106001
+    """
     lineage = grid_lineage(district, points.geometry.to_numpy())
     medium = district.get("grid_medium")
     small = district.get("grid_small")
@@ -99,7 +108,14 @@ def point_communities(district: District, points: gpd.GeoDataFrame) -> pd.DataFr
 
 
 def pilot_communities(district: District) -> list[str]:
-    """Medium grids holding a point flagged ``is_pilot``, sorted."""
+    """Medium grids holding a point flagged ``is_pilot``, sorted.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import pilot_communities
+    >>> pilot_communities(district)
+    ['410106001001', '410106001002', '410106004002', '410106100001']
+    """
     points = _points(district)
     if len(points) == 0 or "is_pilot" not in points:
         return []
@@ -119,7 +135,15 @@ def bill_of_materials(
     pilot: Iterable[str] | None = None,
     standard: Sequence[EquipmentItem] = EQUIPMENT_STANDARD,
 ) -> BillOfMaterials:
-    """Return the kit for the planned points and pilot communities, per community and in total."""
+    """Return the kit for the planned points and pilot communities, per community and in total.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import bill_of_materials
+    >>> bom = bill_of_materials(district)
+    >>> bom.total.columns.tolist()[:4]
+    ['器材名称', '英文名称', '单位', '每个器材点']
+    """
     check_standard(standard)
     points = _points(district)
     pilots = sorted(set(pilot_communities(district) if pilot is None else pilot))
@@ -188,6 +212,13 @@ def inventory_shortfalls(
     Columns: ``point_id``, ``name``, ``medium_id``, ``pilot_holder`` (holds its
     community's pilot kit), ``short_<field>`` for each inventory field,
     ``short_total`` and ``complete``; point geometry in the district CRS.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import inventory_shortfalls
+    >>> shortfalls = inventory_shortfalls(district)
+    >>> len(shortfalls), shortfalls.columns[:3].tolist()
+    (64, ['point_id', 'name', 'medium_id'])
     """
     check_standard(standard)
     points = _points(district)
@@ -241,7 +272,14 @@ def inventory_shortfalls(
 
 
 def shortfall_table(shortfalls: pd.DataFrame) -> pd.DataFrame:
-    """Return the shortfalls with Chinese headers, for the ledger."""
+    """Return the shortfalls with Chinese headers, for the ledger.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import inventory_shortfalls, shortfall_table
+    >>> shortfall_table(inventory_shortfalls(district)).columns[:3].tolist()
+    ['器材点编号', '名称', '所在社区编码']
+    """
     table = pd.DataFrame(
         {
             "器材点编号": shortfalls["point_id"],

@@ -21,7 +21,17 @@ from gridmap.layers import INVENTORY_FIELDS, LINEAGE_COLUMN, LINEAGE_COLUMNS, Ed
 
 
 def grid_lineage(district: District, points: np.ndarray) -> pd.DataFrame:
-    """``small_id``, ``medium_id``, ``large_id`` of each point (by place; None outside)."""
+    """``small_id``, ``medium_id``, ``large_id`` of each point (by place; None outside).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import grid_lineage
+    >>> points = district["equipment_points"].geometry.to_numpy()
+    >>> grid_lineage(district, points).head(2)
+              small_id     medium_id   large_id
+    0  410106001001001  410106001001  410106001
+    1  410106001001004  410106001001  410106001
+    """
     points = np.asarray(points, dtype=object)
     out = pd.DataFrame({c: np.full(len(points), None, object) for c in LINEAGE_COLUMNS})
     for level in ("grid_small", "grid_medium", "grid_large"):
@@ -180,6 +190,14 @@ def siting_edit(district: District, result: SitingResult, *, user: str, reason: 
     Their ids continue the ``EP-P`` numbering of the district's points
     (`SitingResult.plan_rows`); the edit is saved by `gridmap.io.save_edit`
     like every other edit.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import SitingOptions, site_equipment, siting_edit
+    >>> result = site_equipment(district, SitingOptions(count=2))
+    >>> edit = siting_edit(district, result, user="王芳", reason="2026 plan")
+    >>> edit.layer, edit.added["status"].tolist()
+    ('equipment_points', ['planned', 'planned'])
     """
     points = district.get("equipment_points")
     taken = points["point_id"].astype(str).tolist() if points is not None else []

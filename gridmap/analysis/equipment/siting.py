@@ -138,6 +138,13 @@ def site_equipment(district: District, options: SitingOptions | None = None) -> 
 
     Raises `ValueError` for options that cannot be solved (no radius, no count
     for mclp or pmedian) and `DataError` for data that cannot give an answer.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.equipment import SitingOptions, site_equipment
+    >>> result = site_equipment(district, SitingOptions(model="mclp", count=3, radius=300))
+    >>> result.status, result.totals["new_points"], round(result.totals["share"], 3)
+    ('optimal', 3, 0.762)
     """
     opts = SitingOptions() if options is None else options
     model, count, radius, minutes = opts.model, opts.count, opts.radius, opts.minutes

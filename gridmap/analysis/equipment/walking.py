@@ -43,7 +43,16 @@ def minutes_to_metres(minutes: float, speed_kmh: float = WALKING_SPEED_KMH) -> f
 
 
 def road_graph(lines: Sequence[object] | np.ndarray, *, step: float = 25.0):
-    """Nodes (x, y) and a symmetric sparse matrix of edge lengths for the road lines."""
+    """Nodes (x, y) and a symmetric sparse matrix of edge lengths for the road lines.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> from gridmap.analysis.equipment import road_graph
+    >>> nodes, lengths = road_graph([LineString([(0, 0), (100, 0)])], step=50.0)
+    >>> len(nodes), lengths.shape
+    (3, (3, 3))
+    """
     geoms = np.asarray(lines, dtype=object)
     geoms = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
     if len(geoms) == 0:
@@ -93,7 +102,18 @@ def network_pairs(
     step: float = 25.0,
     chunk_cells: int = 20_000_000,
 ) -> Pairs:
-    """Demand-site pairs whose walking distance (access + roads + access) is within the limit."""
+    """Demand-site pairs whose walking distance (access + roads + access) is within the limit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely.geometry import LineString
+    >>> from gridmap.analysis.equipment import network_pairs
+    >>> road = [LineString([(0, 0), (200, 0)])]
+    >>> pairs = network_pairs(road, np.array([[0.0, 10.0]]), np.array([[150.0, 0.0]]), 200.0)
+    >>> pairs.demand.tolist(), pairs.site.tolist(), pairs.distance.round(1).tolist()
+    ([0], [0], [160.0])
+    """
     demand_xy = np.asarray(demand_xy, float).reshape(-1, 2)
     site_xy = np.asarray(site_xy, float).reshape(-1, 2)
     nodes, graph = road_graph(lines, step=step)

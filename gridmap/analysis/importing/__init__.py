@@ -9,6 +9,10 @@ kept + dropped). `plan_import` then says what the import changes in the
 district's layer (the `Edit` to save, by mode: upsert, replace, append).
 Nothing here touches disk or changes its inputs.
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> parse_mapping(["名称=name", "编码=grid_id"])
 {'名称': 'name', '编码': 'grid_id'}
 

@@ -20,7 +20,14 @@ from gridmap.schema import COORDINATE_ALIASES, LAYERS, PARENT_LEVEL, PARENT_NAME
 
 
 def mapping_targets(layer: str, *, table: bool = False) -> tuple[str, ...]:
-    """Names a source column may be mapped to for `layer`."""
+    """Names a source column may be mapped to for `layer`.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.importing import mapping_targets
+    >>> mapping_targets("grid_small")
+    ('grid_id', 'parent_id', 'name', 'leader', 'phone', 'members', 'parent_name')
+    """
     spec = LAYERS[layer]
     extra = ("parent_name",) if layer in PARENT_LEVEL else ()
     return (*spec.field_names, *extra, *(COORD_TARGETS if table else ()))
@@ -91,7 +98,15 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
 def check_mapping(
     mapping: Mapping[str, str], layer: str, columns: Iterable[object], *, table: bool = False
 ) -> list[Problem]:
-    """Every problem with a mapping: unknown source columns, unknown or repeated targets."""
+    """Every problem with a mapping: unknown source columns, unknown or repeated targets.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.importing import check_mapping
+    >>> problems = check_mapping({"编码": "grid_id", "x": "nonsense"}, "grid_small", ["编码"])
+    >>> len(problems), problems[1].message
+    (2, "'nonsense' is not a field of grid_small.")
+    """
     present = [str(c) for c in columns]
     allowed = mapping_targets(layer, table=table)
     problems = []
@@ -134,6 +149,15 @@ def apply_mapping(
     """Rename columns by `mapping`; a column already named like a target moves aside.
 
     Returns the new frame and a note per column moved aside (as ``<name>_source``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from gridmap.analysis.importing import apply_mapping
+    >>> frame = pd.DataFrame({"网格编码": ["A1"], "grid_id": ["old"]})
+    >>> renamed, notes = apply_mapping(frame, {"网格编码": "grid_id"})
+    >>> renamed.columns.tolist()
+    ['grid_id', 'grid_id_source']
     """
     renames = {s: t for s, t in mapping.items() if s in frame.columns and s != t}
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None

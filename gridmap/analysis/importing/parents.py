@@ -60,7 +60,14 @@ class ParentMatch:
 
 
 def normalise_name(name: object) -> str:
-    """Reduce a name for comparison: no accents, case, punctuation, spaces, 办事处 suffix."""
+    """Reduce a name for comparison: no accents, case, punctuation, spaces, 办事处 suffix.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.importing import normalise_name
+    >>> normalise_name(" 济源路街道办事处 "), normalise_name("Jiyuan Road")
+    ('济源路街道', 'jiyuanroad')
+    """
     if name is None or (isinstance(name, float) and np.isnan(name)):
         return ""
     text = unicodedata.normalize("NFKD", str(name))

@@ -334,6 +334,16 @@ def prepare_import(
     -------
     The typed layer (None when a source could not be used) and the report;
     when ``report.ok`` is False nothing may be written.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.importing import ImportOptions, SourceTable, prepare_import
+    >>> grids = district["grid_small"].head(3).rename(columns={"grid_id": "网格编码"})
+    >>> source = SourceTable(grids, file="zones.gpkg", format="GPKG")
+    >>> options = ImportOptions(mapping={"网格编码": "grid_id"})
+    >>> layer, report = prepare_import([source], "grid_small", options=options)
+    >>> report.ok, len(layer), layer.crs.to_epsg()
+    (True, 3, 4547)
     """
     options = options or ImportOptions()
     spec = LAYERS[layer]

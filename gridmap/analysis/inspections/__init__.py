@@ -13,6 +13,10 @@ Modules:
 - `aggregation`: hexagon counts, heat, weekly heat, missing inspections, tallies;
 - `recording`: a new inspection, a new hazard and a hazard's status as an `Edit`.
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> STATUSES
 ('on_schedule', 'late', 'never')
 """

@@ -47,7 +47,16 @@ _SQRT3 = np.sqrt(3.0)
 
 
 def hex_cells(x: np.ndarray, y: np.ndarray, *, cell_size: float) -> tuple[np.ndarray, np.ndarray]:
-    """Axial coordinates (q, r) of the pointy-top hexagon holding each point."""
+    """Axial coordinates (q, r) of the pointy-top hexagon holding each point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gridmap.analysis.inspections import hex_cells
+    >>> q, r = hex_cells(np.array([0.0, 10.0, 500.0]), np.array([0.0, 5.0, 0.0]), cell_size=100.0)
+    >>> q.tolist(), r.tolist()
+    ([0, 0, 5], [0, 0, 0])
+    """
     if not cell_size > 0:
         raise ValueError(f"cell_size must be positive metres, not {cell_size}")
     radius = cell_size / _SQRT3
@@ -64,13 +73,31 @@ def hex_cells(x: np.ndarray, y: np.ndarray, *, cell_size: float) -> tuple[np.nda
 
 
 def hex_centres(q: np.ndarray, r: np.ndarray, *, cell_size: float) -> tuple[np.ndarray, np.ndarray]:
-    """Centres (x, y) of hexagons given by axial coordinates."""
+    """Centres (x, y) of hexagons given by axial coordinates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gridmap.analysis.inspections import hex_centres
+    >>> x, y = hex_centres(np.array([0, 1]), np.array([0, 1]), cell_size=100.0)
+    >>> x.round(1).tolist(), y.round(1).tolist()
+    ([0.0, 150.0], [0.0, 86.6])
+    """
     radius = cell_size / _SQRT3
     return radius * _SQRT3 * (q + r / 2), radius * 1.5 * r
 
 
 def hex_polygons(q: np.ndarray, r: np.ndarray, *, cell_size: float) -> np.ndarray:
-    """Hexagon polygons for axial coordinates (vectorised)."""
+    """Hexagon polygons for axial coordinates (vectorised).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gridmap.analysis.inspections import hex_polygons
+    >>> hexagon = hex_polygons(np.array([0]), np.array([0]), cell_size=100.0)[0]
+    >>> len(hexagon.exterior.coords), round(hexagon.area)
+    (7, 8660)
+    """
     cx, cy = hex_centres(np.asarray(q), np.asarray(r), cell_size=cell_size)
     radius = cell_size / _SQRT3
     angles = np.deg2rad(np.arange(6) * 60 + 30)
@@ -110,7 +137,15 @@ def _decode(key: np.ndarray, spans: list[tuple[int, int]]) -> list[np.ndarray]:
 def hex_counts(
     points: gpd.GeoSeries, *, cell_size: float = 250.0, weights: np.ndarray | None = None
 ) -> gpd.GeoDataFrame:
-    """Hexagons holding at least one point: ``q``, ``r``, ``count``, polygon, in the points' CRS."""
+    """Hexagons holding at least one point: ``q``, ``r``, ``count``, polygon, in the points' CRS.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import hex_counts
+    >>> cells = hex_counts(district["inspections"].geometry, cell_size=500.0)
+    >>> len(cells), int(cells["count"].sum())
+    (307, 21950)
+    """
     require_metric(points, "the points to aggregate")
     x, y, has = _xy(points.values)
     q, r = hex_cells(x, y, cell_size=cell_size)
@@ -137,6 +172,13 @@ def heat_points(
     """Heat-map input: one row ``lat``, ``lon``, ``weight`` per occupied hexagon.
 
     Returns the rows and the cell size used (doubled until at most `max_cells` rows).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import heat_points
+    >>> frame, cell = heat_points(district["inspections"].geometry)
+    >>> frame.columns.tolist(), len(frame), cell
+    (['lat', 'lon', 'weight'], 1789, 200.0)
     """
     require_metric(points, "the points of the heat map")
     x, y, _ = _xy(points.values)
@@ -179,7 +221,17 @@ def weekly_heat(
     cell_size: float = 400.0,
     max_cells: int | None = 120_000,
 ) -> WeeklyHeat:
-    """Hexagon counts per ISO week of the range (records outside it are left out)."""
+    """Hexagon counts per ISO week of the range (records outside it are left out).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import weekly_heat
+    >>> layer = district["inspections"]
+    >>> weeks = {"start": "2026-01-05", "end": "2026-02-01"}
+    >>> heat = weekly_heat(layer.geometry, layer["inspected_at"], **weeks)
+    >>> len(heat.frames), heat.cells
+    (4, 1033)
+    """
     require_metric(points, "the points of the heat map")
     first, last = day_number(as_date(start)), day_number(as_date(end))
     days = day_numbers(times)
@@ -252,7 +304,15 @@ def missing_inspections(
     assignment: pd.DataFrame | None = None,
     places: pd.DataFrame | None = None,
 ) -> MissingInspections:
-    """Inspections per zone, unit and household, and the zones and units not inspected."""
+    """Inspections per zone, unit and household, and the zones and units not inspected.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import missing_inspections
+    >>> missed = missing_inspections(district, start="2026-01-01", end="2026-03-31")
+    >>> len(missed.zones), len(missed.zones_missed)
+    (150, 0)
+    """
     places = place_table(district) if places is None else places
     assignment = assign_inspections(district, places=places) if assignment is None else assignment
     chosen = select_inspections(district, start=start, end=end, roles=roles)
@@ -333,6 +393,13 @@ def tallies(
     role of the schema, zeros included), ``total`` and ``hazards`` (inspections
     that found a hazard). With ``by="inspector"``: one row per grid and
     inspector with ``inspections`` and ``hazards``.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import tallies
+    >>> table = tallies(district, start="2026-01-01", end="2026-01-31", level="grid_large")
+    >>> table.columns.tolist()
+    ['grid_id', 'patrol', 'community', 'safety_office', 'police', 'unit', 'total', 'hazards']
     """
     assignment = assign_inspections(district) if assignment is None else assignment
     frame = event_layer(district, "inspections")

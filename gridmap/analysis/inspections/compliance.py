@@ -88,7 +88,15 @@ def as_date(value: object) -> dt.date:
 
 
 def local_times(values: pd.Series) -> pd.Series:
-    """Timestamps as aware Asia/Shanghai times (naive ones are Shanghai wall time)."""
+    """Timestamps as aware Asia/Shanghai times (naive ones are Shanghai wall time).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from gridmap.analysis.inspections import local_times
+    >>> local_times(pd.Series(pd.to_datetime(["2026-01-01 08:00"]))).iloc[0]
+    Timestamp('2026-01-01 08:00:00+0800', tz='Asia/Shanghai')
+    """
     times = pd.to_datetime(values, format="ISO8601") if values.dtype == object else values
     if not isinstance(times.dtype, pd.DatetimeTZDtype):
         return times.dt.tz_localize(TIMEZONE)
@@ -96,13 +104,28 @@ def local_times(values: pd.Series) -> pd.Series:
 
 
 def day_numbers(values: pd.Series) -> np.ndarray:
-    """Shanghai calendar day of each timestamp as days since 1970-01-01 (NaT: minimum int)."""
+    """Shanghai calendar day of each timestamp as days since 1970-01-01 (NaT: minimum int).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import day_numbers
+    >>> day_numbers(district["inspections"]["inspected_at"].head(3)).tolist()
+    [20393, 20393, 20393]
+    """
     wall = local_times(values).dt.tz_localize(None)
     return wall.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
 def day_number(day: dt.date) -> int:
-    """Days since 1970-01-01 of a date."""
+    """Days since 1970-01-01 of a date.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from gridmap.analysis.inspections import day_number
+    >>> day_number(dt.date(1970, 1, 2)), day_number(dt.date(2026, 1, 1))
+    (1, 20454)
+    """
     return (day - dt.date(1970, 1, 1)).days
 
 
@@ -151,7 +174,15 @@ def whole_periods(first: int, last: int, period: str) -> tuple[int, int]:
 
 
 def assign_inspections(district: District, *, places: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Grids of every inspection (see the module docstring), on the layer's index."""
+    """Grids of every inspection (see the module docstring), on the layer's index.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import assign_inspections
+    >>> grids = assign_inspections(district)
+    >>> len(grids), grids[["small_id", "medium_id", "large_id"]].iloc[0].tolist()
+    (21950, ['410106002002002', '410106002002', '410106002'])
+    """
     frame = event_layer(district, "inspections")
     targets = (
         frame["target_id"]
@@ -171,7 +202,15 @@ def assign_inspections(district: District, *, places: pd.DataFrame | None = None
 
 
 def check_table(table: Iterable[InspectionRequirement]) -> tuple[InspectionRequirement, ...]:
-    """Return `table` as a tuple; a role may appear once per level (records stay unambiguous)."""
+    """Return `table` as a tuple; a role may appear once per level (records stay unambiguous).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import check_table
+    >>> from gridmap.standards.inspections import DEFAULT_FREQUENCIES
+    >>> len(check_table(DEFAULT_FREQUENCIES))
+    5
+    """
     rows = tuple(table)
     seen: set[tuple[str, str]] = set()
     for row in rows:
@@ -185,7 +224,14 @@ def check_table(table: Iterable[InspectionRequirement]) -> tuple[InspectionRequi
 
 
 def grid_ids(district: District, level: str) -> np.ndarray:
-    """Return the distinct, non-blank grid ids of one level, in layer order."""
+    """Return the distinct, non-blank grid ids of one level, in layer order.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import grid_ids
+    >>> grid_ids(district, "grid_large").tolist()
+    ['410106001', '410106002', '410106003', '410106004', '410106005', '410106100']
+    """
     ids = pd.unique(text_ids(district[level]["grid_id"]))
     return np.asarray([i for i in ids if i is not None], dtype=object)
 
@@ -198,7 +244,15 @@ def select_inspections(
     roles: Iterable[str] | None = None,
     results: Iterable[str] | None = None,
 ) -> np.ndarray:
-    """Boolean mask of the inspections in a date range, of some roles and results."""
+    """Boolean mask of the inspections in a date range, of some roles and results.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import select_inspections
+    >>> mask = select_inspections(district, start="2026-01-01", end="2026-01-31", roles=["patrol"])
+    >>> int(mask.sum()), len(mask)
+    (992, 21950)
+    """
     frame = event_layer(district, "inspections")
     mask = np.ones(len(frame), dtype=bool)
     if start is not None or end is not None:
@@ -309,6 +363,15 @@ def compliance(
         One row per requirement and grid of its level, with the columns of
         `COMPLIANCE_COLUMNS`, ordered large, medium, small grids, then by
         grid id and the table's order (see the module docstring for meanings).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import compliance
+    >>> result = compliance(district, start="2026-01-01", end="2026-03-31")
+    >>> result.columns.tolist()
+    ['grid_id', 'level', 'role', 'required', 'done', 'longest_gap_days', 'status']
+    >>> result["status"].value_counts().sort_index().to_dict()
+    {'late': 6, 'never': 1, 'on_schedule': 219}
     """
     rows = check_table(table)
     first, last = day_number(as_date(start)), day_number(as_date(end))
@@ -344,7 +407,16 @@ def compliance(
 
 
 def compliance_records(result: pd.DataFrame) -> list[dict[str, object]]:
-    """`compliance`'s rows as plain JSON-ready dicts with exactly `COMPLIANCE_COLUMNS`."""
+    """`compliance`'s rows as plain JSON-ready dicts with exactly `COMPLIANCE_COLUMNS`.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import compliance, compliance_records
+    >>> records = compliance_records(compliance(district, start="2026-01-01", end="2026-03-31"))
+    >>> records[0]
+    {'grid_id': '410106001', 'level': 'grid_large', 'role': 'police', 'required': 12, 'done':
+    12, 'longest_gap_days': 6, 'status': 'on_schedule'}
+    """
     out = result[list(COMPLIANCE_COLUMNS)].astype(object)
     return [
         {str(k): (int(v) if isinstance(v, np.integer) else v) for k, v in row.items()}
@@ -353,7 +425,19 @@ def compliance_records(result: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def compliance_summary(result: pd.DataFrame) -> pd.DataFrame:
-    """Grids per status for each role and level (every status present)."""
+    """Grids per status for each role and level (every status present).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import compliance, compliance_summary
+    >>> compliance_summary(compliance(district, start="2026-01-01", end="2026-03-31"))
+    status        level           role  on_schedule  late  never  grids
+    0        grid_large         police            6     0      0      6
+    1        grid_large  safety_office            6     0      0      6
+    2       grid_medium         patrol           29     3      0     32
+    3       grid_medium  safety_office           32     0      0     32
+    4        grid_small      community          146     3      1    150
+    """
     counts = result.groupby(["level", "role", "status"]).size().unstack("status", fill_value=0)
     counts = counts.reindex(columns=list(STATUSES), fill_value=0)
     counts["grids"] = counts.sum(axis=1)
@@ -365,6 +449,16 @@ def worst_status(result: pd.DataFrame, level: str) -> pd.DataFrame:
 
     Columns ``grid_id``, ``status``, ``required``, ``done`` (summed) and ``rate``
     (done / required).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import compliance, worst_status
+    >>> result = compliance(district, start="2026-01-01", end="2026-03-31")
+    >>> worst_status(result, "grid_large").head(3)
+         grid_id       status  required  done  rate
+    0  410106001  on_schedule        12    12   1.0
+    1  410106002  on_schedule        12    12   1.0
+    2  410106003  on_schedule        12    12   1.0
     """
     rows = result[result["level"] == level]
     rank = rows["status"].map({"on_schedule": 0, "late": 1, "never": 2})

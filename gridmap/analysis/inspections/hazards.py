@@ -104,6 +104,14 @@ def hazard_states(
         0 otherwise), ``age_days`` (found to rectified, else to ``as_of``),
         ``no_deadline``, ``escalation`` (None, ``transfer`` or ``supervise``),
         ``due_since`` (date), ``new_today`` and the geometry.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import hazard_states
+    >>> states = hazard_states(district, as_of="2026-06-30")
+    >>> states["state"].value_counts().sort_index().to_dict()
+    {'open': 11, 'overdue': 6, 'rectified': 192, 'supervised': 16, 'supervision_due': 1,
+    'transferred': 26}
     """
     frame = event_layer(district, "hazards")
     today = day_number(as_date(as_of))
@@ -176,13 +184,30 @@ def hazard_states(
 
 
 def escalations_due(states: pd.DataFrame) -> pd.DataFrame:
-    """Return the hazards with an escalation due, oldest due first (from `hazard_states`)."""
+    """Return the hazards with an escalation due, oldest due first (from `hazard_states`).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import escalations_due, hazard_states
+    >>> due = escalations_due(hazard_states(district, as_of="2026-06-30"))
+    >>> len(due), due.columns[:4].tolist()
+    (7, ['hazard_id', 'severity', 'status', 'unit_id'])
+    """
     due = states[states["escalation"].notna()]
     return due.sort_values(["due_since", "hazard_id"], kind="stable")
 
 
 def state_counts(states: pd.DataFrame, *, by: str = "medium_id") -> pd.DataFrame:
-    """Hazards per state (every state a column), ``overdue`` and ``escalations``, per grid."""
+    """Hazards per state (every state a column), ``overdue`` and ``escalations``, per grid.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import hazard_states, state_counts
+    >>> counts = state_counts(hazard_states(district, as_of="2026-06-30"), by="large_id")
+    >>> counts.columns.tolist()
+    ['large_id', 'open', 'overdue', 'supervision_due', 'transferred', 'supervised', 'rectified',
+    'total', 'overdue_now', 'escalations']
+    """
     keys = states[by].fillna("")
     table = pd.crosstab(
         keys, pd.Categorical(states["state"], categories=list(HAZARD_STATES)), dropna=False
@@ -237,6 +262,13 @@ def hazard_ledger(states: pd.DataFrame, district: District, *, lang: str = "zh")
     Headers are Chinese (``lang="zh"``) or English; values of enumerations
     are labelled in the same language. The community column is what splits
     the ledger per community (`gridmap.io.ledger_inspections`).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import hazard_ledger, hazard_states
+    >>> ledger = hazard_ledger(hazard_states(district, as_of="2026-06-30"), district)
+    >>> len(ledger), ledger.columns[:4].tolist()
+    (252, ['隐患编号', '镇（街道）', '社区（村）', '责任片区'])
     """
     pick = 1 if lang == "en" else 0
     yes_no = ("否", "是") if pick == 0 else ("no", "yes")

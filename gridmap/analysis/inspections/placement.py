@@ -165,6 +165,13 @@ def locate_points(
 
     -1 where none; a point in no small grid is looked up in the medium grids,
     then the large grids.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import locate_points
+    >>> rows = locate_points(district, district["equipment_points"].geometry.to_numpy())
+    >>> rows.shape, rows[0].tolist()
+    ((64, 3), [0, 0, 0])
     """
     tables = _grid_tables(district) if tables is None else tables
     points = np.asarray(points, dtype=object)
@@ -192,7 +199,14 @@ def _part(ids: np.ndarray, kind: str, grids: np.ndarray) -> pd.DataFrame:
 def place_parts(
     district: District, tables: dict[str, np.ndarray] | None = None
 ) -> Iterator[pd.DataFrame]:
-    """Return the rows of `place_table` (positions only), a layer family at a time, built lazily."""
+    """Return the rows of `place_table` (positions only), a layer family at a time, built lazily.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import place_parts
+    >>> [len(part) for part in place_parts(district)]
+    [188, 1500, 5043, 40869]
+    """
     tables = _grid_tables(district) if tables is None else tables
     n_small, n_medium, n_large = (len(tables[k]) for k in ("small", "medium", "large"))
     none_m, none_l = np.full(n_medium, -1), np.full(n_large, -1)
@@ -249,6 +263,15 @@ def place_table(district: District) -> pd.DataFrame:
     ``small_pos``, ``medium_pos``, ``large_pos`` (-1 where none); in lookup
     order (grids small, medium, large, then units, buildings, households), so
     the first row of an id wins (`lookup`).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import place_table
+    >>> places = place_table(district)
+    >>> places.columns.tolist(), places["kind"].value_counts().sort_index().to_dict()
+    (['id', 'kind', 'small_id', 'medium_id', 'large_id', 'small_pos', 'medium_pos',
+    'large_pos'], {'buildings': 5043, 'grid_large': 6, 'grid_medium': 32, 'grid_small': 150,
+    'households': 40869, 'units': 1500})
     """
     tables = _grid_tables(district)
     table = pd.concat(list(place_parts(district, tables)), ignore_index=True)
@@ -295,6 +318,16 @@ def assign_records(
     outside every grid), ``unit_id`` (the target when it is a unit) and the
     grids' row positions ``small_pos``, ``medium_pos``, ``large_pos`` (-1: none).
     `places` is `place_table(district)` when already computed.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import assign_records
+    >>> hazards = district["hazards"]
+    >>> found = assign_records(district, hazards["unit_id"], hazards.geometry.to_numpy())
+    >>> found[["target_kind", "unit_id", "small_id"]].head(2)
+      target_kind unit_id         small_id
+    0       units  U01434  410106100202002
+    1       units  U01428  410106100201001
     """
     tables = _grid_tables(district)
     keys = text_ids(target_ids)
@@ -327,7 +360,14 @@ def assign_records(
 
 
 def event_layer(district: District, name: str) -> gpd.GeoDataFrame:
-    """Layer ``inspections`` or ``hazards``; an empty one with the schema's fields if absent."""
+    """Layer ``inspections`` or ``hazards``; an empty one with the schema's fields if absent.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import event_layer
+    >>> len(event_layer(district, "hazards")), event_layer(district, "hazards").crs.to_epsg()
+    (382, 4547)
+    """
     frame = district.get(name)
     if frame is not None:
         return frame

@@ -138,7 +138,22 @@ def inspection_edit(
     note: str | None = None,
     user: str = "",
 ) -> Edit:
-    """Return an `Edit` appending one inspection; `DataError` listing every problem otherwise."""
+    """Return an `Edit` appending one inspection; `DataError` listing every problem otherwise.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import inspection_edit
+    >>> edit = inspection_edit(
+    ...     district,
+    ...     at="2026-06-01 10:00",
+    ...     role="patrol",
+    ...     lonlat=(113.2696, 34.8282),
+    ...     now="2026-06-01 10:05",
+    ...     inspector="张伟",
+    ... )
+    >>> edit.operation, edit.added[["inspection_id", "inspector_role", "result"]].iloc[0].tolist()
+    ('append', ['I202606011000', 'patrol', 'ok'])
+    """
     stamp, current = _local(at), _now(now)
     problems, point = _common(
         district, lonlat, stamp, current, what="inspection", layer="inspections"
@@ -197,7 +212,23 @@ def hazard_edit(
     description: str | None = None,
     user: str = "",
 ) -> Edit:
-    """Return an `Edit` appending one open hazard; `DataError` listing every problem otherwise."""
+    """Return an `Edit` appending one open hazard; `DataError` listing every problem otherwise.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import hazard_edit
+    >>> edit = hazard_edit(
+    ...     district,
+    ...     found_at="2026-06-01 10:00",
+    ...     severity="general",
+    ...     deadline="2026-06-21",
+    ...     lonlat=(113.2696, 34.8282),
+    ...     now="2026-06-01 10:05",
+    ...     description="楼道堆物",
+    ... )
+    >>> edit.operation, edit.added[["hazard_id", "status"]].iloc[0].tolist()
+    ('append', ['HZ202606011000', 'open'])
+    """
     stamp, current = _local(found_at), _now(now)
     problems, point = _common(district, lonlat, stamp, current, what="hazard", layer="hazards")
     due = _local(deadline)
@@ -360,6 +391,19 @@ def hazard_status_edit(
     or after the time the hazard was found and not after `now`. The edit
     removes the hazard's row as it is and adds it changed, so undo restores it.
     Raises `DataError` listing every problem.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.inspections import hazard_status_edit
+    >>> edit = hazard_status_edit(
+    ...     district,
+    ...     hazard_id="HZ0001",
+    ...     status="rectified",
+    ...     now="2026-06-30 09:00",
+    ...     rectified_at="2026-06-29 17:00",
+    ... )
+    >>> edit.operation, edit.added[["hazard_id", "status"]].iloc[0].tolist()
+    ('status', ['HZ0001', 'rectified'])
     """
     layer = event_layer(district, "hazards")
     key = text_ids([hazard_id])[0]

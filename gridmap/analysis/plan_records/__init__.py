@@ -15,6 +15,10 @@ cut by the window's edge requires nothing and its records do not count). The
 readings of the rules are in `gridmap.standards.assessment`; the assessment
 periods (``2025H2``, ``2026``) are in `gridmap.analysis.assessment`.
 
+The examples in this package's docstrings run on the bundled sample district,
+``district = gridmap.io.read_district("data/boundaries/shangjie_demo.gpkg")``
+(tests/test_docstring_examples.py runs them).
+
 >>> import datetime as dt
 >>> drill_year(dt.date(2026, 6, 30))[0].isoformat()
 '2025-07-01'

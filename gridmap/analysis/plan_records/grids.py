@@ -28,13 +28,27 @@ _NONE = np.array(None, dtype=object)
 
 
 def record_layer(district: District, name: str) -> pd.DataFrame | None:
-    """Layer `name` of the district, None when absent or empty."""
+    """Layer `name` of the district, None when absent or empty.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import record_layer
+    >>> len(record_layer(district, "drills")), record_layer(district, "no_such_layer")
+    (76, None)
+    """
     frame = district.get(name)
     return frame if frame is not None and len(frame) else None
 
 
 def layer_days(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Shanghai day numbers of a datetime column (`NAT` where missing)."""
+    """Shanghai day numbers of a datetime column (`NAT` where missing).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import layer_days
+    >>> layer_days(district["drills"], "date")[:3].tolist()
+    [20395, 20395, 20395]
+    """
     if column not in frame.columns:
         return np.full(len(frame), NAT, dtype=np.int64)
     present = frame[column].notna().to_numpy()
@@ -50,6 +64,13 @@ def grid_tree(district: District) -> pd.DataFrame:
     Columns: ``level``, ``grid_id``, ``parent_id``, ``name``, ``leader`` (None where
     blank), ``medium_id``, ``large_id`` (None where the hierarchy is broken), in level order
     (large, medium, small) and layer order.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import grid_tree
+    >>> tree = grid_tree(district)
+    >>> len(tree), tree.columns.tolist()
+    (188, ['level', 'grid_id', 'parent_id', 'name', 'leader', 'medium_id', 'large_id'])
     """
     parts = []
     for level in GRID_LEVELS:
@@ -95,6 +116,14 @@ def record_grids(tree: pd.DataFrame, ids: Iterable[object]) -> pd.DataFrame:
     """Level, community and town of each grid id (None where no grid has the id).
 
     Looked up in the small, medium, then large grids (the first match wins).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import grid_tree, record_grids
+    >>> record_grids(grid_tree(district), ["410106001001001", "X9"])
+               grid_id       level     medium_id   large_id
+    0  410106001001001  grid_small  410106001001  410106001
+    1               X9        None          None       None
     """
     keys = text_ids(list(ids) if not isinstance(ids, pd.Series) else ids)
     order = tree.assign(_rank=tree["level"].map({"grid_small": 0, "grid_medium": 1}).fillna(2))
@@ -110,7 +139,14 @@ def record_grids(tree: pd.DataFrame, ids: Iterable[object]) -> pd.DataFrame:
 
 
 def reference_problems(district: District, tree: pd.DataFrame | None = None) -> list[Problem]:
-    """Return records that name a grid, town or plan the district does not have (warnings)."""
+    """Return records that name a grid, town or plan the district does not have (warnings).
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import reference_problems
+    >>> [problem.message for problem in reference_problems(district)]
+    []
+    """
     tree = grid_tree(district) if tree is None else tree
     problems: list[Problem] = []
     checks = [

@@ -35,6 +35,18 @@ def recurring_records(
     Columns ``medium_id``, ``required`` (periods x times), ``done``, ``periods_missed``
     (whole periods with fewer than `times` records) and ``records`` (all records of
     the kinds in the window), one row per medium grid in layer order.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from gridmap.analysis.plan_records import grid_tree, recurring_records
+    >>> window = {"first": dt.date(2026, 1, 1), "last": dt.date(2026, 6, 30)}
+    >>> days = recurring_records(
+    ...     district, grid_tree(district), kinds=["publicity_day"], period="monthly", **window
+    ... )
+    >>> row = days.iloc[0]
+    >>> row["medium_id"], int(row["required"]), int(row["done"])
+    ('410106001001', 6, 6)
     """
     mediums = tree.loc[tree["level"] == "grid_medium", "grid_id"].to_numpy(dtype=object)
     lo, hi = day_number(first), day_number(last)
@@ -95,6 +107,14 @@ def drill_status(district: District, tree: pd.DataFrame, *, last: dt.date) -> pd
     ``last_drill_at`` in that year), ``last_drill`` (latest drill day on or
     before `last`, from either source; None if never) and ``drills`` (drill
     records in that year).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from gridmap.analysis.plan_records import drill_status, grid_tree
+    >>> plans = drill_status(district, grid_tree(district), last=dt.date(2026, 10, 31))
+    >>> len(plans), int(plans["due"].sum()), int(plans["drilled"].sum())
+    (40, 38, 39)
     """
     plans = record_layer(district, "emergency_plans")
     columns = ("plan_id", "title", "grid_id", "level", "medium_id", "large_id")
@@ -160,6 +180,15 @@ def meeting_intervals(
     ``longest_interval``, ``longest_from`` and ``longest_to`` (the dates
     bounding the longest interval; an end the day after the window means no
     meeting came).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from gridmap.analysis.plan_records import meeting_intervals
+    >>> window = {"first": dt.date(2026, 1, 1), "last": dt.date(2026, 6, 30)}
+    >>> town = meeting_intervals(district, ["410106001"], **window).iloc[0]
+    >>> town["large_id"], int(town["meetings"]), int(town["longest_interval"])
+    ('410106001', 3, 49)
     """
     towns = np.asarray(list(large_ids), dtype=object)
     lo, hi = day_number(first), day_number(last)

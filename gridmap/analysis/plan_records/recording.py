@@ -162,7 +162,22 @@ def training_edit(
     note: str | None = None,
     user: str = "",
 ) -> Edit:
-    """Return an `Edit` appending one training or publicity record; `DataError` lists problems."""
+    """Return an `Edit` appending one training or publicity record; `DataError` lists problems.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import training_edit
+    >>> edit = training_edit(
+    ...     district,
+    ...     date="2026-06-01",
+    ...     grid_id="410106001001",
+    ...     kind="publicity_day",
+    ...     now="2026-06-01 12:00",
+    ...     participants=40,
+    ... )
+    >>> edit.layer, edit.added[["grid_id", "kind"]].iloc[0].tolist()
+    ('trainings', ['410106001001', 'publicity_day'])
+    """
     problems: list[Problem] = []
     day = _day(date, now, "trainings", problems)
     grid = _text(grid_id)
@@ -232,7 +247,15 @@ def drill_edit(
     note: str | None = None,
     user: str = "",
 ) -> Edit:
-    """Return an `Edit` appending one drill of an emergency plan; `DataError` lists problems."""
+    """Return an `Edit` appending one drill of an emergency plan; `DataError` lists problems.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import drill_edit
+    >>> edit = drill_edit(district, date="2026-06-01", plan_id="EP001", now="2026-06-01 12:00")
+    >>> edit.layer, edit.added[["drill_id", "plan_id"]].iloc[0].tolist()
+    ('drills', ['D20260601-1', 'EP001'])
+    """
     problems: list[Problem] = []
     day = _day(date, now, "drills", problems)
     plan = _text(plan_id)
@@ -270,7 +293,16 @@ def meeting_edit(
     topics: str | None = None,
     user: str = "",
 ) -> Edit:
-    """Return an `Edit` appending one joint meeting of a town; `DataError` listing every problem."""
+    """Return an `Edit` appending one joint meeting of a town; `DataError` listing every problem.
+
+    Examples
+    --------
+    >>> from gridmap.analysis.plan_records import meeting_edit
+    >>> when = {"date": "2026-06-01", "now": "2026-06-01 12:00"}
+    >>> edit = meeting_edit(district, large_id="410106001", **when)
+    >>> edit.layer, edit.added["large_id"].tolist()
+    ('meetings', ['410106001'])
+    """
     problems: list[Problem] = []
     day = _day(date, now, "meetings", problems)
     town = _text(large_id)
