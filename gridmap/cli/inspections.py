@@ -125,7 +125,7 @@ def hazards(
     ),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
 ) -> None:
-    """Return the hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
+    """Show the hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
     from gridmap.analysis.inspections import (
         ESCALATION_LABELS,
         HAZARD_STATES,

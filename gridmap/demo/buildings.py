@@ -60,7 +60,7 @@ def hamlet(
     place: int,
     committee: bool,
 ) -> None:
-    """Return a village cluster: south-facing houses on a loose lattice cut by lanes."""
+    """Add a village cluster: south-facing houses on a loose lattice cut by lanes."""
     phi = rng.normal(0, 0.12)
     du, dv = rng.uniform(15.5, 18), rng.uniform(20, 25)
     r = min(np.sqrt(n * du * dv / np.pi) * 1.2, rmax)

@@ -144,7 +144,7 @@ def draw_basemap(
     *,
     width_px: int = 1200,
 ) -> None:
-    """Return the basemap under everything, slightly faded so the grids read on top."""
+    """Draw the basemap under everything, slightly faded so the grids read on top."""
     image = warp(box, crs, basemap, width_px=width_px)
     ax.imshow(
         image,

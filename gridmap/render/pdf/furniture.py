@@ -74,7 +74,7 @@ def scale_bar(
 def north_arrow(
     sheet: Sheet, cx: float, cy: float, *, size: float, angle: float, label: str
 ) -> None:
-    """Return a two-tone arrow centred at (cx, cy), `angle` degrees clockwise from the page's up."""
+    """Draw a two-tone arrow centred at (cx, cy), `angle` degrees clockwise from the page's up."""
     a = math.radians(angle)
 
     def rot(dx: float, dy: float) -> tuple[float, float]:
