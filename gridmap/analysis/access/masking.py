@@ -102,7 +102,7 @@ def _text_columns(frame: pd.DataFrame, name: str, skip: tuple[str, ...]) -> list
         if c not in skip
         and c != geometry
         and kinds.get(c, "text") == "text"
-        and frame[c].dtype == object
+        and (pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c]))
     ]
 
 
