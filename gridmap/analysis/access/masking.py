@@ -16,6 +16,7 @@ number either. A public version (`public=True`) has no personal field at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -32,6 +33,9 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[-\s]?(\d{3,4})(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9Xx])(\d{4})(\d{10})(\d{3}[0-9Xx])(?![0-9Xx])")
 _SEPARATORS = re.compile(r"([、,，;；/\s]+)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: Text that may hold a phone or ID number (seven digits in a row, or a dialling code and a dash).
+_MAY_HOLD_NUMBER = r"[0-9]{7}|0[0-9]{2,3}[-\s][0-9]{3}"
 
 
 def mask_phone(value: object) -> object:
@@ -63,7 +67,9 @@ def mask_name(value: object) -> object:
     text = str(value).strip()
     if not text:
         return text
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if not _SEPARATORS.search(text):
+        return _mask_one_name(text)
+    if _HAN.search(text):
         parts = _SEPARATORS.split(text)
         return "".join(p if _SEPARATORS.fullmatch(p) else _mask_one_name(p) for p in parts)
     return _mask_one_name(text)
@@ -125,12 +131,22 @@ def mask_layer(
     out = frame.copy()
     for column in fields:
         masker = mask_phone if column in PHONE_FIELDS else mask_name
-        out.loc[hidden, column] = out.loc[hidden, column].map(masker)
+        out.loc[hidden, column] = _map_unique(out.loc[hidden, column], masker)
     for column in _text_columns(out, name, fields):
         values = out.loc[hidden, column]
-        if values.map(lambda v: isinstance(v, str)).any():
-            out.loc[hidden, column] = values.map(mask_text)
+        texts = values.astype("string")
+        holds = texts.str.contains(_MAY_HOLD_NUMBER, regex=True).fillna(False).to_numpy(bool)
+        if holds.any():
+            rows = values.index[holds]
+            out.loc[rows, column] = values[holds].map(mask_text)
     return out
+
+
+def _map_unique(values: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """`values.map(fn)`, calling `fn` once per distinct value (names and phones repeat)."""
+    present = values.dropna()
+    lookup = {v: fn(v) for v in pd.unique(present)}
+    return values.map(lookup)
 
 
 def mask_district(district: District, scope: Scope, *, public: bool = False) -> District:
