@@ -2,12 +2,12 @@
 
 Analysis is cached on plain values (path, mtime, size and the options); the
 result is kept with ``st.cache_resource`` (read-only, not pickled). Saving the
-sites changes the file, so every cache key changes with it.
+sites (staff and administrators: `Action.SITE_EQUIPMENT`) goes through
+`gridmap_app.auth.guard.save` as the signed-in user and changes the file, so
+every cache key changes with it.
 """
 
 from __future__ import annotations
-
-import getpass
 
 import geopandas as gpd
 import pandas as pd
@@ -25,17 +25,18 @@ from gridmap.analysis.equipment import (
     site_equipment,
     siting_edit,
 )
-from gridmap.errors import ConflictError, GridmapError
+from gridmap.errors import AccessDenied, ConflictError, GridmapError
 from gridmap.i18n import t
-from gridmap.io import save_edit
+from gridmap.identity import Action, User
 from gridmap.render.web import equipment as em
 from gridmap.render.web import inspections as rm
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap.tasks import equipment_workbook_bytes
 from gridmap_app import loading
+from gridmap_app.auth import guard
 from gridmap_app.context import Context, asset_base
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 RESULT = "eq_result"
 
 
@@ -45,11 +46,11 @@ def _district(key: Key):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def run_siting(
-    path: str, mtime_ns: int, size: int, model: str, count: int, radius: float, demand: str,
-    candidates: str, keep: bool, pilot_min: bool, minutes: float | None = None,
+    path: str, mtime_ns: int, size: int, view: str, model: str, count: int, radius: float,
+    demand: str, candidates: str, keep: bool, pilot_min: bool, minutes: float | None = None,
     speed_kmh: float = WALKING_SPEED_KMH,
 ) -> SitingResult:  # fmt: skip
-    district = _district((path, mtime_ns, size))
+    district = _district((path, mtime_ns, size, view))
     minimum = dict.fromkeys(pilot_communities(district), 1) if pilot_min else 0
     options = SitingOptions(
         model=model,
@@ -67,8 +68,8 @@ def run_siting(
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def kit(path: str, mtime_ns: int, size: int):
-    district = _district((path, mtime_ns, size))
+def kit(path: str, mtime_ns: int, size: int, view: str):
+    district = _district((path, mtime_ns, size, view))
     return bill_of_materials(district), inventory_shortfalls(district)
 
 
@@ -160,25 +161,32 @@ def siting_view(key: Key, ctx: Context) -> None:
     st_folium(m, key="eq_siting_map", height=560, width="stretch", returned_objects=[])
     st.markdown(f"#### {t('eq.sites', lang)}")
     st.dataframe(pd.DataFrame(result.sites.drop(columns="geometry")), hide_index=True)
-    accept(key, result, lang)
+    assert ctx.user is not None
+    accept(key, result, ctx.user, lang)
 
 
-def accept(key: Key, result: SitingResult, lang: str) -> None:
+def accept(key: Key, result: SitingResult, user: User, lang: str) -> None:
     """Append the chosen sites to ``equipment_points`` (status planned) through the edit log."""
     if len(result.sites) == 0:
         return
+    if not user.can(Action.SITE_EQUIPMENT):
+        st.caption(t("auth.read_only", lang, role=guard.role_name(user, lang)))
+        return
     with st.form("eq_accept"):
-        user = st.text_input(t("eq.user", lang), value=getpass.getuser(), key="eq_user")
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("eq.accept", lang))
     if not submitted:
         return
-    district = _district(key)
+    district = loading.full_district(loading.Source(*key))
     params = result.params
     reason = f"equipment page {params['model']} r={params['radius_m']:g}m"
-    edit = siting_edit(district, result, user=user, reason=reason)
+    edit = siting_edit(district, result, user=user.label, reason=reason)
     added = edit.added
     try:
-        save_edit(district, edit)
+        guard.save(edit, district, user)
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     except ConflictError:
         st.error(t("eq.conflict", lang))
         return
@@ -213,10 +221,13 @@ def kit_view(key: Key, ctx: Context) -> None:
     )
     st_folium(m, key="eq_inventory_map", height=480, width="stretch", returned_objects=[])
     st.dataframe(shortfall_table(shortfalls[~shortfalls["complete"]]), hide_index=True)
-    st.download_button(
+    assert ctx.user is not None
+    guard.download(
+        ctx.user,
         t("eq.download", lang),
         equipment_workbook_bytes(bom, shortfalls),
         file_name="equipment_ledger.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        public=False,
         key="eq_download",
     )

@@ -16,9 +16,9 @@ from gridmap.render.pdf import PageOptions, PrintData, basemap_for
 from gridmap_app import loading
 
 
-def print_data(path: str, mtime_ns: int, size: int, name: str) -> PrintData:
+def print_data(path: str, mtime_ns: int, size: int, view: str, name: str) -> PrintData:
     """The district, its coverage report and today's date (Shanghai) for a printed page."""
-    source = loading.Source(path, mtime_ns, size)
+    source = loading.Source(path, mtime_ns, size, view)
     return PrintData(
         loading.district(source),
         loading.report(source),
@@ -51,6 +51,7 @@ def map_files(
     path: str,
     mtime_ns: int,
     size: int,
+    view: str,
     name: str,
     level: str | None,
     grid_id: str | None,
@@ -66,7 +67,7 @@ def map_files(
     from gridmap.render.pdf.document import map_sheet, pdf_bytes, png_bytes
 
     figure = map_sheet(
-        print_data(path, mtime_ns, size, name),
+        print_data(path, mtime_ns, size, view, name),
         level=level,
         grid_id=grid_id,
         options=_options(paper, landscape, layers, lang, title, tiles),
@@ -79,6 +80,7 @@ def atlas_files(
     path: str,
     mtime_ns: int,
     size: int,
+    view: str,
     name: str,
     level: str,
     only: tuple[str, ...] | None,
@@ -96,7 +98,7 @@ def atlas_files(
     from gridmap.render.pdf.document import png_bytes
 
     book = atlas.atlas_sheets(
-        print_data(path, mtime_ns, size, name),
+        print_data(path, mtime_ns, size, view, name),
         level=level,
         options=_options(paper, landscape, layers, lang, title, tiles),
         progress=_progress,
