@@ -31,7 +31,10 @@ class District:
     `source_names` maps a layer to its name in the file (an alias such as
     大网格), under which it is saved again; `fingerprint` identifies the file's
     content at load, so a save can tell whether someone else saved meanwhile;
-    `name` is the district's own name as the file records it (``上街区``), or "".
+    `name` is the district's own name as the file records it (``上街区``), or "";
+    `masked` is True for a view whose personal fields were masked for a user
+    (`gridmap.analysis.access.mask_district`): such a view is for showing and
+    exporting, and `gridmap.io.save_edit` refuses to save it.
     """
 
     layers: Mapping[str, Layer]
@@ -43,6 +46,7 @@ class District:
     source_names: Mapping[str, str] = field(default_factory=dict)
     fingerprint: str | None = None
     name: str = ""
+    masked: bool = False
 
     def __getitem__(self, name: str) -> Layer:
         if name not in self.layers:

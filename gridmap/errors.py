@@ -116,5 +116,20 @@ class EditRefused(GridmapError):
     """An edit would add error findings and was not accepted with a reason; nothing was saved."""
 
 
+class AccessDenied(GridmapError):
+    """The signed-in user's role or grids do not allow what was asked (nothing was changed)."""
+
+
+class SignInError(GridmapError):
+    """A sign-in was refused: unknown name or wrong password, a disabled or locked account.
+
+    `locked` is True when the account is locked after repeated failed sign-ins.
+    """
+
+    def __init__(self, message: str, *, locked: bool = False):
+        super().__init__(message)
+        self.locked = locked
+
+
 class GridmapWarning(UserWarning):
     """Base class of GridMap's own warnings (turned into errors in the test suite)."""

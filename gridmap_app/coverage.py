@@ -16,6 +16,8 @@ from gridmap.i18n import check_label, choice_label, layer_label, t
 from gridmap.render.web.coverage import build_map
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import loading
+from gridmap_app.auth.trail import viewed_personal
+from gridmap_app.auth.views import scope_of_view
 from gridmap_app.context import Context, asset_base
 from gridmap_app.widgets import choice
 
@@ -202,6 +204,20 @@ def side_panel(profile: dict[str, Any], lang: str, report: Any) -> None:
         st.dataframe(
             table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 320)
         )
+
+
+def audit_personal_view(ctx: Context, source: loading.Source, profile: dict[str, Any]) -> None:
+    """Audit (once per grid and session) the grids whose leaders and phones the panel showed."""
+    if profile["level"] is None or ctx.user is None:
+        return
+    ids = [str(profile["grid"].get("grid_id"))]
+    children = profile["children"]
+    if profile["child_level"] is not None and "grid_id" in children:
+        ids += [str(g) for g in children["grid_id"]]
+    scope = scope_of_view(source.view, loading.full_district(source))
+    shown = [g for g in ids if scope.covers(g)]
+    if shown:
+        viewed_personal(ctx.user, shown, detail="coverage page: grid detail")
 
 
 def coverage_map(

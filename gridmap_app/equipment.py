@@ -2,12 +2,12 @@
 
 Analysis is cached on plain values (path, mtime, size and the options); the
 result is kept with ``st.cache_resource`` (read-only, not pickled). Saving the
-sites changes the file, so every cache key changes with it.
+sites (staff and administrators: `Action.SITE_EQUIPMENT`) goes through
+`gridmap_app.auth.guard.save` as the signed-in user and changes the file, so
+every cache key changes with it.
 """
 
 from __future__ import annotations
-
-import getpass
 
 import geopandas as gpd
 import pandas as pd
@@ -25,17 +25,18 @@ from gridmap.analysis.equipment import (
     site_equipment,
     siting_edit,
 )
-from gridmap.errors import ConflictError, GridmapError
+from gridmap.errors import AccessDenied, ConflictError, GridmapError
 from gridmap.i18n import t
-from gridmap.io import save_edit
+from gridmap.identity import Action, User
 from gridmap.render.web import equipment as em
 from gridmap.render.web import inspections as rm
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap.tasks import equipment_workbook_bytes
 from gridmap_app import loading
+from gridmap_app.auth import guard
 from gridmap_app.context import Context, asset_base
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 RESULT = "eq_result"
 
 
@@ -44,22 +45,12 @@ def _district(key: Key):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def run_siting(  # noqa: PLR0913 -- the cache key: plain values, as cached loaders take them
-    path: str,
-    mtime_ns: int,
-    size: int,
-    *,
-    model: str,
-    count: int,
-    radius: float,
-    demand: str,
-    candidates: str,
-    keep: bool,
-    pilot_min: bool,
-    minutes: float | None = None,
+def run_siting(
+    path: str, mtime_ns: int, size: int, view: str, model: str, count: int, radius: float,
+    demand: str, candidates: str, keep: bool, pilot_min: bool, minutes: float | None = None,
     speed_kmh: float = WALKING_SPEED_KMH,
-) -> SitingResult:
-    district = _district((path, mtime_ns, size))
+) -> SitingResult:  # fmt: skip
+    district = _district((path, mtime_ns, size, view))
     minimum = dict.fromkeys(pilot_communities(district), 1) if pilot_min else 0
     options = SitingOptions(
         model=model,
@@ -77,8 +68,8 @@ def run_siting(  # noqa: PLR0913 -- the cache key: plain values, as cached loade
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def kit(path: str, mtime_ns: int, size: int):
-    district = _district((path, mtime_ns, size))
+def kit(path: str, mtime_ns: int, size: int, view: str):
+    district = _district((path, mtime_ns, size, view))
     return bill_of_materials(district), inventory_shortfalls(district)
 
 
@@ -98,33 +89,20 @@ def siting_form(key: Key, lang: str) -> dict | None:
     """The options; returned when the user runs them (kept in the session afterwards)."""
     with st.form("eq_form"):
         left, right = st.columns(2)
-        model = left.radio(
-            t("eq.model", lang),
-            ["mclp", "lscp"],
-            key="eq_model",
-            format_func=lambda m: t(f"eq.model.{m}", lang),
-        )
+        model = left.radio(t("eq.model", lang), ["mclp", "lscp"], key="eq_model",
+                           format_func=lambda m: t(f"eq.model.{m}", lang))  # fmt: skip
         count = left.number_input(t("eq.count", lang), 0, 500, 5, key="eq_count")
-        reach = left.radio(
-            t("eq.reach", lang),
-            ["metres", "minutes"],
-            key="eq_reach",
-            horizontal=True,
-            format_func=lambda r: t(f"eq.reach.{r}", lang),
-        )
+        reach = left.radio(t("eq.reach", lang), ["metres", "minutes"], key="eq_reach",
+                           horizontal=True,
+                           format_func=lambda r: t(f"eq.reach.{r}", lang))  # fmt: skip
         radius = left.number_input(t("eq.radius", lang), 50, 3000, 300, step=50, key="eq_radius")
-        minutes = left.number_input(
-            t("eq.minutes", lang), 1.0, 60.0, 4.0, step=0.5, key="eq_minutes"
-        )
-        speed = left.number_input(
-            t("eq.speed", lang), 1.0, 10.0, float(WALKING_SPEED_KMH), step=0.5, key="eq_speed"
-        )
-        demand = right.selectbox(
-            t("eq.demand", lang),
-            ["households", "units", "both"],
-            key="eq_demand",
-            format_func=lambda d: t(f"eq.demand.{d}", lang),
-        )
+        minutes = left.number_input(t("eq.minutes", lang), 1.0, 60.0, 4.0, step=0.5,
+                                    key="eq_minutes")  # fmt: skip
+        speed = left.number_input(t("eq.speed", lang), 1.0, 10.0, float(WALKING_SPEED_KMH),
+                                  step=0.5, key="eq_speed")  # fmt: skip
+        demand = right.selectbox(t("eq.demand", lang), ["households", "units", "both"],
+                                 key="eq_demand",
+                                 format_func=lambda d: t(f"eq.demand.{d}", lang))  # fmt: skip
         candidates = right.selectbox(
             t("eq.candidates", lang),
             ["auto", "lattice"],
@@ -134,15 +112,8 @@ def siting_form(key: Key, lang: str) -> dict | None:
         keep = right.checkbox(t("eq.keep", lang), True, key="eq_keep")
         pilot_min = right.checkbox(t("eq.pilot_min", lang), False, key="eq_pilot_min")
         submitted = st.form_submit_button(t("eq.run", lang))
-    options = {
-        "model": model,
-        "count": int(count),
-        "radius": float(radius),
-        "demand": demand,
-        "candidates": candidates,
-        "keep": keep,
-        "pilot_min": pilot_min,
-    }
+    options = {"model": model, "count": int(count), "radius": float(radius), "demand": demand,
+               "candidates": candidates, "keep": keep, "pilot_min": pilot_min}  # fmt: skip
     if reach == "minutes":
         options |= {"minutes": float(minutes), "speed_kmh": float(speed)}
     if submitted:
@@ -160,40 +131,19 @@ def siting_view(key: Key, ctx: Context) -> None:
         result = run_siting(*key, **options)
     totals = result.totals
     a, b, c = st.columns(3)
-    a.metric(
-        t("eq.before", lang),
-        f"{totals['share_before']:.1%}",
-        help=f"{totals['covered_before']:g} / {totals['demand']:g}",
-    )
-    b.metric(
-        t("eq.after", lang),
-        f"{totals['share']:.1%}",
-        delta=f"{totals['share'] - totals['share_before']:+.1%}",
-        help=f"{totals['covered_after']:g} / {totals['demand']:g}",
-    )
+    a.metric(t("eq.before", lang), f"{totals['share_before']:.1%}",
+             help=f"{totals['covered_before']:g} / {totals['demand']:g}")  # fmt: skip
+    b.metric(t("eq.after", lang), f"{totals['share']:.1%}",
+             delta=f"{totals['share'] - totals['share_before']:+.1%}",
+             help=f"{totals['covered_after']:g} / {totals['demand']:g}")  # fmt: skip
     c.metric(t("eq.new_points", lang), totals["new_points"])
     gap = "-" if result.gap != result.gap or result.gap == float("inf") else f"{result.gap:.3%}"
-    st.caption(
-        t(
-            "eq.solver",
-            lang,
-            status=result.status,
-            gap=gap,
-            time=result.time,
-            distance=result.params["distance"],
-        )
-    )
+    st.caption(t("eq.solver", lang, status=result.status, gap=gap, time=result.time,
+                 distance=result.params["distance"]))  # fmt: skip
     params = result.params
     if params.get("minutes") is not None:
-        st.caption(
-            t(
-                "eq.reach_used",
-                lang,
-                metres=params["radius_m"],
-                minutes=params["minutes"],
-                speed=params["speed_kmh"],
-            )
-        )
+        st.caption(t("eq.reach_used", lang, metres=params["radius_m"], minutes=params["minutes"],
+                     speed=params["speed_kmh"]))  # fmt: skip
     district = _district(key)
     gcj02 = PROVIDERS[ctx.basemap].datum == "gcj02"
     m = em.siting_map(
@@ -202,37 +152,41 @@ def siting_view(key: Key, ctx: Context) -> None:
         existing=_web(result.existing, gcj02),
         areas=rm.to_web(result.service_areas(), tolerance=2, gcj02=gcj02),
         uncovered=_web(result.uncovered(), gcj02),
-        outlines=rm.to_web(
-            district["grid_medium"][["grid_id", "name", "geometry"]], tolerance=10, gcj02=gcj02
-        ),
-        labels={
-            k: t(f"eq.map.{k}", lang)
-            for k in ("new", "existing", "area_new", "area_existing", "uncovered", "outlines")
-        },
+        outlines=rm.to_web(district["grid_medium"][["grid_id", "name", "geometry"]],
+                           tolerance=10, gcj02=gcj02),  # fmt: skip
+        labels={k: t(f"eq.map.{k}", lang) for k in
+                ("new", "existing", "area_new", "area_existing", "uncovered", "outlines")},
         **_map_args(ctx),
-    )
+    )  # fmt: skip
     st_folium(m, key="eq_siting_map", height=560, width="stretch", returned_objects=[])
     st.markdown(f"#### {t('eq.sites', lang)}")
     st.dataframe(pd.DataFrame(result.sites.drop(columns="geometry")), hide_index=True)
-    accept(key, result, lang)
+    assert ctx.user is not None
+    accept(key, result, ctx.user, lang)
 
 
-def accept(key: Key, result: SitingResult, lang: str) -> None:
+def accept(key: Key, result: SitingResult, user: User, lang: str) -> None:
     """Append the chosen sites to ``equipment_points`` (status planned) through the edit log."""
     if len(result.sites) == 0:
         return
+    if not user.can(Action.SITE_EQUIPMENT):
+        st.caption(t("auth.read_only", lang, role=guard.role_name(user, lang)))
+        return
     with st.form("eq_accept"):
-        user = st.text_input(t("eq.user", lang), value=getpass.getuser(), key="eq_user")
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("eq.accept", lang))
     if not submitted:
         return
-    district = _district(key)
+    district = loading.full_district(loading.Source(*key))
     params = result.params
     reason = f"equipment page {params['model']} r={params['radius_m']:g}m"
-    edit = siting_edit(district, result, user=user, reason=reason)
+    edit = siting_edit(district, result, user=user.label, reason=reason)
     added = edit.added
     try:
-        save_edit(district, edit)
+        guard.save(edit, district, user)
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     except ConflictError:
         st.error(t("eq.conflict", lang))
         return
@@ -261,16 +215,19 @@ def kit_view(key: Key, ctx: Context) -> None:
         points=_web(shortfalls, gcj02),
         outlines=rm.to_web(
             district["grid_medium"][["grid_id", "name", "geometry"]], tolerance=10, gcj02=gcj02
-        ),
+        ),  # fmt: skip
         labels={k: t(f"eq.map.{k}", lang) for k in ("complete", "short", "outlines")},
         **_map_args(ctx),
     )
     st_folium(m, key="eq_inventory_map", height=480, width="stretch", returned_objects=[])
     st.dataframe(shortfall_table(shortfalls[~shortfalls["complete"]]), hide_index=True)
-    st.download_button(
+    assert ctx.user is not None
+    guard.download(
+        ctx.user,
         t("eq.download", lang),
         equipment_workbook_bytes(bom, shortfalls),
         file_name="equipment_ledger.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        public=False,
         key="eq_download",
     )

@@ -1,5 +1,7 @@
 """Widgets of the Plan records page: a form per ledger (trainings, drills, meetings), the latest
-records, and the fire teams. Saving goes through `gridmap.io.save_edit` (atomic, logged)."""
+records, and the fire teams. Saving goes through `gridmap_app.auth.guard.save` (the user's role
+and grids checked, then `gridmap.io.save_edit`: atomic, logged) as the signed-in user; grid
+leaders and staff choose among their own grids."""
 
 from __future__ import annotations
 
@@ -9,16 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import clock
+from gridmap.analysis.access import rows_in_scope, scope_of
 from gridmap.analysis.plan_records import drill_edit, meeting_edit, training_edit
 from gridmap.district import District
-from gridmap.errors import ConflictError, GridmapError
+from gridmap.errors import AccessDenied, ConflictError, GridmapError
 from gridmap.i18n import choice_label, field_label, t
-from gridmap.io import save_edit
+from gridmap.identity import Action, User
 from gridmap.layers import Edit
 from gridmap.schema import TRAINING_KINDS, TRAINING_TARGETS
 from gridmap_app.assessment import loading as data
+from gridmap_app.auth import guard
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 VIEWS = ("trainings", "drills", "meetings", "fire_teams")
 SAVED = "plan_saved"
 _DATE_FIELD = {"trainings": "date", "drills": "date", "meetings": "date"}
@@ -28,9 +32,27 @@ def _now() -> pd.Timestamp:
     return clock.now_in_shanghai()
 
 
-def _grid_options(key: Key, levels: tuple[str, ...]) -> dict[str, str]:
+def _grid_options(
+    key: Key, levels: tuple[str, ...], district: District, user: User
+) -> dict[str, str]:
+    """The grids of `levels` the user may record for (a grid leader: own subtree)."""
     names = data.grid_names(*key)
-    return {gid: f"{name}（{gid}）" for level in levels for gid, name in names[level].items()}
+    scope = scope_of(user, district)
+    mine = scope.everything or not user.role.scoped
+    return {
+        gid: f"{name}（{gid}）"
+        for level in levels
+        for gid, name in names[level].items()
+        if mine or gid in scope.grids
+    }
+
+
+def may_record(user: User, lang: str) -> bool:
+    """Whether `user` may record trainings, drills and meetings (else a note says so)."""
+    if user.can(Action.RECORD_PLAN):
+        return True
+    st.info(t("auth.read_only", lang, role=guard.role_name(user, lang)))
+    return False
 
 
 def _pick(label: str, options: dict[str, str], key: str, lang: str) -> str | None:
@@ -63,10 +85,13 @@ def recent(district: District, layer: str, lang: str, *, n: int = 12) -> None:
     st.dataframe(table.head(n), hide_index=True)
 
 
-def _save(district: District, build: Callable[[], Edit], lang: str) -> None:
+def _save(district: District, build: Callable[[], Edit], user: User, lang: str) -> None:
     try:
         edit = build()
-        save_edit(district, edit)
+        guard.save(edit, district, user)
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     except ConflictError as exc:
         st.error(t("plan.conflict", lang) + f" {exc}")
         return
@@ -89,8 +114,9 @@ def _common(lang: str, prefix: str):
     return day, count
 
 
-def training_form(key: Key, district: District, lang: str) -> None:
-    grids = _grid_options(key, ("grid_medium", "grid_small", "grid_large"))
+def training_form(key: Key, district: District, user: User, lang: str) -> None:
+    """`district`: the file as loaded (records are built and saved on it)."""
+    grids = _grid_options(key, ("grid_medium", "grid_small", "grid_large"), district, user)
     with st.form("training_form"):
         grid = _pick(t("plan.grid", lang), grids, "tr_grid", lang)
         cols = st.columns(2)
@@ -108,7 +134,7 @@ def training_form(key: Key, district: District, lang: str) -> None:
         )
         day, count = _common(lang, "tr")
         note = st.text_input(t("plan.note", lang), key="tr_note")
-        user = st.text_input(t("plan.user", lang), key="tr_user")
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("plan.submit", lang))
     if submitted:
         _save(
@@ -122,17 +148,20 @@ def training_form(key: Key, district: District, lang: str) -> None:
                 participants=count,
                 note=note or None,
                 now=_now(),
-                user=user,
+                user=user.label,
             ),
+            user,
             lang,
         )
 
 
-def drill_form(key: Key, district: District, lang: str) -> None:
+def drill_form(key: Key, district: District, user: User, lang: str) -> None:
     plans = district.get("emergency_plans")
     if plans is None or plans.empty:
         st.info(t("plan.no_plans", lang))
         return
+    if user.role.scoped and not user.district_wide:
+        plans = plans[rows_in_scope(district, "emergency_plans", plans, scope_of(user, district))]
     options = dict(
         zip(plans["plan_id"].astype(str), plans["plan_id"] + " " + plans["title"], strict=True)
     )
@@ -140,7 +169,7 @@ def drill_form(key: Key, district: District, lang: str) -> None:
         plan = _pick(t("plan.plan", lang), options, "dr_plan", lang)
         day, count = _common(lang, "dr")
         note = st.text_input(t("plan.note", lang), key="dr_note")
-        user = st.text_input(t("plan.user", lang), key="dr_user")
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("plan.submit", lang))
     if submitted:
         _save(
@@ -152,19 +181,20 @@ def drill_form(key: Key, district: District, lang: str) -> None:
                 participants=count,
                 note=note or None,
                 now=_now(),
-                user=user,
+                user=user.label,
             ),
+            user,
             lang,
         )
 
 
-def meeting_form(key: Key, district: District, lang: str) -> None:
-    towns = _grid_options(key, ("grid_large",))
+def meeting_form(key: Key, district: District, user: User, lang: str) -> None:
+    towns = _grid_options(key, ("grid_large",), district, user)
     with st.form("meeting_form"):
         town = _pick(t("plan.town", lang), towns, "mt_town", lang)
         day, count = _common(lang, "mt")
         topics = st.text_input(t("plan.topics", lang), key="mt_topics")
-        user = st.text_input(t("plan.user", lang), key="mt_user")
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("plan.submit", lang))
     if submitted:
         _save(
@@ -176,7 +206,8 @@ def meeting_form(key: Key, district: District, lang: str) -> None:
                 attendees=count,
                 topics=topics or None,
                 now=_now(),
-                user=user,
+                user=user.label,
             ),
+            user,
             lang,
         )

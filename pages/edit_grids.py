@@ -1,4 +1,7 @@
-"""边界编辑: planners split, merge, reshape and draw grids, preview the impact, save, undo."""
+"""边界编辑: planners split, merge, reshape and draw grids, preview the impact, save, undo.
+
+Edits are built on the file as loaded and saved as the signed-in user; the map is masked.
+"""
 
 import streamlit as st
 
@@ -11,18 +14,18 @@ from gridmap_app.edit import panels as ui
 from gridmap_app.edit import review as review_ui
 
 ctx, source = page.start("page.edit", check=True)
-lang = ctx.lang
+lang, user = ctx.lang, ctx.user
 st.caption(t("edit.intro", lang))
-district = loading.district(source)
+district = loading.full_district(source)
 page.flash(review_ui.FLASH)
 left, right = st.columns([3, 1.3], gap="medium")
 with right:
-    form = ui.operation_form(district, lang)
+    form = ui.operation_form(district, lang, ui.allowed_operations(user, lang))
 with left:
     drawing = ui.drawing_map(source, ctx, form)
-changes = ui.attribute_table(district, form, lang) if form["op"] == "attributes" else []
+changes = ui.attribute_table(district, form, lang, user) if form["op"] == "attributes" else []
 signature = ui.signature(form, drawing, changes)
-if st.button(t("edit.preview", lang), key="edit_preview"):
+if form["op"] and st.button(t("edit.preview", lang), key="edit_preview"):
     st.session_state.pop(review_ui.PENDING, None)
     gcj02 = PROVIDERS[ctx.basemap].datum == "gcj02"
     try:
@@ -43,5 +46,5 @@ if pending is not None and pending.signature != signature:
     st.info(t("edit.stale", lang))
 elif pending is not None:
     review_ui.show_review(pending, ctx)
-    review_ui.save_form(pending, lang)
-review_ui.history(district, lang)
+    review_ui.save_form(pending, user, lang)
+review_ui.history(district, user, lang, masked=loading.district(source).masked)

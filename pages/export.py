@@ -3,7 +3,8 @@
 The first visit starts from the grid chosen on the coverage map (its most
 specific level), so a leader who drilled down there prints that grid. The
 options form and the files are drawn by `gridmap_app.export.panels`; a file
-is made when its button is pressed and shown again on later runs.
+is made when its button is pressed and shown again on later runs, from the
+user's masked view or as a public version without personal data.
 """
 
 import streamlit as st
@@ -25,6 +26,6 @@ with right:
     if form.go or st.session_state.get("export_ready") == form.mode:
         st.session_state["export_ready"] = form.mode
         try:
-            ui.files_view(form, source, lang)
+            ui.files_view(form, source, lang, ctx.user)
         except GridmapError as exc:
             loading.show_error(exc, lang)

@@ -7,8 +7,8 @@ from gridmap_app import loading, page
 from gridmap_app import plan_records as ui
 
 ctx, source = page.start("page.plan_records")
-lang = ctx.lang
-district = loading.district(source)
+lang, user = ctx.lang, ctx.user
+district = loading.district(source)  # masked for the user: what the page shows
 page.flash(ui.SAVED)
 view = (
     st.segmented_control(
@@ -21,6 +21,6 @@ view = (
     or "trainings"
 )
 forms = {"trainings": ui.training_form, "drills": ui.drill_form, "meetings": ui.meeting_form}
-if view in forms:
-    forms[view](source.key, district, lang)
+if view in forms and ui.may_record(user, lang):
+    forms[view](source.key, loading.full_district(source), user, lang)
 ui.recent(district, view, lang)

@@ -107,11 +107,73 @@ def ensure_sample(folder: Path) -> Path:
     return path
 
 
-def run_page(page: Path, *, timeout: int = 600, **state) -> AppTest:
-    """Run a page (or app.py) with `state` in the session; fail on any exception."""
-    at = AppTest.from_file(str(page), default_timeout=timeout)
+def run_page(page: Path, *, timeout: int = 600, user: str | None = "admin", **state) -> AppTest:
+    """Run a page (or app.py) as `user` with `state` in the session; fail on any exception.
+
+    `user` is one of `ACCOUNTS` (default: an administrator); None runs it signed out.
+    """
+    at = sign_in(AppTest.from_file(str(page), default_timeout=timeout), user)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# -- signed-in sessions (issue 16) --------------------------------------------------------------
+#: The community of the sample a test grid leader is bound to (金华社区).
+LEADER_GRID = "410106001001"
+#: The password of every test account (never a real one).
+PASSWORD = "correct horse 2026"
+#: Test accounts: name -> (role, grids, display name). The first is the administrator the
+#: store needs first; the Chinese names are the authors the older tests typed in by hand.
+ACCOUNTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "admin": ("administrator", (), "管理员"),
+    "planner": ("planner", (), "规划人员"),
+    "leader": ("grid_leader", (LEADER_GRID,), "社区负责人"),
+    "tiny-leader": ("grid_leader", ("M1",), "朝阳负责人"),
+    "staff": ("staff", (), "工作人员"),
+    "viewer": ("viewer", (), "查看人员"),
+    "规划员": ("planner", (), ""),
+    "甲": ("planner", (), ""),
+    "组长": ("planner", (), ""),
+    "王芳": ("staff", (), ""),
+    "测试员": ("staff", (), ""),
+}
+_MADE: set[str] = set()
+
+
+def ensure_accounts() -> None:
+    """The test accounts in the user store of ``$GRIDMAP_HOME`` (made once: Argon2 is slow)."""
+    import os
+
+    from gridmap.identity import Role, User
+    from gridmap.io.accounts import UserStore
+
+    home = os.environ.get("GRIDMAP_HOME", "")
+    assert home, "tests/conftest.py sets GRIDMAP_HOME for the session"
+    if home in _MADE:
+        return
+    store = UserStore()
+    have = {a.user.name for a in store.accounts()}
+    for name, (role, grids, display) in ACCOUNTS.items():
+        if name not in have:
+            store.add(User(name, Role(role), grids=grids, display=display), PASSWORD)
+    _MADE.add(home)
+
+
+def signed_in(name: str = "admin", *, source: str = "local", idle_minutes: float = 0) -> dict:
+    """The session of `name` signed in (what the gate keeps: name, source, last seen)."""
+    from gridmap import clock
+
+    if source == "local":
+        ensure_accounts()
+    seen = clock.now_in_shanghai() - pd.Timedelta(minutes=idle_minutes)
+    return {"name": name, "source": source, "last_seen": seen.isoformat()}
+
+
+def sign_in(at: AppTest, user: str | None = "admin") -> AppTest:
+    """Put `user`'s signed-in session into `at` (None: nobody signed in)."""
+    if user is not None:
+        at.session_state["_auth"] = signed_in(user)
     return at

@@ -180,6 +180,25 @@ def write_gpkg(path: Path, layers: dict[str, pd.DataFrame]) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gridmap_home(tmp_path_factory: pytest.TempPathFactory):
+    """A GridMap home of the test session (user store, audit log, demo copy), never ~/.gridmap.
+
+    The app tests' accounts are made in it once, when a test first signs in
+    (`_app_support.ensure_accounts`). Tests that need an empty store set their own.
+    """
+    import os
+
+    home = tmp_path_factory.mktemp("gridmap_home")
+    before = os.environ.get("GRIDMAP_HOME")
+    os.environ["GRIDMAP_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("GRIDMAP_HOME", None)
+    else:
+        os.environ["GRIDMAP_HOME"] = before
+
+
 @pytest.fixture
 def tiny_layers() -> dict[str, pd.DataFrame]:
     return make_tiny_layers()

@@ -3,7 +3,7 @@
 Every text the app, the web map and printed maps show comes from here. The
 table is kept in one module per part of the product (``text_app`` for the shell
 and the coverage map, ``text_edit``, ``text_inspections``, ``text_equipment``,
-``text_printing``, ``text_imports``, ``text_plan``) and merged into `TEXT`;
+``text_printing``, ``text_imports``, ``text_plan``, ``text_access``) and merged into `TEXT`;
 a key defined twice is an error at import. Layer, field and enumeration labels
 are not repeated: they come from `gridmap.schema` through `layer_label`,
 `field_label` and `choice_label`.
@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Literal
 
 from gridmap.i18n import (
+    text_access,
     text_app,
     text_edit,
     text_equipment,
@@ -44,6 +45,7 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 #: The tables, one module per part of the app; keys must not repeat across them.
 _TABLES = (
     text_app,
+    text_access,
     text_plan,
     text_edit,
     text_equipment,

@@ -19,6 +19,10 @@ pdf_out
 import_readers, import_encoding, import_kml, import_damage, archives, uploads
     Reading import sources (Shapefile, GeoPackage, KML/KMZ, CSV/Excel, zip);
     `gridmap.tasks.import_layer` writes them into a district.
+accounts, audit
+    The user store (`UserStore`, ``users.sqlite``) and the append-only audit log
+    (`AuditLog`, ``audit.sqlite``) in the GridMap home (`gridmap_home`), never
+    in a district file.
 vendor
     Installing the web map's JS/CSS files (``python -m gridmap.io.vendor``).
 
@@ -34,6 +38,8 @@ pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
 
 # ruff: noqa: E402  (the GDAL option above must be set before the modules below load)
 
+from gridmap.io.accounts import UserStore, gridmap_home
+from gridmap.io.audit import AuditLog
 from gridmap.io.editlog import (
     check_unchanged,
     export_version,
@@ -65,12 +71,15 @@ from gridmap.io.pdf_out import (
 )
 
 __all__ = [
+    "AuditLog",
     "TileError",
+    "UserStore",
     "check_unchanged",
     "compliance_summary_zh",
     "compliance_table_zh",
     "fetch_tile",
     "font_cache",
+    "gridmap_home",
     "hazard_ledger_sheets",
     "workbook_bytes",
     "write_bytes",

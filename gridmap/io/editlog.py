@@ -228,6 +228,11 @@ def save_edit(
     in every case the file is left as it was.
     """
     edits = [edits] if isinstance(edits, Edit) else list(edits)
+    if district.masked:
+        raise SaveError(
+            "this is a view with personal data masked for showing; saving it would write the "
+            "masked values into the file. Nothing was saved: save from the district as loaded."
+        )
     if district.path is None:
         raise SaveError("the district has no file to save edits to; write it first.")
     path = Path(district.path)

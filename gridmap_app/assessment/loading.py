@@ -18,7 +18,7 @@ from gridmap.standards.assessment import with_vetoes
 from gridmap.tasks import assessment_workbook_bytes
 from gridmap_app import loading
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 
 
 def district(key: Key) -> District:
@@ -30,13 +30,13 @@ def assessment(
     path: str,
     mtime_ns: int,
     size: int,
-    *,
+    view: str,
     period: str,
     as_of: str,
     vetoes: tuple[str, ...],
     fires: tuple[str, ...],
 ) -> Assessment:
-    source = loading.Source(path, mtime_ns, size)
+    source = loading.Source(path, mtime_ns, size, view)
     return assess(
         loading.district(source),
         period=period,
@@ -52,24 +52,24 @@ def workbook(
     path: str,
     mtime_ns: int,
     size: int,
-    *,
+    view: str,
     period: str,
     as_of: str,
     vetoes: tuple[str, ...],
     fires: tuple[str, ...],
 ) -> bytes:
     return assessment_workbook_bytes(
-        assessment(path, mtime_ns, size, period=period, as_of=as_of, vetoes=vetoes, fires=fires)
+        assessment(path, mtime_ns, size, view, period, as_of, vetoes, fires)
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def span(path: str, mtime_ns: int, size: int) -> tuple[dt.date, dt.date] | None:
-    return record_span(district((path, mtime_ns, size)))
+def span(path: str, mtime_ns: int, size: int, view: str) -> tuple[dt.date, dt.date] | None:
+    return record_span(district((path, mtime_ns, size, view)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def grid_names(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
+def grid_names(path: str, mtime_ns: int, size: int, view: str) -> dict[str, dict[str, str]]:
     """Names of every grid per level (the code where a grid has no name)."""
-    found = district((path, mtime_ns, size))
+    found = district((path, mtime_ns, size, view))
     return {level: found.grid_names(level).astype(str).to_dict() for level in GRID_LEVELS}

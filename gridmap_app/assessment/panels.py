@@ -22,9 +22,10 @@ from gridmap.render.web.assessment import score_map
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap.standards.assessment import SCORECARD
 from gridmap_app.assessment import loading as data
+from gridmap_app.auth import guard
 from gridmap_app.context import Context, asset_base
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 MAP_KEY = "assess_map"
 LEVELS = ("grid_medium", "grid_large")
 
@@ -131,7 +132,9 @@ def tables(key: Key, ctx: Context, found: Assessment, opts: dict) -> None:
     lang = ctx.lang
     st.markdown(f"**{t('assess.ranking', lang)}**")
     st.dataframe(scorecard_table(found, lang=lang), hide_index=True)
-    st.download_button(
+    assert ctx.user is not None
+    guard.download(
+        ctx.user,
         t("assess.download", lang),
         data.workbook(
             *key,
@@ -143,6 +146,7 @@ def tables(key: Key, ctx: Context, found: Assessment, opts: dict) -> None:
         key="assess_xlsx",
         file_name=f"考核_{found.period.label}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        public=False,
     )
     with st.expander(t("assess.detail", lang)):
         st.dataframe(indicator_table(found, lang=lang), hide_index=True)

@@ -22,17 +22,20 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap.analysis import editing
+from gridmap.analysis.access import CONTACT_FIELDS, rows_in_scope, scope_of
 from gridmap.analysis.coverage import CHECKS
 from gridmap.district import District
 from gridmap.errors import EditError
 from gridmap.geo import from_web
 from gridmap.i18n import field_label, layer_label, t
+from gridmap.identity import Action, User
 from gridmap.layers import Edit
 from gridmap.render.web.coverage import build_map
 from gridmap.render.web.editing import add_drawing_tools
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap.schema import GRID_LEVELS, PARENT_LEVEL
 from gridmap_app import loading
+from gridmap_app.auth.trail import viewed_personal
 from gridmap_app.context import Context, asset_base
 from gridmap_app.widgets import choice
 
@@ -89,8 +92,23 @@ def _split_list(text: str) -> list[str] | None:
     return items or None
 
 
-def operation_form(district: District, lang: str) -> dict[str, Any]:
-    """The planner's choices: level, operation, grids and options."""
+def allowed_operations(user: User, lang: str) -> tuple[str, ...]:
+    """The operations `user` may preview: all (planner, administrator), contacts only
+    (grid leader, staff: the attribute table of their grids) or none (a read-only page)."""
+    role = user.role.en if lang == "en" else user.role.zh
+    if user.can(Action.EDIT_BOUNDARIES):
+        return OPERATIONS
+    if user.can(Action.EDIT_CONTACTS):
+        st.info(t("auth.contacts_only", lang, role=role))
+        return ("attributes",)
+    st.info(t("auth.read_only", lang, role=role))
+    return ()
+
+
+def operation_form(
+    district: District, lang: str, operations: tuple[str, ...] = OPERATIONS
+) -> dict[str, Any]:
+    """The planner's choices: level, operation, grids and options (`operations` offered)."""
     level = choice(
         st.selectbox,
         t("edit.level", lang),
@@ -99,10 +117,12 @@ def operation_form(district: District, lang: str) -> dict[str, Any]:
         lang=lang,
         format_func=lambda v: layer_label(v, lang),
     )
+    if not operations:
+        return {"level": level, "op": None}
     op = choice(
         st.radio,
         t("edit.operation", lang),
-        OPERATIONS,
+        operations,
         name="edit_op",
         lang=lang,
         format_func=lambda v: t(f"edit.op.{v}", lang),
@@ -219,7 +239,7 @@ def drawing_map(source: loading.Source, ctx: Context, form: dict[str, Any]) -> d
     )
     add_drawing_tools(
         m,
-        DRAW_TOOLS.get(form["op"], ()),
+        DRAW_TOOLS.get(form["op"] or "", ()),
         drawing=shown,
         drawing_name=t("edit.map.drawing", ctx.lang),
         asset_base=base,
@@ -247,12 +267,19 @@ def drawing_map(source: loading.Source, ctx: Context, form: dict[str, Any]) -> d
 
 
 def attribute_table(
-    district: District, form: dict[str, Any], lang: str
+    district: District, form: dict[str, Any], lang: str, user: User
 ) -> list[tuple[str, dict[str, Any]]]:
-    """An editable table of the level's attributes; returns the changed rows."""
+    """An editable table of the level's attributes; returns the changed rows.
+
+    A user who may change contacts only (grid leader, staff) gets the leaders,
+    phones and members of the grids in their scope; showing them is audited.
+    """
     layer = district[form["level"]]
-    columns = ["grid_id", *[c for c in EDITABLE if c in layer.columns]]
+    editable = EDITABLE if user.can(Action.EDIT_BOUNDARIES) else tuple(CONTACT_FIELDS)
+    layer = layer[rows_in_scope(district, form["level"], layer, scope_of(user, district))]
+    columns = ["grid_id", *[c for c in EDITABLE if c in layer.columns and c in editable]]
     table = pd.DataFrame(layer[columns]).astype(object).reset_index(drop=True)
+    viewed_personal(user, table["grid_id"].astype(str), detail="edit page: attribute table")
     st.caption(t("edit.attributes.hint", lang))
     edited = st.data_editor(
         table,

@@ -1,9 +1,11 @@
 """Widgets of the Edit grids page after the preview: the review, the save form, the history.
 
 The review is `gridmap.analysis.editing.review.review_edit`; saving goes through
-`gridmap.io.commit_edits` (refused without acceptance and a reason
+`gridmap_app.auth.guard.commit` (the signed-in user's role and grids checked,
+then `gridmap.tasks.commit_edits`: refused without acceptance and a reason
 when the edit adds errors; refused when the file changed since the preview);
-undo and past versions are `gridmap.io`.
+undo (`guard.undo_edits`) and past versions need the right to change
+boundaries. Edits are attributed to the signed-in user, never to a typed name.
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from gridmap.analysis.access import mask_text
 from gridmap.analysis.coverage import CHECKS
 from gridmap.analysis.editing import EditReview
 from gridmap.district import District
-from gridmap.errors import ConflictError, EditRefused, FileInUseError, GridmapError
+from gridmap.errors import AccessDenied, ConflictError, EditRefused, FileInUseError, GridmapError
 from gridmap.i18n import TEXT, check_label, layer_label, t
-from gridmap.io import read_edit_log, undo, version_bytes
+from gridmap.identity import Action, User
+from gridmap.io import read_edit_log, version_bytes
 from gridmap.layers import Edit
 from gridmap.render.web.editing import edit_preview_map
 from gridmap.render.web.inspections import to_web
 from gridmap.render.web.tiles import PROVIDERS
-from gridmap.tasks import commit_edits
 from gridmap_app import loading
+from gridmap_app.auth import guard
 from gridmap_app.context import Context, asset_base
 
 PENDING = "edit_pending"
@@ -154,28 +158,28 @@ def show_review(pending: Pending, ctx: Context) -> None:
     )
 
 
-def save_form(pending: Pending, lang: str) -> None:
-    """Name, reason, acceptance of new errors, and the save button."""
-    user = st.text_input(t("edit.user", lang), key="edit_user")
+def save_form(pending: Pending, user: User, lang: str) -> None:
+    """Reason, acceptance of new errors, and the save button (the author is the signed-in user)."""
+    st.caption(t("auth.signed_as_author", lang, label=user.label))
     reason = st.text_area(t("edit.reason", lang), key="edit_reason", height=70)
     accept = pending.review.blocking and st.checkbox(t("edit.accept", lang), key="edit_accept")
     if not st.button(t("edit.save", lang), type="primary", key="edit_save"):
-        return
-    if not user.strip():
-        st.error(t("edit.need_user", lang))
         return
     if pending.review.blocking and not (accept and reason.strip()):
         st.error(t("edit.need_reason", lang))
         return
     try:
-        commit_edits(
-            pending.district,
+        guard.commit(
             pending.edits,
-            user=user,
+            pending.district,
+            user,
             reason=reason,
             accept_findings=bool(accept),
             review=pending.review,
         )
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     except ConflictError as exc:
         st.session_state.pop(PENDING, None)
         loading.show_error(exc, lang, intro=t("edit.conflict", lang))
@@ -195,8 +199,10 @@ def save_form(pending: Pending, lang: str) -> None:
     st.rerun()
 
 
-def _log_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _log_table(log: pd.DataFrame, lang: str, *, masked: bool) -> pd.DataFrame:
     shown = log[["edit_id", "at", "user", "operation", "layer", "ids", "reason", "undoes"]].copy()
+    if masked:  # a reason is free text: no phone or ID number in it for a masked view
+        shown["reason"] = shown["reason"].map(mask_text)
     shown["at"] = shown["at"].dt.strftime("%Y-%m-%d %H:%M")
     shown["ids"] = shown["ids"].map(lambda s: ", ".join(json.loads(s)))
     shown["operation"] = [_op_label(o, lang) for o in shown["operation"]]
@@ -204,30 +210,29 @@ def _log_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
     return _columns(shown, lang)
 
 
-def history(district: District, lang: str) -> None:
-    """The file's edit log, undo, and export of a past version."""
+def history(district: District, user: User, lang: str, *, masked: bool) -> None:
+    """The file's edit log; undo and export of a past version for those who change boundaries."""
     with st.expander(t("edit.history", lang)):
         log = read_edit_log(district.path)
         if log.empty:
             st.caption(t("edit.history.empty", lang))
             return
-        st.dataframe(_log_table(log, lang), hide_index=True, width="stretch")
-        left, right = st.columns(2)
-        steps = left.number_input(
+        st.dataframe(_log_table(log, lang, masked=masked), hide_index=True, width="stretch")
+        if not user.can(Action.EDIT_BOUNDARIES):
+            return
+        steps = st.number_input(
             t("edit.undo.steps", lang), 1, max(len(log), 1), 1, key="edit_undo_steps"
         )
-        who = right.text_input(t("edit.undo.user", lang), key="edit_undo_user")
         if st.button(t("edit.undo", lang), key="edit_undo"):
-            if not who.strip():
-                st.error(t("edit.need_user", lang))
+            try:
+                guard.undo_edits(district, user, steps=int(steps))
+            except AccessDenied as exc:
+                guard.show_denied(exc, lang)
+            except GridmapError as exc:
+                loading.show_error(exc, lang, intro=t("edit.refused", lang))
             else:
-                try:
-                    undo(district, steps=int(steps), user=who.strip())
-                except GridmapError as exc:
-                    loading.show_error(exc, lang, intro=t("edit.refused", lang))
-                else:
-                    st.session_state[FLASH] = t("edit.undone", lang, n=int(steps))
-                    st.rerun()
+                st.session_state[FLASH] = t("edit.undone", lang, n=int(steps))
+                st.rerun()
         version = st.number_input(
             t("edit.export.version", lang), 0, int(log["edit_id"].max()), 0, key="edit_version"
         )
@@ -238,9 +243,11 @@ def history(district: District, lang: str) -> None:
             except GridmapError as exc:
                 loading.show_error(exc, lang, intro=t("edit.refused", lang))
             else:
-                st.download_button(
+                guard.download(
+                    user,
                     t("edit.export.download", lang, name=name),
                     data,
                     file_name=name,
+                    public=False,
                     key="edit_download",
                 )

@@ -16,9 +16,9 @@ from gridmap.render.pdf import PageOptions, PrintData, basemap_for
 from gridmap_app import loading
 
 
-def print_data(path: str, mtime_ns: int, size: int, name: str) -> PrintData:
+def print_data(path: str, mtime_ns: int, size: int, view: str, name: str) -> PrintData:
     """The district, its coverage report and today's date (Shanghai) for a printed page."""
-    source = loading.Source(path, mtime_ns, size)
+    source = loading.Source(path, mtime_ns, size, view)
     return PrintData(
         loading.district(source),
         loading.report(source),
@@ -52,6 +52,7 @@ def map_files(  # noqa: PLR0913 -- the cache key: plain values, as cached loader
     path: str,
     mtime_ns: int,
     size: int,
+    view: str,
     name: str,
     *,
     level: str | None,
@@ -68,7 +69,7 @@ def map_files(  # noqa: PLR0913 -- the cache key: plain values, as cached loader
     from gridmap.render.pdf.document import map_sheet, pdf_bytes, png_bytes
 
     figure = map_sheet(
-        print_data(path, mtime_ns, size, name),
+        print_data(path, mtime_ns, size, view, name),
         level=level,
         grid_id=grid_id,
         options=_options(paper, landscape, layers, lang=lang, title=title, tiles=tiles),
@@ -81,6 +82,7 @@ def atlas_files(  # noqa: PLR0913 -- the cache key: plain values, as cached load
     path: str,
     mtime_ns: int,
     size: int,
+    view: str,
     name: str,
     *,
     level: str,
@@ -99,7 +101,7 @@ def atlas_files(  # noqa: PLR0913 -- the cache key: plain values, as cached load
     from gridmap.render.pdf.document import png_bytes
 
     book = atlas.atlas_sheets(
-        print_data(path, mtime_ns, size, name),
+        print_data(path, mtime_ns, size, view, name),
         level=level,
         options=_options(paper, landscape, layers, lang=lang, title=title, tiles=tiles),
         progress=_progress,

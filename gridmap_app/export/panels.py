@@ -1,7 +1,9 @@
 """Widgets of the Export page: the options form (left) and the files with their preview (right).
 
 The first visit starts from the grid chosen on the coverage map (its most
-specific level), so a leader who drilled down there prints that grid.
+specific level), so a leader who drilled down there prints that grid. The
+files are made from the signed-in user's masked view, or as a public version
+without personal fields (公开版); every download is audited as an export.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from streamlit.delta_generator import DeltaGenerator
 from gridmap.analysis.coverage import scope
 from gridmap.district import District
 from gridmap.i18n import t as text
+from gridmap.identity import User
 from gridmap.render.pdf.document import DEFAULT_OVERLAYS, LEVELS, OVERLAYS, fits_landscape
 from gridmap.render.web.tiles import PROVIDERS
 from gridmap_app import loading
+from gridmap_app.auth import guard
+from gridmap_app.auth.views import PUBLIC
 from gridmap_app.context import Context
 from gridmap_app.coverage import current_selection
 from gridmap_app.export.files import atlas_files, map_files, print_data
@@ -42,6 +47,7 @@ class ExportForm:
     dpi: int
     tiles: tuple[str, str | None] | None
     go: bool
+    public: bool = False
 
 
 def _grid_choice(district: District, level: str, lang: str, key: str) -> str | None:
@@ -156,54 +162,49 @@ def options_form(district: District, source: loading.Source, ctx: Context) -> Ex
         key="export_basemap",
     ):
         tiles = (ctx.basemap, ctx.tile_key)
+    public = st.checkbox(text("auth.public", lang), key="export_public")
     go = st.button(
         text("export.preview" if mode == "map" else "export.make_atlas", lang),
         type="primary",
         key="export_go",
     )
     return ExportForm(
-        mode, level, grid_id, only, paper, landscape, tuple(layers), name, title, dpi, tiles, go
-    )
+        mode, level, grid_id, only, paper, landscape, tuple(layers), name, title, dpi, tiles, go,
+        public,
+    )  # fmt: skip
 
 
 def _download(
-    label_key: str, data: bytes, file_name: str, *, mime: str, key: str, lang: str
-) -> None:
-    st.download_button(text(label_key, lang), data, file_name=file_name, mime=mime, key=key)
+    label_key: str, data: bytes, file_name: str, mime: str, key: str, lang: str, user: User,
+    public: bool,
+) -> None:  # fmt: skip
+    guard.download(
+        user, text(label_key, lang), data, file_name=file_name, mime=mime, key=key, public=public
+    )
 
 
-def _map_view(form: ExportForm, source: loading.Source, lang: str) -> None:
+def _map_view(form: ExportForm, source: loading.Source, lang: str, user: User) -> None:
     with st.spinner(text("export.working", lang, what=form.paper)):
         pdf, png = map_files(
             *source.key,
             form.name,
-            level=form.level,
-            grid_id=form.grid_id,
-            paper=form.paper,
-            landscape=form.landscape,
-            layers=form.layers,
-            lang=lang,
-            title=form.title,
-            dpi=form.dpi,
-            tiles=form.tiles,
+            form.level,
+            form.grid_id,
+            form.paper,
+            form.landscape,
+            form.layers,
+            lang,
+            form.title,
+            form.dpi,
+            form.tiles,
         )
     stem = form.grid_id or "district"
-    _download(
-        "export.download_pdf",
-        pdf,
-        f"gridmap_{stem}.pdf",
-        mime="application/pdf",
-        key="export_pdf",
-        lang=lang,
+    files = (
+        ("export.download_pdf", pdf, f"gridmap_{stem}.pdf", "application/pdf", "export_pdf"),
+        ("export.download_png", png, f"gridmap_{stem}.png", "image/png", "export_png"),
     )
-    _download(
-        "export.download_png",
-        png,
-        f"gridmap_{stem}.png",
-        mime="image/png",
-        key="export_png",
-        lang=lang,
-    )
+    for label_key, data, name, mime, key in files:
+        _download(label_key, data, name, mime, key, lang, user, form.public)
     st.image(png, width="stretch")
 
 
@@ -216,46 +217,47 @@ def _sheet_progress(bar: DeltaGenerator) -> Callable[[str], None]:
     return progress
 
 
-def _atlas_view(form: ExportForm, source: loading.Source, lang: str) -> None:
+def _atlas_view(form: ExportForm, source: loading.Source, lang: str, user: User) -> None:
     assert form.level is not None  # an atlas always has a level
     bar = st.progress(0.0)
     pdf, archive, png, n_pages, n_sheets = atlas_files(
         *source.key,
         form.name,
-        level=form.level,
-        only=form.only,
-        paper=form.paper,
-        landscape=form.landscape,
-        layers=form.layers,
-        lang=lang,
-        title=form.title,
-        tiles=form.tiles,
+        form.level,
+        form.only,
+        form.paper,
+        form.landscape,
+        form.layers,
+        lang,
+        form.title,
+        form.tiles,
         _progress=_sheet_progress(bar),
     )
     bar.empty()
     st.success(text("export.atlas_done", lang, pages=n_pages, sheets=n_sheets))
-    _download(
-        "export.download_pdf",
-        pdf,
-        "gridmap_atlas.pdf",
-        mime="application/pdf",
-        key="export_atlas_pdf",
-        lang=lang,
+    files = (
+        ("export.download_pdf", pdf, "gridmap_atlas.pdf", "application/pdf", "export_atlas_pdf"),
+        (
+            "export.download_zip",
+            archive,
+            "gridmap_atlas.zip",
+            "application/zip",
+            "export_atlas_zip",
+        ),
     )
-    _download(
-        "export.download_zip",
-        archive,
-        "gridmap_atlas.zip",
-        mime="application/zip",
-        key="export_atlas_zip",
-        lang=lang,
-    )
+    for label_key, data, name, mime, key in files:
+        _download(label_key, data, name, mime, key, lang, user, form.public)
     st.image(png, width="stretch")
 
 
-def files_view(form: ExportForm, source: loading.Source, lang: str) -> None:
-    """The right column: the map's PDF and PNG, or the atlas's PDF and zip, and a preview."""
+def files_view(form: ExportForm, source: loading.Source, lang: str, user: User) -> None:
+    """The right column: the map's PDF and PNG, or the atlas's PDF and zip, and a preview.
+
+    Made from the user's view of the district, or from the public version.
+    """
+    if form.public:
+        source = source.viewed_as(PUBLIC)
     if form.mode == "map":
-        _map_view(form, source, lang)
+        _map_view(form, source, lang, user)
     else:
-        _atlas_view(form, source, lang)
+        _atlas_view(form, source, lang, user)

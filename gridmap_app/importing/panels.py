@@ -23,9 +23,10 @@ from gridmap.analysis.importing import (
 )
 from gridmap.errors import GridmapError
 from gridmap.i18n import t
+from gridmap.identity import Action, User
 from gridmap.io.paths import confined_path
 from gridmap.io.uploads import upload_folder
-from gridmap.schema import PARENT_LEVEL
+from gridmap.schema import GRID_LEVELS, LAYERS, PARENT_LEVEL
 from gridmap.tasks.importing import FORMATS, IMPORT_MODES, SIDECARS, read_source, store_sources
 
 KEEP = "—"
@@ -38,6 +39,11 @@ _SOURCE_SUFFIXES = tuple(FORMATS)
 def read_cached(path: str, mtime_ns: int, layer: str) -> SourceTable:
     """A source as read from disk, cached on its path and modification time."""
     return read_source(path, target=layer)
+
+
+def layers_for(user: User) -> list[str]:
+    """The layers `user` may import: any (administrator) or the grid layers (planner)."""
+    return list(LAYERS) if user.can(Action.IMPORT_ANY) else [n for n in LAYERS if n in GRID_LEVELS]
 
 
 def target_path(typed: str, root: Path | None, lang: str) -> str | None:

@@ -5,7 +5,9 @@ check says how many features the import adds, updates and removes and, for
 a grid level, how many buildings, households and units change zone. An
 import that removes features needs the removal ticked as confirmed, and it
 may not remove more than the check said (`import_layer(max_removed=...)`):
-if the file changed meanwhile, nothing is written.
+if the file changed meanwhile, nothing is written. The user's role is asked
+first (`gridmap_app.auth.guard.authorize_import`); the import is attributed to
+the signed-in user and audited.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import pandas as pd
 import streamlit as st
 
 from gridmap.analysis.importing import ImportOptions, ImportReport
-from gridmap.errors import GridmapError
+from gridmap.errors import AccessDenied, GridmapError
 from gridmap.i18n import t
+from gridmap.identity import User
 from gridmap.tasks.importing import import_layer
+from gridmap_app.auth import guard
+from gridmap_app.auth.trail import record
 
 
 def show_changes(report: ImportReport, lang: str) -> None:
@@ -94,15 +99,21 @@ def check_and_import(
     options: ImportOptions,
     mode: str,
     lang: str,
+    user: User,
 ) -> None:
     """The check button, the confirmation of removals, the import button and the report."""
+    try:
+        guard.authorize_import(user, layer, target)
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     signature = json.dumps(
         [files, target, layer, mode, options.__dict__],
         default=dict,
         ensure_ascii=False,
         sort_keys=True,
     )
-    run_kwargs = {"options": options, "mode": mode, "user": "app"}
+    run_kwargs = {"options": options, "mode": mode, "user": user.label}
     if st.button(t("imp.check", lang), key="imp_check", type="secondary"):
         st.session_state["imp_confirm"] = False  # a new check asks again
         try:
@@ -125,11 +136,15 @@ def check_and_import(
         disabled=not ready,
         help=t("imp.run.help", lang),
     ):
+        what = f"{layer} into {target} ({mode})"
         try:
             done = import_layer(files, target, layer, max_removed=stored[1].removed, **run_kwargs)
         except GridmapError as exc:
+            record("import", user, outcome="failed", detail=f"{what}: {exc}")
             st.error(str(exc))
         else:
+            record("import", user, outcome="ok" if done.written else "failed",
+                   detail=f"{what}: {done.features_kept} features")  # fmt: skip
             st.session_state["imp_checked"] = (signature, done)
             if done.written:
                 message = t("imp.done", lang, n=done.features_kept, layer=layer, file=target)

@@ -11,6 +11,7 @@ from gridmap.io import compliance_summary_zh, compliance_table_zh, workbook_byte
 from gridmap.render.web import inspections as rm
 from gridmap.schema import Sheet
 from gridmap.standards.inspections import DEFAULT_FREQUENCIES, STATUS_LABELS
+from gridmap_app.auth import guard
 from gridmap_app.context import Context
 from gridmap_app.inspections import loading as data
 from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, show
@@ -60,9 +61,12 @@ def compliance_view(key: Key, ctx: Context, f: dict) -> None:
             Sheet("明细", f"巡查频次落实情况（{f['start']} 至 {f['end']}）", table),
         ]
     )
-    st.download_button(
+    assert ctx.user is not None
+    guard.download(
+        ctx.user,
         t("insp.compliance.download", lang),
         book,
         key="insp_compliance_xlsx",
         file_name=f"巡查频次_{f['start']}_{f['end']}.xlsx",
+        public=False,
     )

@@ -3,7 +3,8 @@
 The status form closes the loop: a hazard in the ledger is marked rectified
 (with the time), transferred to the police station or put under supervision,
 checked by `gridmap.analysis.inspections.recording.hazard_status_edit` and saved through
-the edit log (`gridmap.io.save_edit`) like a new record.
+`gridmap_app.auth.guard.save` (role and grids checked, then the edit log) like a new
+record, as the signed-in user. The map and the ledger show the masked view.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import streamlit as st
 from gridmap import clock
 from gridmap.analysis import inspections as hz
 from gridmap.analysis.inspections import STATUS_UPDATES, hazard_status_edit
-from gridmap.errors import ConflictError, GridmapError
+from gridmap.errors import AccessDenied, ConflictError, GridmapError
 from gridmap.i18n import choice_label, t
-from gridmap.io import hazard_ledger_sheets, save_edit, workbook_bytes
+from gridmap.identity import Action
+from gridmap.io import hazard_ledger_sheets, workbook_bytes
 from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES
+from gridmap_app import loading
+from gridmap_app.auth import guard
 from gridmap_app.context import Context
 from gridmap_app.inspections import loading as data
 from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, outlines, show
@@ -79,18 +83,23 @@ def hazards_view(key: Key, ctx: Context) -> None:
     st.markdown(f"**{t('insp.hazards.ledger', lang)}**")
     st.dataframe(ledger, hide_index=True)
     zh = hz.hazard_ledger(shown, found, lang="zh")
-    st.download_button(
+    assert ctx.user is not None
+    guard.download(
+        ctx.user,
         t("insp.hazards.download", lang),
         workbook_bytes(hazard_ledger_sheets(zh, as_of=as_of)),
         key="insp_hazard_xlsx",
         file_name=f"隐患台帐_{as_of}.xlsx",
+        public=False,
     )
-    status_form(key, ctx)
+    if ctx.user.can(Action.RECORD_HAZARDS):
+        status_form(key, ctx)
 
 
 def status_form(key: Key, ctx: Context) -> None:
     """Mark a hazard rectified, transferred to the police station or supervised."""
-    lang = ctx.lang
+    lang, user = ctx.lang, ctx.user
+    assert user is not None
     st.markdown(f"**{t('insp.status.title', lang)}**")
     now = clock.floor_minute(clock.now_in_shanghai())
     with st.form(STATUS_FORM):
@@ -111,11 +120,11 @@ def status_form(key: Key, ctx: Context) -> None:
         time = cols[1].time_input(
             t("insp.status.rectified_time", lang), value=now.time(), key="hz_rect_time", step=60
         )
-        user = st.text_input(t("insp.record.user", lang), key="hz_status_user")
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("insp.status.submit", lang))
     if not submitted:
         return
-    found = data.district(key)
+    found = loading.full_district(loading.Source(*key))
     try:
         edit = hazard_status_edit(
             found,
@@ -123,9 +132,12 @@ def status_form(key: Key, ctx: Context) -> None:
             status=status,
             rectified_at=pd.Timestamp.combine(day, time) if status == "rectified" else None,
             now=clock.now_in_shanghai(),
-            user=user,
+            user=user.label,
         )
-        save_edit(found, edit)
+        guard.save(edit, found, user)
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     except ConflictError as exc:
         st.error(t("insp.record.conflict", lang) + f" {exc}")
         return

@@ -18,7 +18,7 @@ from gridmap.layers import LINEAGE_COLUMN
 from gridmap.schema import GRID_LEVELS
 from gridmap_app import loading
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 
 
 def district(key: Key) -> District:
@@ -26,13 +26,13 @@ def district(key: Key) -> District:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _places(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    return ins.place_table(district((path, mtime_ns, size)))
+def _places(path: str, mtime_ns: int, size: int, view: str) -> pd.DataFrame:
+    return ins.place_table(district((path, mtime_ns, size, view)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _assignment(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    key = (path, mtime_ns, size)
+def _assignment(path: str, mtime_ns: int, size: int, view: str) -> pd.DataFrame:
+    key = (path, mtime_ns, size, view)
     return ins.assign_inspections(district(key), places=_places(*key))
 
 
@@ -46,7 +46,6 @@ def assignment(key: Key) -> pd.DataFrame:
 
 def selection_mask(
     key: Key,
-    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -66,16 +65,16 @@ def heat(
     path: str,
     mtime_ns: int,
     size: int,
-    *,
+    view: str,
     start: str,
     end: str,
     roles: tuple[str, ...],
     results: tuple[str, ...],
     grid: tuple[str, str] | None,
 ) -> tuple[pd.DataFrame, float, int]:
-    key = (path, mtime_ns, size)
+    key = (path, mtime_ns, size, view)
     layer = ins.event_layer(district(key), "inspections")
-    mask = selection_mask(key, start=start, end=end, roles=roles, results=results, grid=grid)
+    mask = selection_mask(key, start, end, roles, results, grid)
     rows, cell = ins.heat_points(layer.geometry[mask])
     return rows, cell, int(mask.sum())
 
@@ -85,30 +84,32 @@ def weekly(
     path: str,
     mtime_ns: int,
     size: int,
-    *,
+    view: str,
     start: str,
     end: str,
     roles: tuple[str, ...],
     results: tuple[str, ...],
     grid: tuple[str, str] | None,
 ) -> ins.WeeklyHeat:
-    key = (path, mtime_ns, size)
+    key = (path, mtime_ns, size, view)
     layer = ins.event_layer(district(key), "inspections")
-    mask = selection_mask(key, start=start, end=end, roles=roles, results=results, grid=grid)
+    mask = selection_mask(key, start, end, roles, results, grid)
     return ins.weekly_heat(layer.geometry[mask], layer["inspected_at"][mask], start=start, end=end)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def compliance(path: str, mtime_ns: int, size: int, start: str, end: str) -> pd.DataFrame:
-    key = (path, mtime_ns, size)
+def compliance(
+    path: str, mtime_ns: int, size: int, view: str, start: str, end: str
+) -> pd.DataFrame:
+    key = (path, mtime_ns, size, view)
     return ins.compliance(district(key), start=start, end=end, assignment=assignment(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def missing(
-    path: str, mtime_ns: int, size: int, *, start: str, end: str, roles: tuple[str, ...]
+    path: str, mtime_ns: int, size: int, view: str, start: str, end: str, roles: tuple[str, ...]
 ) -> ins.MissingInspections:
-    key = (path, mtime_ns, size)
+    key = (path, mtime_ns, size, view)
     return ins.missing_inspections(
         district(key),
         start=start,
@@ -121,18 +122,18 @@ def missing(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def tallies(
-    path: str, mtime_ns: int, size: int, *, start: str, end: str, level: str
+    path: str, mtime_ns: int, size: int, view: str, start: str, end: str, level: str
 ) -> pd.DataFrame:
-    key = (path, mtime_ns, size)
+    key = (path, mtime_ns, size, view)
     return ins.tallies(district(key), start=start, end=end, level=level, assignment=assignment(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def hazard_states(path: str, mtime_ns: int, size: int, as_of: str) -> gpd.GeoDataFrame:
-    return ins.hazard_states(district((path, mtime_ns, size)), as_of=as_of)
+def hazard_states(path: str, mtime_ns: int, size: int, view: str, as_of: str) -> gpd.GeoDataFrame:
+    return ins.hazard_states(district((path, mtime_ns, size, view)), as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def grid_names(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
-    found = district((path, mtime_ns, size))
+def grid_names(path: str, mtime_ns: int, size: int, view: str) -> dict[str, dict[str, str]]:
+    found = district((path, mtime_ns, size, view))
     return {level: found.grid_names(level).astype(str).to_dict() for level in GRID_LEVELS}

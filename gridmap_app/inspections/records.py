@@ -4,7 +4,8 @@ The time defaults to now in Asia/Shanghai, rounded down to the minute
 (`gridmap.clock`), so the default is never refused as in the future, even
 early in the morning or while the machine's clock is still on yesterday's UTC
 date. The record is checked by `gridmap.analysis.inspections.recording` and saved through
-the edit log (`gridmap.io.save_edit`).
+`gridmap_app.auth.guard.save` (the user's role and grids checked, then the edit log) as
+the signed-in user.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import streamlit as st
 from gridmap import clock
 from gridmap.analysis import inspections as hz
 from gridmap.analysis.inspections import hazard_edit, inspection_edit
-from gridmap.errors import ConflictError, GridmapError
+from gridmap.errors import AccessDenied, ConflictError, GridmapError
 from gridmap.geo import gcj02_to_wgs84
 from gridmap.i18n import choice_label, t
-from gridmap.io import save_edit
+from gridmap.identity import Action, User
 from gridmap.render.web import inspections as rm
 from gridmap.schema import HAZARD_SEVERITIES, INSPECTION_RESULTS, INSPECTOR_ROLES
 from gridmap.standards.inspections import ROLE_LABELS
+from gridmap_app import loading
+from gridmap_app.auth import guard
 from gridmap_app.context import Context
 from gridmap_app.inspections import loading as data
 from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, outlines, show
@@ -112,8 +115,16 @@ def _fields(kind: str, lang: str, today: dt.date) -> dict:
     }
 
 
+KINDS = {"inspection": Action.RECORD_INSPECTIONS, "hazard": Action.RECORD_HAZARDS}
+
+
 def record_view(key: Key, ctx: Context) -> None:
-    lang = ctx.lang
+    lang, user = ctx.lang, ctx.user
+    assert user is not None
+    kinds = tuple(k for k, action in KINDS.items() if user.can(action))
+    if not kinds:
+        st.info(t("auth.read_only", lang, role=guard.role_name(user, lang)))
+        return
     st.caption(t("insp.record.hint", lang))
     found = data.district(key)
     shifted = gcj02(ctx)
@@ -133,7 +144,7 @@ def record_view(key: Key, ctx: Context) -> None:
     )
     kind = st.radio(
         t("insp.record.kind", lang),
-        ("inspection", "hazard"),
+        kinds,
         horizontal=True,
         key="rec_kind",
         format_func=lambda k: t(f"insp.record.{k}", lang),
@@ -147,13 +158,24 @@ def record_view(key: Key, ctx: Context) -> None:
         )
         values = _fields(kind, lang, start.date())
         values["note"] = st.text_input(t("insp.record.note", lang), key="rec_note")
-        values["user"] = st.text_input(t("insp.record.user", lang), key="rec_user")
+        values["user"] = user.label
+        st.caption(t("auth.signed_as_author", lang, label=user.label))
         submitted = st.form_submit_button(t("insp.record.submit", lang))
     if not submitted:
         return
+    _save(key, kind, pd.Timestamp.combine(day, time), lonlat, values, user, lang)
+
+
+def _save(
+    key: Key, kind: str, at: pd.Timestamp, lonlat, values: dict, user: User, lang: str
+) -> None:
+    full = loading.full_district(loading.Source(*key))
     try:
-        edit = _edit(found, kind, pd.Timestamp.combine(day, time), lonlat, values)
-        save_edit(found, edit)
+        edit = _edit(full, kind, at, lonlat, values)
+        guard.save(edit, full, user)
+    except AccessDenied as exc:
+        guard.show_denied(exc, lang)
+        return
     except ConflictError as exc:
         st.error(t("insp.record.conflict", lang) + f" {exc}")
         return

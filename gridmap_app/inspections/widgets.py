@@ -18,7 +18,7 @@ from gridmap_app.context import Context, asset_base
 from gridmap_app.inspections import loading as data
 from gridmap_app.widgets import multi_choice
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, str]
 
 
 def label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from _app_support import ROOT, ensure_sample, make_broken_layers
+from _app_support import ROOT, ensure_sample, make_broken_layers, sign_in
 from conftest import make_tiny_layers, write_gpkg
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
@@ -34,8 +34,8 @@ def checked(sample: Path):
     return district, check_coverage(district)
 
 
-def run_app(**state) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+def run_app(*, user: str | None = "admin", **state) -> AppTest:
+    at = sign_in(AppTest.from_file(str(APP), default_timeout=TIMEOUT), user)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

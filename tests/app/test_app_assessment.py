@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from _app_support import ROOT
+from _app_support import ROOT, sign_in
 from _app_support import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
@@ -120,7 +120,7 @@ def test_a_training_is_saved_through_the_edit_log(writable: Path) -> None:
     at.selectbox(key="tr_target").set_value("school")
     at.date_input(key="tr_date").set_value(dt.date(2026, 11, 20))
     at.number_input(key="tr_count").set_value(45)
-    at.text_input(key="tr_user").set_value("王芳")
+    sign_in(at, "王芳")  # the author is the signed-in user
     at = submit(at, "training_form")
     assert not at.error, [e.value for e in at.error]
     assert [s.value for s in at.success] == ["已保存：T20261120-1"]

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from _app_support import ROOT, ensure_sample
+from _app_support import ROOT, ensure_sample, sign_in
 from _app_support import run_page as run_page_at
 from conftest import X0, Y0, make_tiny_layers, write_gpkg
 from pyproj import Transformer
@@ -78,7 +78,7 @@ def test_a_split_drawn_on_the_map_is_previewed_and_saved(tiny: Path) -> None:
     assert not at.error, [e.value for e in at.error]
     assert any("未新增任何问题" in s.value for s in at.success)
     assert "S4, S5" in texts(at.caption)
-    at.text_input(key="edit_user").set_value("规划员")
+    sign_in(at, "规划员")  # the author is the signed-in user
     at.text_area(key="edit_reason").set_value("人口增长")
     click(at, "edit_save")
     assert "已保存" in texts(at.success)
@@ -98,7 +98,7 @@ def test_a_gap_needs_acceptance_and_a_reason(tiny: Path) -> None:
     click(at, "edit_preview")
     assert "新增问题" in texts(at.error)
     assert at.checkbox(key="edit_accept")
-    at.text_input(key="edit_user").set_value("规划员")
+    sign_in(at, "规划员")  # the author is the signed-in user
     click(at, "edit_save")
     assert "须勾选确认并填写理由" in texts(at.error)
     assert read_edit_log(tiny).empty
@@ -114,7 +114,7 @@ def test_a_save_after_someone_else_saved_is_refused(tiny: Path) -> None:
     click(at, "edit_preview")
     other = read_district(tiny)
     save_edit(other, reassign_grid(other, "grid_small", "S1", {"leader": "别人"}, user="乙"))
-    at.text_input(key="edit_user").set_value("甲")
+    sign_in(at, "甲")  # the author is the signed-in user
     click(at, "edit_save")
     assert "保存被拒绝" in texts(at.error) and "S1" in texts(at.error)
     small = read_district(tiny)["grid_small"].set_index("grid_id")
@@ -140,7 +140,7 @@ def test_a_save_while_qgis_holds_the_file_is_refused_and_the_edit_kept(tiny: Pat
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         at = run_page(edit_level="grid_small", edit_op="merge", edit_grids=["S1", "S2"])
         click(at, "edit_preview")
-        at.text_input(key="edit_user").set_value("甲")
+        sign_in(at, "甲")  # the author is the signed-in user
         click(at, "edit_save")
         assert "文件正被其他程序打开" in texts(at.error) and f"pid {holder.pid}" in texts(at.error)
         assert {"S1", "S2"} <= set(read_district(tiny)["grid_small"]["grid_id"])
@@ -183,10 +183,10 @@ def test_a_wrong_shape_and_no_drawing_are_explained(tiny: Path) -> None:
 def test_history_undo_and_past_version(tiny: Path) -> None:
     at = run_page(edit_level="grid_small", edit_op="merge", edit_grids=["S1", "S2"])
     click(at, "edit_preview")
-    at.text_input(key="edit_user").set_value("规划员")
+    sign_in(at, "规划员")  # the author is the signed-in user
     click(at, "edit_save")
     assert sorted(read_district(tiny)["grid_small"]["grid_id"]) == ["S1", "S3", "S4"]
-    at.text_input(key="edit_undo_user").set_value("组长")
+    sign_in(at, "组长")  # the author is the signed-in user
     click(at, "edit_undo")
     assert "已撤销 1 步" in texts(at.success)
     assert sorted(read_district(tiny)["grid_small"]["grid_id"]) == ["S1", "S2", "S3", "S4"]
@@ -202,7 +202,7 @@ def test_attribute_table_changes_a_leader(tiny: Path) -> None:
     at = run_page(edit_level="grid_small", edit_op="attributes", edit_table_grid_small=edited)
     click(at, "edit_preview")
     assert "S3" in texts(at.caption)
-    at.text_input(key="edit_user").set_value("规划员")
+    sign_in(at, "规划员")  # the author is the signed-in user
     click(at, "edit_save")
     small = read_district(tiny)["grid_small"].set_index("grid_id")
     assert small.loc["S3", "leader"] == "新组长" and small.loc["S1", "leader"] == "赵磊"

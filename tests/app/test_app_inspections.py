@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _app_support import ROOT
+from _app_support import ROOT, sign_in
 from _app_support import run_page as run_page_at
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
@@ -107,7 +107,7 @@ def test_the_form_saves_a_valid_inspection_through_the_edit_log(writable: Path) 
     at.date_input(key="rec_date").set_value(yesterday)
     at.selectbox(key="rec_role").set_value("police")
     at.text_input(key="rec_target").set_value(unit)
-    at.text_input(key="rec_user").set_value("测试员")
+    sign_in(at, "测试员")  # the author is the signed-in user
     _submit(at)
     assert not at.error, [e.value for e in at.error]
     assert at.success and "I" in at.success[0].value
@@ -202,7 +202,7 @@ def test_the_status_form_saves_a_rectification_through_the_edit_log(writable: Pa
     hazard = _open_hazard(read_district(writable))
     at = run_page(insp_view="hazards")
     at.text_input(key="hz_status_id").set_value(hazard["hazard_id"])
-    at.text_input(key="hz_status_user").set_value("测试员")
+    sign_in(at, "测试员")  # the author is the signed-in user
     _status_submit(at)  # rectified, now (the defaults)
     assert not at.error, [e.value for e in at.error]
     assert at.success and hazard["hazard_id"] in at.success[0].value

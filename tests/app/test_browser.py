@@ -5,12 +5,14 @@ through Playwright's Python package (never a downloaded browser), aborts every
 request that is not for the app's own address, and checks that the coverage map
 draws the grid polygons from the locally served Leaflet, that a click on a grid
 selects it, and that an uploaded broken file shows a readable error. The page is
-saved to artifacts/screenshots/coverage_map.png.
+saved to artifacts/screenshots/coverage_map.png. Every test signs in through the
+real form first (issue 16); a community leader and a viewer compare what each sees.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,7 +23,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _app_support import CHROMIUM, CHROMIUM_ARGS, ROOT, ensure_sample
+from _app_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LEADER_GRID,
+    PASSWORD,
+    ROOT,
+    ensure_accounts,
+    ensure_sample,
+)
 
 from gridmap.io import read_district
 from gridmap.io.vendor import missing_vendor_assets
@@ -67,6 +77,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app_url(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     missing = missing_vendor_assets(ROOT / "static" / "vendor")
     assert not missing, f"offline map assets missing ({missing[0]} ...); run: {INSTALL_COMMAND}"
+    ensure_accounts()  # in the session's GRIDMAP_HOME, which the server inherits
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     env = {**os.environ, "GRIDMAP_SAMPLE": str(sample)}
@@ -130,6 +141,17 @@ def page(app_url: str):
             browser.close()
 
 
+def _sign_in(page, app_url: str, name: str = "admin") -> None:
+    """Open the app and sign in through the form (用户名, 密码, 登录)."""
+    page.goto(app_url, wait_until="domcontentloaded")
+    user = page.get_by_label("用户名", exact=True)
+    user.wait_for(timeout=MAP_TIMEOUT_MS)
+    user.fill(name)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_role("button", name="退出登录").wait_for(timeout=MAP_TIMEOUT_MS)
+
+
 def _wait_for_map(page, at_least: int):
     frame = page.frame_locator(MAP_FRAME)
     paths = frame.locator("path.leaflet-interactive")
@@ -144,7 +166,7 @@ def _wait_for_map(page, at_least: int):
 def test_coverage_map_renders_offline(page, app_url: str, sample: Path) -> None:
     district = read_district(sample)
     grids = sum(len(district[level]) for level in ("grid_large", "grid_medium", "grid_small"))
-    page.goto(app_url, wait_until="domcontentloaded")
+    _sign_in(page, app_url)
     frame = _wait_for_map(page, grids)
     page.get_by_text("一张图").first.wait_for()
     assert frame.locator(".leaflet-control-layers").count() == 1
@@ -179,7 +201,7 @@ def _clickable_point(page, frame_handle, district) -> tuple[float, float]:
 
 def test_a_click_on_a_grid_selects_it(page, app_url: str, sample: Path) -> None:
     district = read_district(sample)
-    page.goto(app_url, wait_until="domcontentloaded")
+    _sign_in(page, app_url)
     _wait_for_map(page, len(district["grid_small"]))
     page.wait_for_timeout(1000)
     handle = page.locator(MAP_FRAME).element_handle().content_frame()
@@ -198,7 +220,7 @@ def test_a_click_on_a_grid_selects_it(page, app_url: str, sample: Path) -> None:
 def test_an_uploaded_broken_file_shows_the_error(page, app_url: str, tmp_path: Path) -> None:
     broken = tmp_path / "坏文件.gpkg"
     broken.write_bytes(b"not a database at all")
-    page.goto(app_url, wait_until="domcontentloaded")
+    _sign_in(page, app_url)
     _wait_for_map(page, 1)  # the first run has finished
     page.locator('[data-testid="stRadioOption"]').get_by_text("上传 GeoPackage").click()
     uploader = page.locator('section[data-testid="stSidebar"] input[type="file"]')
@@ -236,7 +258,7 @@ def test_a_line_drawn_with_the_mouse_reaches_the_edit_preview(
     district = read_district(sample)
     small = district["grid_small"]
     target = small.iloc[0]  # the form's default grid, which the map zooms to
-    page.goto(app_url, wait_until="domcontentloaded")
+    _sign_in(page, app_url)
     _wait_for_map(page, 1)  # the coverage page has run once
     page.locator('[data-testid="stSidebarNav"]').get_by_text("边界编辑").click()
     page.get_by_text("吸附容差").first.wait_for(timeout=MAP_TIMEOUT_MS)
@@ -275,7 +297,7 @@ def test_the_export_page_previews_and_downloads_the_pdf(
     page, app_url: str, sample: Path, tmp_path: Path
 ) -> None:
     """A leader opens 地图导出, makes the preview and downloads a PDF titled by the district."""
-    page.goto(app_url, wait_until="domcontentloaded")
+    _sign_in(page, app_url)
     _wait_for_map(page, 1)  # the coverage page has run once
     page.locator('[data-testid="stSidebarNav"]').get_by_text("地图导出").click()
     name = page.get_by_label("辖区名称")
@@ -291,6 +313,11 @@ def test_the_export_page_previews_and_downloads_the_pdf(
     target = tmp_path / "downloaded.pdf"
     info.value.save_as(target)
     assert target.read_bytes()[:5] == b"%PDF-"
+    from gridmap.io.audit import AuditLog
+
+    page.wait_for_timeout(1500)  # the click's callback runs on the server
+    exports = AuditLog().read(action="export", user="admin")
+    assert exports["detail"].str.startswith("gridmap_district.pdf").any(), "the click is audited"
     if shutil.which("pdftotext"):
         text = subprocess.run(
             ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
@@ -305,7 +332,7 @@ def test_the_compliance_map_draws_every_zone(page, app_url: str, sample: Path) -
     district = read_district(sample)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app_url, wait_until="domcontentloaded")
+    _sign_in(page, app_url)
     _wait_for_map(page, 1)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("巡查与隐患").click()
     page.get_by_text("频次达标", exact=True).first.click()
@@ -315,4 +342,74 @@ def test_the_compliance_map_draws_every_zone(page, app_url: str, sample: Path) -
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SCREENSHOT.with_name("compliance_map.png")), full_page=True)
     assert errors == [], errors
+    assert page.outside == []
+
+
+def _community_point(page, district, grid_id: str) -> tuple[float, float]:
+    """A screen point on a small grid of community `grid_id` where a path lies on top."""
+    from pyproj import Transformer
+
+    to_web = Transformer.from_crs(district.crs, 4326, always_xy=True)
+    small = district["grid_small"]
+    handle = page.locator(MAP_FRAME).last.element_handle().content_frame()
+    box = page.locator(MAP_FRAME).last.bounding_box()
+    for geometry in small[small["parent_id"] == grid_id].geometry:
+        point = geometry.representative_point()
+        lon, lat = to_web.transform(point.x, point.y)
+        xy = handle.evaluate(
+            "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+            " const el = document.elementFromPoint(p.x, p.y);"
+            " return el && el.tagName.toLowerCase() === 'path' ? [p.x, p.y] : null; }",
+            [lat, lon],
+        )
+        if xy and 10 < xy[0] < box["width"] - 60 and 10 < xy[1] < box["height"] - 10:
+            return box["x"] + xy[0], box["y"] + xy[1]
+    raise AssertionError(f"no free spot on community {grid_id} to click")
+
+
+def _open_community(page, app_url: str, name: str, district, grid_id: str) -> tuple[str, str]:
+    """Sign in as `name`, click twice into the community (town, then community): the side
+    panel's text and the map's HTML."""
+    _sign_in(page, app_url, name)
+    _wait_for_map(page, len(district["grid_small"]))
+    page.wait_for_timeout(1000)
+    medium = district["grid_medium"].set_index("grid_id").loc[grid_id]
+    for title in (district["grid_large"].set_index("grid_id").loc[medium["parent_id"], "name"],
+                  medium["name"]):  # fmt: skip
+        page.mouse.click(*_community_point(page, district, grid_id))
+        heading = page.locator("h4").filter(has_text=f"{title} (")
+        heading.first.wait_for(timeout=MAP_TIMEOUT_MS)
+        page.wait_for_timeout(1500)  # the map zooms to the selection
+    panel = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+    panel += "\n" + page.locator('section[data-testid="stSidebar"]').inner_text()
+    html = page.locator(MAP_FRAME).last.element_handle().content_frame().content()
+    html = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), html)
+    return panel, html
+
+
+def test_a_community_leader_and_a_viewer_see_different_things(
+    page, app_url: str, sample: Path
+) -> None:
+    """Signed in through the form: the leader sees the own community's leader and phone in
+    full and the neighbours masked; the viewer sees everything masked."""
+    district = read_district(sample)
+    mediums = district["grid_medium"].set_index("grid_id")
+    mine = mediums.loc[LEADER_GRID]
+    others = mediums[(mediums["parent_id"] == mine["parent_id"]) & (mediums.index != LEADER_GRID)]
+    masked = f"{mine['phone'][:3]}****{mine['phone'][-4:]}"
+    panel, html = _open_community(page, app_url, "leader", district, LEADER_GRID)
+    page.screenshot(path=str(SCREENSHOT.with_name("signin_leader.png")), full_page=True)
+    assert "社区负责人 (leader)" in panel and "网格负责人" in panel
+    assert mine["phone"] in panel and mine["leader"] in panel
+    assert mine["leader"] in html
+    for leader in others["leader"]:
+        assert leader not in html and f"{leader[0]}{'*' * (len(leader) - 1)}" in html
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_label("用户名", exact=True).wait_for(timeout=60_000)
+    panel, html = _open_community(page, app_url, "viewer", district, LEADER_GRID)
+    page.screenshot(path=str(SCREENSHOT.with_name("signin_viewer.png")), full_page=True)
+    assert "查看人员 (viewer)" in panel
+    assert mine["phone"] not in panel and masked in panel
+    assert mine["leader"] not in panel and mine["leader"] not in html
+    assert not re.search(r"(?<![\d.])1[3-9]\d{9}(?!\d)", panel)
     assert page.outside == []

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _app_support import sign_in
 from conftest import make_tiny_layers, write_gpkg
 from streamlit.testing.v1 import AppTest
 
@@ -22,8 +23,8 @@ def tiny_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_gpkg(tmp_path_factory.mktemp("export") / "tiny.gpkg", make_tiny_layers())
 
 
-def page(path: Path | None, lang: str = "zh", **state: object) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=300)
+def page(path: Path | None, lang: str = "zh", user: str = "admin", **state: object) -> AppTest:
+    at = sign_in(AppTest.from_file(str(PAGE), default_timeout=300), user)
     for key, value in state.items():
         at.session_state[key] = value
     note = None if path else "choose a file"

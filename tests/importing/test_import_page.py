@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _app_support import ROOT
+from _app_support import ROOT, sign_in
 from import_cases import (
     damage_shp_records,
     write_excel_ledger,
@@ -20,8 +20,8 @@ from gridmap.io import read_district, read_edit_log
 PAGE = ROOT / "pages" / "import_data.py"
 
 
-def run_page(**state) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=120)
+def run_page(*, user: str = "admin", **state) -> AppTest:
+    at = sign_in(AppTest.from_file(str(PAGE), default_timeout=120), user)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
@@ -33,7 +33,7 @@ def test_page_asks_for_files() -> None:
     at = run_page()
     assert "导入数据" in at.markdown[0].value
     assert any("请上传文件" in i.value for i in at.info)
-    assert not at.button
+    assert not at.main.button  # the sidebar holds the sign-out button
 
 
 def test_english(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _app_support import ROOT
+from _app_support import ROOT, sign_in
 from conftest import make_tiny_layers, rect, write_gpkg
 from import_cases import write_kmz, write_shapefile
 from streamlit.testing.v1 import AppTest
@@ -129,8 +129,8 @@ def test_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 # The Import page
 
 
-def run_page(**state) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=120)
+def run_page(*, user: str = "admin", **state) -> AppTest:
+    at = sign_in(AppTest.from_file(str(PAGE), default_timeout=120), user)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
@@ -170,7 +170,7 @@ def test_page_refuses_a_target_outside_the_data_folder(page_env: Path, tmp_path:
     at = run_page(imp_paths="小网格.kmz", imp_target=str(victim), imp_layer="grid_small")
     assert at.dataframe  # the source inside the folder is previewed
     assert any("is outside the data folder" in e.value for e in at.error)
-    assert not at.button, "no check and no import for a target outside the folder"
+    assert not at.main.button, "no check and no import for a target outside the folder"
     link = page_env / "district.gpkg"
     link.symlink_to(victim)
     at = run_page(imp_paths="小网格.kmz", imp_target="district.gpkg", imp_layer="grid_small")
