@@ -43,7 +43,7 @@ class LockoutPolicy:
         return state.locked_until is not None and now < state.locked_until
 
     def after_failure(self, state: FailureState, now: pd.Timestamp) -> FailureState:
-        """The state after one more failed sign-in at `now` (locked at the limit)."""
+        """Return the state after one more failed sign-in at `now` (locked at the limit)."""
         if state.first_at is None or now - state.first_at > self.window:
             state = FailureState(failures=0, first_at=now)
         failures = state.failures + 1

@@ -66,7 +66,7 @@ def event(
     detail: str = "",
     name: str = "",
 ) -> AuditEvent:
-    """An event by `user` (or by the unknown account `name`, as in a failed sign-in).
+    """Build an event by `user` (or by the unknown account `name`, as in a failed sign-in).
 
     >>> from gridmap.identity.roles import Role
     >>> event("export", User("li", Role.VIEWER), detail="atlas.pdf (public)").role

@@ -17,7 +17,7 @@ MIN_LENGTH = 10
 
 
 def hash_password(password: str) -> str:
-    """The Argon2id hash of `password` (a new random salt each time)."""
+    """Hash `password` with Argon2id (a new random salt each time)."""
     return _HASHER.hash(password)
 
 

@@ -104,7 +104,7 @@ SCOPED_ROLES: frozenset[Role] = frozenset({Role.GRID_LEADER, Role.STAFF})
 
 
 def parse_role(text: str) -> Role:
-    """The role named by `text`: its code (``planner``) or its Chinese name (规划人员).
+    """Return the role named by `text`: its code (``planner``) or its Chinese name (规划人员).
 
     >>> parse_role("规划人员"), parse_role(" Staff ")
     (<Role.PLANNER: 'planner'>, <Role.STAFF: 'staff'>)

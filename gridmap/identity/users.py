@@ -47,8 +47,11 @@ class User:
 
     @property
     def district_wide(self) -> bool:
-        """True when the user's grids are the whole district (administrator, planner, staff
-        bound to no grid); a viewer is district-wide too but sees no personal data."""
+        """Whether the user's grids are the whole district.
+
+        True for an administrator, a planner and staff bound to no grid; a
+        viewer is district-wide too but sees no personal data.
+        """
         if self.role.scoped:
             return not self.grids
         return True
@@ -65,7 +68,7 @@ class User:
 
 #: The user the CLI acts as: the OS user, a local administrator of the machine's files.
 def cli_user(os_user: str) -> User:
-    """The user the CLI records: the OS account running it, as an administrator.
+    """Return the user the CLI records: the OS account running it, as an administrator.
 
     >>> cli_user("root").label, cli_user("root").source
     ('root', 'cli')

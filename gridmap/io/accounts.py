@@ -61,7 +61,7 @@ WRONG = "the user name or the password is wrong"
 
 
 def gridmap_home() -> Path:
-    """The GridMap home folder: ``$GRIDMAP_HOME``, else ``~/.gridmap`` (created, owner only)."""
+    """Return the GridMap home: ``$GRIDMAP_HOME``, else ``~/.gridmap`` (created, owner only)."""
     home = Path(os.environ.get(HOME_VARIABLE) or Path.home() / ".gridmap").expanduser()
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     return home
@@ -143,7 +143,7 @@ class UserStore:
         return row
 
     def get(self, name: str) -> User | None:
-        """The enabled user `name`, or None (unknown or disabled)."""
+        """Return the enabled user `name`, or None (unknown or disabled)."""
         with self._db() as db:
             row = self._row(db, name)
         return None if row is None or row["disabled"] else self._user(row)
@@ -165,7 +165,7 @@ class UserStore:
         ]
 
     def is_empty(self) -> bool:
-        """True when the store has no account (the first one must be an administrator)."""
+        """Tell whether the store has no account (the first must be an administrator)."""
         with self._db() as db:
             return db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
 
@@ -276,7 +276,7 @@ class UserStore:
 
     # -- signing in ---------------------------------------------------------------------------
     def sign_in(self, name: str, password: str, *, now: pd.Timestamp | None = None) -> User:
-        """The user `name` if `password` is right; else `SignInError` (and a failure counted).
+        """Return user `name` if `password` is right; else raise `SignInError` (failure counted).
 
         An unknown name and a wrong password get the same message; a disabled
         account, or one locked after repeated failures, says so.
@@ -331,5 +331,5 @@ def _locked_text(state: FailureState, now: pd.Timestamp) -> str:
 
 @functools.cache
 def _dummy_hash() -> str:
-    """A hash to verify against for unknown names, so they take as long as known ones."""
+    """Return a hash to verify unknown names against, so they take as long as known ones."""
     return hash_password("not a password of anyone")

@@ -39,7 +39,7 @@ _MAY_HOLD_NUMBER = r"[0-9]{7}|0[0-9]{2,3}[-\s][0-9]{3}"
 
 
 def mask_phone(value: object) -> object:
-    """A phone number with its middle digits hidden; missing values stay missing.
+    """Hide the middle digits of a phone number; missing values stay missing.
 
     >>> mask_phone("0371-6712 3456"), mask_phone("110"), mask_phone(None)
     ('037****3456', '****', None)
@@ -57,7 +57,7 @@ def _mask_one_name(name: str) -> str:
 
 
 def mask_name(value: object) -> object:
-    """A name (or a list of names: 张三、李四) with all but the first character hidden.
+    """Hide all but the first character of a name (or of each name in a list: 张三、李四).
 
     >>> mask_name("张三、李四"), mask_name("Li Wei")
     ('张*、李*', 'L*****')
@@ -85,7 +85,7 @@ def mask_text(value: object) -> object:
 
 
 def personal_fields(name: str) -> tuple[str, ...]:
-    """The personal fields of layer `name` in the schema (none for unknown layers).
+    """Return the personal fields of layer `name` in the schema (none for unknown layers).
 
     >>> personal_fields("households")
     ('head', 'phone')

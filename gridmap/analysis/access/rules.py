@@ -1,4 +1,4 @@
-"""Asking before acting: may this user do this, on these grids, with this edit?
+"""Asking before acting: may this user do this, on these grids, with this edit.
 
 `authorize` raises `AccessDenied` with a sentence the user can read;
 `action_of_edit` says which `Action` an `Edit` needs (a boundary change, a
@@ -100,7 +100,7 @@ def _changed_fields(edit: Edit) -> set[str]:
 
 
 def action_of_edit(edit: Edit) -> Action:
-    """The action an edit needs: recording in a record layer, or a change of the grids.
+    """Return the action an edit needs: recording in a record layer, or a change of the grids.
 
     A grid edit that changes only leaders, phones and members is a contact change.
     """

@@ -79,7 +79,7 @@ def subtree(district: District, grid_ids: Iterable[str]) -> frozenset[str]:
 
 
 def scope_of(user: User | None, district: District) -> Scope:
-    """The scope `user` sees in full in `district` (no user: nothing).
+    """Return the scope `user` sees in full in `district` (no user: nothing).
 
     >>> from gridmap.identity.roles import Role
     >>> scope_of(User("v", Role.VIEWER), District({}, 4547)).empty
