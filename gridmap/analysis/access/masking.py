@@ -41,6 +41,8 @@ _MAY_HOLD_NUMBER = r"[0-9]{7}|0[0-9]{2,3}[-\s][0-9]{3}"
 def mask_phone(value: object) -> object:
     """Hide the middle digits of a phone number; missing values stay missing.
 
+    Examples
+    --------
     >>> mask_phone("0371-6712 3456"), mask_phone("110"), mask_phone(None)
     ('037****3456', '****', None)
     """
@@ -59,6 +61,8 @@ def _mask_one_name(name: str) -> str:
 def mask_name(value: object) -> object:
     """Hide all but the first character of a name (or of each name in a list: 张三、李四).
 
+    Examples
+    --------
     >>> mask_name("张三、李四"), mask_name("Li Wei")
     ('张*、李*', 'L*****')
     """
@@ -76,7 +80,13 @@ def mask_name(value: object) -> object:
 
 
 def mask_text(value: object) -> object:
-    """Free text with every phone and ID number in it masked; other text unchanged."""
+    """Mask every phone and ID number in free text; the rest of the text is unchanged.
+
+    Examples
+    --------
+    >>> mask_text("楼道堆物，请联系 13812341234")
+    '楼道堆物，请联系 138****1234'
+    """
     if not isinstance(value, str):
         return value
     value = _ID_NUMBER.sub(lambda m: f"{m[1]}{'*' * 10}{m[3][-4:]}", value)
@@ -87,6 +97,8 @@ def mask_text(value: object) -> object:
 def personal_fields(name: str) -> tuple[str, ...]:
     """Return the personal fields of layer `name` in the schema (none for unknown layers).
 
+    Examples
+    --------
     >>> personal_fields("households")
     ('head', 'phone')
     """
@@ -119,6 +131,18 @@ def mask_layer(
 
     With `public` the personal fields are dropped and free text is masked on
     every row. The frame is copied only when something changes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> medium = district["grid_medium"]
+    >>> shown = np.arange(len(medium)) == 0  # only the first community in full
+    >>> mask_layer(medium, "grid_medium", shown)[["name", "leader", "phone"]].head(2)
+       name leader        phone
+    0  金华社区     赵凯  18900007658
+    1  桂园社区    蔡**  137****7210
+    >>> "phone" in mask_layer(medium, "grid_medium", shown, public=True)
+    False
     """
     hidden = ~np.asarray(shown, dtype=bool)
     fields = tuple(f for f in personal_fields(name) if f in frame)
@@ -157,6 +181,15 @@ def mask_district(district: District, scope: Scope, *, public: bool = False) -> 
     Counts, geometry and every other field are unchanged, so checks and maps
     over the masked view count everything. With `public`, the personal fields
     are left out of every layer (a public version of an export).
+
+    Examples
+    --------
+    The sample district as a viewer sees it:
+
+    >>> from gridmap.analysis.access.scope import NONE
+    >>> viewer = mask_district(district, NONE)
+    >>> viewer.masked, viewer["grid_medium"]["phone"].iloc[0], viewer["households"]["head"].iloc[0]
+    (True, '189****7658', '...*')
     """
     if scope.full and not public:
         return district

@@ -64,6 +64,8 @@ def authorize(
 ) -> None:
     """Raise `AccessDenied` unless `user` may do `action` (on `grids`, for scoped roles).
 
+    Examples
+    --------
     >>> authorize(User("p", Role.PLANNER), Action.EDIT_BOUNDARIES)
     >>> authorize(User("v", Role.VIEWER), Action.RECORD_HAZARDS)
     Traceback (most recent call last):
@@ -103,6 +105,14 @@ def action_of_edit(edit: Edit) -> Action:
     """Return the action an edit needs: recording in a record layer, or a change of the grids.
 
     A grid edit that changes only leaders, phones and members is a contact change.
+
+    Examples
+    --------
+    >>> medium = district["grid_medium"].iloc[:1]
+    >>> action_of_edit(Edit("grid_medium", "attributes", medium, medium.assign(phone="110")))
+    <Action.EDIT_CONTACTS: 'edit_contacts'>
+    >>> action_of_edit(Edit("grid_medium", "attributes", medium, medium.assign(name="新社区")))
+    <Action.EDIT_BOUNDARIES: 'edit_boundaries'>
     """
     if edit.layer in GRID_LEVELS:
         changed = _changed_fields(edit)
@@ -119,6 +129,22 @@ def authorize_edit(user: User, edit: Edit, district: District) -> None:
 
     Scoped roles (grid leader, staff with grids) must have every removed and
     added row inside their grids; a refusal names the rows outside.
+
+    Examples
+    --------
+    金华社区's leader may change its own phone, not a neighbour's:
+
+    >>> from gridmap.identity import User
+    >>> leader = User("zhao", Role.GRID_LEADER, grids=("410106001001",))
+    >>> medium = district["grid_medium"]
+    >>> own, other = medium.iloc[:1], medium.iloc[1:2]
+    >>> def phone(rows):
+    ...     return Edit("grid_medium", "attributes", rows, rows.assign(phone="110"))
+    >>> authorize_edit(leader, phone(own), district)
+    >>> authorize_edit(leader, phone(other), district)
+    Traceback (most recent call last):
+    ...
+    gridmap.errors.AccessDenied: zhao (网格负责人 grid leader) may not change grid leaders ...
     """
     action = action_of_edit(edit)
     authorize(user, action)
