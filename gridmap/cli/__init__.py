@@ -9,9 +9,13 @@ common
     The typer `app` every subcommand registers on, ``--version`` and `progress`.
 options, outputs
     Option checks (dates, distances, DPI, language) and the output files and ``-``.
-basic, check, export, importing, inspections, assess, site
+basic, check, export, importing, inspections, assess, site, users, audit
     The subcommands: ``info`` and ``demo``, ``check``, ``export-pdf``, ``import``,
-    ``inspections`` and ``hazards``, ``assess``, ``site`` and ``bom``.
+    ``inspections`` and ``hazards``, ``assess``, ``site`` and ``bom``, ``users``
+    (the app's accounts) and ``audit`` (the audit log).
+audit_trail
+    The CLI as the local administrator: the notice, the author of its edits, the
+    audit lines of its exports, saves and imports, and ``--public``.
 
 This module only registers the subcommands (`main`) and is the console-script
 entry point (`run`).
@@ -30,12 +34,14 @@ from gridmap.errors import GridmapError
 def _register() -> None:
     from gridmap.cli import (
         assess,  # noqa: F401
+        audit,  # noqa: F401
         basic,  # noqa: F401  (commands register on import)
         check,  # noqa: F401
         export,  # noqa: F401
         importing,  # noqa: F401
         inspections,  # noqa: F401
         site,  # noqa: F401
+        users,  # noqa: F401
     )
 
 

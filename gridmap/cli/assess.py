@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from gridmap.cli.audit_trail import PUBLIC_HELP, exporting, start_export, views
 from gridmap.cli.common import app, progress
 from gridmap.cli.options import date_value
 from gridmap.cli.outputs import Outputs
@@ -79,6 +80,7 @@ def assess(
         "(repeat the option).",
     ),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Score every town and community (考核): indicators, targets, pass/fail, veto and rank."""
     from gridmap.analysis.assessment import assess as run_assessment
@@ -100,7 +102,8 @@ def assess(
     outputs = Outputs()
     outputs.declare("--json", json_out, "text")
     outputs.declare("--xlsx", xlsx_out, "binary", what="the assessment workbook")
-    district = read_district(file, crs=crs, progress=progress)
+    trail = start_export("assess", outputs, public=public)
+    district = views(read_district(file, crs=crs, progress=progress), public=public).counted
     progress(f"assessing {chosen.label}")
     try:
         result = run_assessment(
@@ -108,7 +111,7 @@ def assess(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    with outputs.guard():
+    with outputs.guard(), exporting(trail, outputs):
         if json_out is not None:
             progress(f"writing {json_out}")
             outputs.write("--json", lambda path: write_assessment_json(path, result))

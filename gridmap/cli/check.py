@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from gridmap.analysis.coverage import DEFAULT_MIN_AREA
+from gridmap.cli.audit_trail import PUBLIC_HELP, exporting, public_report, start_export, views
 from gridmap.cli.common import app, progress
 from gridmap.cli.outputs import Outputs
 
@@ -62,6 +63,7 @@ def check(
     crs: str | None = typer.Option(
         None, help="CRS to assume for layers without one, e.g. EPSG:4490."
     ),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Check coverage and topology; exit 0 if no errors, 1 if errors, 2 if unreadable."""
     from gridmap.analysis.coverage import check_coverage, ledger_sheets, require_min_area
@@ -71,10 +73,13 @@ def check(
     outputs = Outputs()
     outputs.declare("--json", json_out, "text")
     outputs.declare("--xlsx", xlsx_out, "binary", what="the ledger workbook")
-    district = read_district(file, crs=crs, progress=progress)
+    trail = start_export("check", outputs, public=public)
+    district = views(read_district(file, crs=crs, progress=progress), public=public).counted
     progress("checking coverage")
     report = check_coverage(district, min_area=min_area)
-    with outputs.guard():
+    if public:
+        report = public_report(report)
+    with outputs.guard(), exporting(trail, outputs):
         if json_out is not None:
             progress(f"writing {json_out}")
             outputs.write("--json", lambda path: write_json(path, report.to_json_dict()))

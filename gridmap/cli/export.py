@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from gridmap.cli.audit_trail import PUBLIC_HELP, Trail, public_report, views
 from gridmap.cli.common import app, progress
 from gridmap.cli.options import language, png_dpi
 from gridmap.cli.outputs import Outputs, is_stdout
@@ -90,11 +91,12 @@ def export_pdf(
         None, "--tile-key", help="Key of the tile provider (Tianditu tk)."
     ),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Export a print-ready map (or, with --atlas, a per-grid atlas) as PDF."""
     from gridmap import clock
     from gridmap.analysis.coverage import check_coverage
-    from gridmap.io import fetch_tile, font_cache, read_district, write_bytes, write_zip
+    from gridmap.io import fetch_tile, font_cache, read_district
     from gridmap.render.pdf import (
         DEFAULT_OVERLAYS,
         PageOptions,
@@ -132,9 +134,17 @@ def export_pdf(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    district = read_district(file, crs=crs, progress=progress)
+    trail = Trail.start(
+        "export-pdf --atlas" if atlas else "export-pdf",
+        public=public,
+        grids=[grid] if grid else (),
+    )
+    seen = views(read_district(file, crs=crs, progress=progress), public=public)
+    district = seen.shown
     progress("checking coverage")
-    report = check_coverage(district)
+    report = check_coverage(seen.counted)
+    if public:
+        report = public_report(report)
     data = PrintData(
         district,
         report,
@@ -166,19 +176,37 @@ def export_pdf(
             target = out.with_suffix(".png") if single else out.with_name(f"{stem}-{i:03d}.png")
             pages[target] = png_bytes(figure, dpi=dpi)
     # Everything is made before anything is written; a failed write removes what this run wrote.
-    with outputs.guard():
-        progress(f"writing {out} ({len(figures)} pages)")
+    _write(outputs, trail, out, pdf, members, pages, n_pages=len(figures))
+    if pages:
+        progress(f"wrote {len(pages)} PNG page(s) at {dpi:g} dpi")
+    orientation = "landscape" if options.landscape else "portrait"
+    outputs.echo(f"Wrote {out}: {len(figures)} page(s), {paper} {orientation}")
+
+
+def _write(
+    outputs: Outputs,
+    trail: Trail,
+    out: Path,
+    pdf: bytes,
+    members: dict[str, bytes] | None,
+    pages: dict[Path, bytes],
+    *,
+    n_pages: int,
+) -> None:
+    """Write the PDF, the zip and the PNG pages, audited as one export."""
+    from gridmap.io import write_bytes, write_zip
+
+    with outputs.guard(), trail.exporting(outputs):
+        progress(f"writing {out} ({n_pages} pages)")
         outputs.write("--out", lambda path: write_bytes(path, pdf), suffix=".pdf")
-        if as_zip and members is not None:
+        if members is not None:
             target = out.with_suffix(".zip")
             progress(f"writing {target} ({len(members)} PDFs)")
             outputs.write_file(target, lambda path: write_zip(path, members))
+            trail.wrote(target)
         for target, page in pages.items():
             outputs.write_file(target, partial(write_bytes, data=page))
-        if pages:
-            progress(f"wrote {len(pages)} PNG page(s) at {dpi:g} dpi")
-    orientation = "landscape" if options.landscape else "portrait"
-    outputs.echo(f"Wrote {out}: {len(figures)} page(s), {paper} {orientation}")
+            trail.wrote(target)
 
 
 def _hazards(district: District) -> pd.DataFrame | None:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from gridmap.cli.audit_trail import Trail, author
 from gridmap.cli.common import app, progress
+
+if TYPE_CHECKING:
+    from gridmap.analysis.importing import ImportReport
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -90,7 +95,12 @@ def import_(
         None, "--reference", help="A layer you trust, to check whether the data is in GCJ-02."
     ),
     no_repair: bool = typer.Option(False, "--no-repair", help="Do not repair geometries."),
-    user: str = typer.Option("", "--user", help="Who imports (for the edit log)."),
+    user: str | None = typer.Option(
+        None,
+        "--user",
+        hidden=True,
+        help="Refused unless it is the OS user: the edit log records the OS user.",
+    ),
     reason: str | None = typer.Option(None, "--reason", help="Why (for the edit log)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read, check and report; write nothing."),
     name: str | None = typer.Option(
@@ -104,8 +114,9 @@ def import_(
     is kept (--mode upsert); the report says how many are added, updated and removed, and
     for a grid level how many buildings, households and units change zone, on a dry run
     too. A new file is created with the layer; an existing one is changed in one atomic
-    save with an 'import' entry in the edit log (undo with the edit log). Nothing is
-    written when any error is found. Exit status 1 when the data has errors, 2 when a
+    save with an 'import' entry in the edit log (undo with the edit log), attributed to
+    the OS user, and an 'import' line in the audit log. Nothing is written when any
+    error is found. Exit status 1 when the data has errors, 2 when a
     source cannot be read.
     """
     from gridmap.analysis.importing import ImportOptions
@@ -146,21 +157,31 @@ def import_(
                 for s in missing
             ]
         )
+    imported_by = author(user)
+    trail = None if dry_run else Trail.start("import")
     progress(f"importing {len(sources)} file(s) into {into} ({layer})")
-    report = import_layer(
-        sources,
-        into,
-        layer,
-        options=options,
-        mode=mode,
-        dry_run=dry_run,
-        source_layer=source_layer,
-        encoding=encoding,
-        reference=reference,
-        user=user,
-        reason=reason,
-        district_name=name,
-    )
+    detail = f"gridmap import: {layer} into {into} from {', '.join(map(str, sources))}"
+    try:
+        report = import_layer(
+            sources,
+            into,
+            layer,
+            options=options,
+            mode=mode,
+            dry_run=dry_run,
+            source_layer=source_layer,
+            encoding=encoding,
+            reference=reference,
+            user=imported_by,
+            reason=reason,
+            district_name=name,
+        )
+    except Exception as exc:
+        if trail is not None:
+            trail.failed("import", detail, exc)
+        raise
+    if trail is not None:
+        _audit(trail, report, detail)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -169,3 +190,17 @@ def import_(
         raise typer.Exit(2)  # the input cannot be read (README: exit status)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _audit(trail: Trail, report: ImportReport, detail: str) -> None:
+    """The import's audit line: what was written, or why nothing was."""
+    if report.written:
+        counts = f"added {report.added}, updated {report.updated}, removed {report.removed}"
+        trail.record(
+            "import",
+            f"{detail} ({report.mode}): {counts}",
+            done="the import was saved, but this line is missing from the audit log",
+        )
+    else:
+        why = f"{len(report.problems)} error(s)" if report.problems else "unreadable source"
+        trail.record("import", f"{detail}: nothing written, {why}", outcome="failed")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from gridmap.cli.audit_trail import PUBLIC_HELP, exporting, start_export, views
 from gridmap.cli.common import app, progress
 from gridmap.cli.options import date_range, date_value
 from gridmap.cli.outputs import Outputs
@@ -50,6 +51,7 @@ def inspections(
     ),
     xlsx_out: Path | None = typer.Option(None, "--xlsx", help="Write the ledger workbook here."),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Schedule compliance per grid and role (定期检查制度) for a date range, in Asia/Shanghai."""
     from gridmap.analysis.inspections import (
@@ -72,20 +74,22 @@ def inspections(
     outputs = Outputs()
     outputs.declare("--json", json_out, "text")
     outputs.declare("--xlsx", xlsx_out, "binary", what="the compliance workbook")
-    district = read_district(file, crs=crs, progress=progress)
+    trail = start_export("inspections", outputs, public=public)
+    seen = views(read_district(file, crs=crs, progress=progress), public=public)
+    district = seen.counted
     progress("placing inspections in grids")
     assignment = assign_inspections(district)
     progress("computing compliance")
     result = compliance(district, start=start, end=end, assignment=assignment)
     summary = compliance_summary(result)
-    with outputs.guard():
+    with outputs.guard(), exporting(trail, outputs):
         if json_out is not None:
             progress(f"writing {json_out}")
             records = compliance_records(result)
             outputs.write("--json", lambda path: write_records_json(path, records))
         if xlsx_out is not None:
             progress(f"writing {xlsx_out}")
-            names = _grid_names(district)
+            names = _grid_names(seen.shown)
             periods: dict[tuple[str, str], str] = {
                 (r.role, r.level): r.period for r in DEFAULT_FREQUENCIES
             }
@@ -124,6 +128,7 @@ def hazards(
         None, "--xlsx", help="Write the hazard ledger (隐患台帐, one sheet per community) here."
     ),
     crs: str | None = typer.Option(None, help="CRS to assume for layers without one."),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Show the hazard closed loop: state, overdue hazards and escalations due (隐患处理制度)."""
     from gridmap.analysis.inspections import (
@@ -140,16 +145,18 @@ def hazards(
     day = date_value(as_of, "--as-of") or today_in_shanghai()
     outputs = Outputs()
     outputs.declare("--xlsx", xlsx_out, "binary", what="the hazard ledger workbook")
-    district = read_district(file, crs=crs, progress=progress)
-    states = hazard_states(district, as_of=day)
+    trail = start_export("hazards", outputs, public=public)
+    seen = views(read_district(file, crs=crs, progress=progress), public=public)
+    states = hazard_states(seen.counted, as_of=day)
     if xlsx_out is not None:
         progress(f"writing {xlsx_out}")
-        ledger = hazard_ledger(states, district)
-        outputs.write(
-            "--xlsx",
-            lambda path: write_hazard_ledger_xlsx(path, ledger, as_of=day),
-            suffix=".xlsx",
-        )
+        ledger = hazard_ledger(states, seen.shown)
+        with outputs.guard(), exporting(trail, outputs):
+            outputs.write(
+                "--xlsx",
+                lambda path: write_hazard_ledger_xlsx(path, ledger, as_of=day),
+                suffix=".xlsx",
+            )
     counts = states["state"].value_counts()
     lines = [f"Hazards as of {day}: {len(states)}"]
     for state in HAZARD_STATES:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -10,6 +9,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from gridmap.cli.audit_trail import (
+    PUBLIC_HELP,
+    Trail,
+    author,
+    exporting,
+    start_export,
+    views,
+)
 from gridmap.cli.common import app, progress
 from gridmap.cli.options import positive_distance, positive_number, unit_share
 from gridmap.cli.outputs import Outputs
@@ -89,9 +96,15 @@ def site(
         None, "--json", help="Write the result as JSON here (- for stdout)."
     ),
     save: bool = typer.Option(False, "--save", help="Append the sites to equipment_points."),
-    user: str | None = typer.Option(None, "--user", help="Who saves (default: login name)."),
+    user: str | None = typer.Option(
+        None,
+        "--user",
+        hidden=True,
+        help="Refused unless it is the OS user: the edit log records the OS user.",
+    ),
     reason: str | None = typer.Option(None, "--reason", help="Why, for the edit log."),
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Choose new equipment storage points (消防器材存放点) by maximal coverage or set cover."""
     from gridmap.analysis.equipment import WALKING_SPEED_KMH, SitingOptions, site_equipment
@@ -114,11 +127,16 @@ def site(
         capacity = positive_number(capacity, "--capacity", what="households", example="200")
     time_limit = positive_number(time_limit, "--time-limit", what="seconds", example="60")
     share = unit_share(share, "--share")
+    saved_by = author(user) if save else None
     outputs = Outputs()
     outputs.declare("--json", json_out, "text")
+    trail = None
+    if save or json_out is not None:  # the save is an administrator's, public or not
+        trail = Trail.start("site", public=public, notice=save or not public)
     district = read_district(file, crs=crs, progress=progress)
     named = [x for x in (candidates, unsuitable) if x and x not in ("auto", "buildings", "lattice")]
     work = read_extra_layers(district, required=named, optional=[] if straight else [roads])
+    work = views(work, public=public).counted
     progress(f"siting ({model.value})")
     options = SitingOptions(
         model=model.value,
@@ -141,19 +159,21 @@ def site(
     document = result.to_json()
     saved: list[str] = []
     if save and len(result.sites):
-        saved = _save(district, result, user=user, reason=reason)
+        assert trail is not None and saved_by is not None
+        saved = _save(district, result, user=saved_by, reason=reason, trail=trail)
         document["saved"] = saved
     if json_out is not None:
         from gridmap.io import write_json
 
-        outputs.write("--json", lambda path: write_json(path, document))
+        with outputs.guard(), exporting(trail, outputs):
+            outputs.write("--json", lambda path: write_json(path, document))
     outputs.echo("\n".join(_summary(result)))
     if save:
         outputs.echo(f"Saved {len(saved)} planned points to {file}")
 
 
 def _save(
-    district: District, result: SitingResult, *, user: str | None, reason: str | None
+    district: District, result: SitingResult, *, user: str, reason: str | None, trail: Trail
 ) -> list[str]:
     from gridmap.analysis.equipment import siting_edit
     from gridmap.io import save_edit
@@ -162,12 +182,25 @@ def _save(
     edit = siting_edit(
         district,
         result,
-        user=user or getpass.getuser(),
+        user=user,
         reason=reason
         or f"gridmap site {params['model']} r={params['radius_m']:g}m ({result.status})",
     )
-    save_edit(district, edit)
-    return edit.added["point_id"].tolist()
+    ids = [str(i) for i in edit.added["point_id"]]
+    grids = [str(g) for g in result.sites["small_id"].dropna()]
+    detail = f"gridmap site --save: {edit.layer} + {', '.join(ids)} into {district.path}"
+    try:
+        save_edit(district, edit)
+    except Exception as exc:
+        trail.failed("save", detail, exc, grids=grids)
+        raise
+    trail.record(
+        "save",
+        detail,
+        grids=grids,
+        done="the points were saved, but this save is missing from the audit log",
+    )
+    return ids
 
 
 @app.command()
@@ -178,6 +211,7 @@ def bom(
         False, "--json", help="Print the kit per community, totals and shortfalls as JSON."
     ),
     crs: str | None = typer.Option(None, help="CRS for layers without one, e.g. EPSG:4490."),
+    public: bool = typer.Option(False, "--public", help=PUBLIC_HELP),
 ) -> None:
     """Bill of materials for planned points and pilot communities, and inventory shortfalls."""
     from gridmap.analysis.equipment import (
@@ -191,31 +225,34 @@ def bom(
     outputs = Outputs()
     outputs.declare("--json", Path("-") if as_json else None, "text")  # printed
     outputs.declare("--xlsx", xlsx_out, "binary", what="the equipment ledger workbook")
-    district = read_district(file, crs=crs, progress=progress)
+    trail = start_export("bom", outputs, public=public)
+    district = views(read_district(file, crs=crs, progress=progress), public=public).counted
     materials = bill_of_materials(district)
     shortfalls = inventory_shortfalls(district)
-    if xlsx_out is not None:
-        from gridmap.tasks import write_equipment_ledger
-
-        progress(f"writing {xlsx_out}")
-        outputs.write(
-            "--xlsx",
-            lambda path: write_equipment_ledger(path, materials, shortfalls),
-            suffix=".xlsx",
-        )
     short = shortfalls[~shortfalls["complete"]]
+    with outputs.guard(), exporting(trail, outputs):
+        if xlsx_out is not None:
+            from gridmap.tasks import write_equipment_ledger
+
+            progress(f"writing {xlsx_out}")
+            outputs.write(
+                "--xlsx",
+                lambda path: write_equipment_ledger(path, materials, shortfalls),
+                suffix=".xlsx",
+            )
+        if as_json:
+            communities = materials.per_community
+            document = {
+                "per_community": communities[
+                    communities[COMMUNITY_COLUMNS["medium_id"]] != TOTAL_ROW
+                ].to_dict(orient="records"),
+                "total": materials.total.to_dict(orient="records"),
+                "points_checked": len(shortfalls),
+                "points_short": len(short),
+                "shortfalls": short.drop(columns="geometry").to_dict(orient="records"),
+            }
+            typer.echo(json.dumps(document, ensure_ascii=False, default=str))
     if as_json:
-        communities = materials.per_community
-        document = {
-            "per_community": communities[
-                communities[COMMUNITY_COLUMNS["medium_id"]] != TOTAL_ROW
-            ].to_dict(orient="records"),
-            "total": materials.total.to_dict(orient="records"),
-            "points_checked": len(shortfalls),
-            "points_short": len(short),
-            "shortfalls": short.drop(columns="geometry").to_dict(orient="records"),
-        }
-        typer.echo(json.dumps(document, ensure_ascii=False, default=str))
         return
     lines = ["Bill of materials (物资汇总):"]
     lines += [f"  {row[0]}: {row[-1]} {row[2]}" for row in materials.total.itertuples(index=False)]

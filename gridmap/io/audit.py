@@ -116,6 +116,26 @@ class AuditLog:
                 raise
         return int(cursor.lastrowid or 0)
 
+    def check_writable(self) -> None:
+        """Raise `sqlite3.Error` or `OSError` unless an event could be appended now.
+
+        A row is inserted in a transaction that is rolled back, so nothing is
+        written; a read-only file, a folder where SQLite cannot create its
+        journal or a database locked by another writer is found before the
+        caller makes what it would have to audit (an export is not made
+        without its audit line).
+        """
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute(
+                    "INSERT INTO events (at, user, role, action, grids, outcome, detail,"
+                    " prev_hash, hash) VALUES ('', '', '', 'probe', '', '', '', '', '')"
+                )
+            finally:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+
     def read(
         self,
         *,

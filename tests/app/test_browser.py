@@ -334,6 +334,7 @@ def test_the_compliance_map_draws_every_zone(page, app_url: str, sample: Path) -
     page.on("pageerror", lambda e: errors.append(str(e)))
     _sign_in(page, app_url)
     _wait_for_map(page, 1)
+    page.wait_for_timeout(2000)  # the signed-in coverage page's last rerun settles first
     page.locator('[data-testid="stSidebarNav"]').get_by_text("巡查与隐患").click()
     page.get_by_text("频次达标", exact=True).first.click()
     frame = _wait_for_map(page, len(district["grid_small"]))

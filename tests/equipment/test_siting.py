@@ -9,6 +9,7 @@ representative points of B3 and B4 each reach one unit.
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 
@@ -246,8 +247,6 @@ def test_cli_site_json_and_save(
         "--json",
         str(out),
         "--save",
-        "--user",
-        "tester",
     ]
     assert main(argv) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
@@ -267,7 +266,8 @@ def test_cli_site_json_and_save(
     saved = read_district(tiny_gpkg)["equipment_points"]
     assert saved["status"].tolist() == ["existing", "planned"]
     log = read_edit_log(tiny_gpkg)
-    assert log["operation"].tolist() == ["append"] and log["user"].tolist() == ["tester"]
+    # The author is the OS user running the command (issue 16), never a typed name.
+    assert log["operation"].tolist() == ["append"] and log["user"].tolist() == [getpass.getuser()]
     assert "Saved 1 planned points" in capsys.readouterr().out
 
 

@@ -27,7 +27,7 @@ def test_import_ledger_from_gcj02_into_existing(
 ) -> None:
     source = write_excel_ledger(tmp_path)
     argv = ["import", str(source), "--into", str(tiny_gpkg), "--layer", "units"]
-    assert main([*argv, "--from-coords", "gcj02", "--user", "李娜", "--json"]) == 0
+    assert main([*argv, "--from-coords", "gcj02", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["written"] and report["features_kept"] == 2
     assert read_edit_log(tiny_gpkg)["operation"].tolist() == ["import"]

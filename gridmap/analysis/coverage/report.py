@@ -37,13 +37,9 @@ def _counts_by(report: CoverageReport, level: str, column: str) -> pd.DataFrame:
     grids = _names(report, level)
     counts = pd.crosstab(report.findings[column], report.findings["check"])
     counts = counts.reindex(index=grids.index, columns=list(CHECKS), fill_value=0)
-    table = pd.DataFrame(
-        {
-            "网格编码": grids.index,
-            "网格名称": grids["name"].to_numpy(),
-            "负责人": grids["leader"].to_numpy(),
-        }
-    )
+    table = pd.DataFrame({"网格编码": grids.index, "网格名称": grids["name"].to_numpy()})
+    if "leader" in grids:  # not in a public version (personal fields left out)
+        table["负责人"] = grids["leader"].to_numpy()
     if level == "grid_medium":
         table.insert(0, "所属大网格", grids["parent_id"].to_numpy())
     for check, info in CHECKS.items():
@@ -55,8 +51,12 @@ def _counts_by(report: CoverageReport, level: str, column: str) -> pd.DataFrame:
 def _check_table(report: CoverageReport, check: str) -> pd.DataFrame:
     f = report.findings[report.findings["check"] == check]
     large, medium = _names(report, "grid_large"), _names(report, "grid_medium")
-    medium_leader = f["medium_id"].map(medium["leader"])
-    large_leader = f["large_id"].map(large["leader"])
+    if "leader" in report.grids:
+        medium_leader = f["medium_id"].map(medium["leader"])
+        large_leader = f["large_id"].map(large["leader"])
+        responsible = medium_leader.where(medium_leader.notna(), large_leader).to_numpy()
+    else:  # a public version: the rectification column is left for the people to fill in
+        responsible = np.full(len(f), "", dtype=object)
     layer_zh = {name: spec.zh for name, spec in LAYERS.items()}
     table = pd.DataFrame(
         {
@@ -69,7 +69,7 @@ def _check_table(report: CoverageReport, check: str) -> pd.DataFrame:
             "所属中网格": f["medium_id"].to_numpy(),
             "中网格名称": f["medium_id"].map(medium["name"]).to_numpy(),
             "问题说明": report.message_zh.loc[f.index].to_numpy(),
-            "整改责任人": medium_leader.where(medium_leader.notna(), large_leader).to_numpy(),
+            "整改责任人": responsible,
             "整改措施": "",
             "整改期限": "",
             "完成情况": "",

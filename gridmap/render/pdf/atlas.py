@@ -97,34 +97,38 @@ def _counts_block(sheet: Sheet, r: Rect, counts: list[tuple[str, int | None]]) -
 def _persons(
     data: PrintData, focus: Focus, profile: dict[str, Any], lang: str
 ) -> tuple[list[tuple[str, float, str]], list[list[str]]]:
+    """The responsible persons (责任人员): the grid and its children with leader, phone, members.
+
+    A column the district does not have (a public version leaves the personal
+    fields out) is left out of the table, rather than shown as "no leader".
+    """
     children = profile["children"]
     child = profile.get("child_level")
     members = {}
     if child is not None and "members" in data.district[child].columns:
         frame = data.district[child]
         members = dict(zip(frame["grid_id"].astype(str), frame["members"].map(_v), strict=True))
-    columns = [
-        (text("pdf.col.grid", lang), 2.6, "left"),
-        (text("panel.leader", lang), 1.3, "left"),
-        (text("panel.phone", lang), 2.0, "left"),
+    present = set(focus.row) | {str(c) for c in children.columns}
+    fields = [
+        (field, label, width)
+        for field, label, width in (("leader", "panel.leader", 1.3), ("phone", "panel.phone", 2.0))
+        if field in present
     ]
+    columns = [(text("pdf.col.grid", lang), 2.6, "left")]
+    columns += [(text(label, lang), width, "left") for _, label, width in fields]
     if members:
         columns.append((text("pdf.col.members", lang), 3.4, "left"))
     rows = [
-        [
-            text("pdf.self", lang, name=focus.name),
-            focus.row.get("leader", ""),
-            focus.row.get("phone", ""),
-        ]
+        [text("pdf.self", lang, name=focus.name)]
+        + [_v(focus.row.get(field)) for field, _, _ in fields]
         + ([""] if members else [])
     ]
     for _, row in children.iterrows():
         gid = _v(row.get("grid_id"))
-        cells = [
-            _v(row.get("name")) or gid,
-            _v(row.get("leader")) or text("panel.none", lang),
-            _v(row.get("phone")),
-        ]
+        cells = [_v(row.get("name")) or gid]
+        for field, _, _ in fields:
+            value = _v(row.get(field))
+            cells.append((value or text("panel.none", lang)) if field == "leader" else value)
         if members:
             cells.append(members.get(gid, ""))
         rows.append(cells)
@@ -237,7 +241,7 @@ def grid_sheet(
         grid_id,
         focus.name,
         parent,
-        focus.row.get("leader", ""),
+        _v(focus.row.get("leader")),
         {k: int(v) for k, v in counts.items() if isinstance(v, int)},
         len(findings),
     )

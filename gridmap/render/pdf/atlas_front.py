@@ -46,14 +46,19 @@ def contents_sheets(
     capacity: int,
     total: int,
 ) -> list[Figure]:
-    """Return the contents: one row per sheet with page, grid, code, parent, leader and figures."""
+    """Return the contents: one row per sheet with page, grid, code, parent, leader and figures.
+
+    The leader column is left out when the level has no leader field (a public version).
+    """
     lang = options.lang
+    frame = data.district.get(level)
+    leaders = frame is not None and "leader" in frame.columns
     columns = [
         (text("pdf.col.page", lang), 0.8, "right"),
         (text("pdf.col.grid", lang), 2.4, "left"),
         (text("col.id", lang), 2.6, "left"),
         (text("pdf.col.parent", lang), 2.2, "left"),
-        (text("panel.leader", lang), 1.3, "left"),
+        *([(text("panel.leader", lang), 1.3, "left")] if leaders else []),
         (text("pdf.col.buildings", lang), 1.0, "right"),
         (text("pdf.col.households", lang), 1.2, "right"),
         (text("pdf.col.units", lang), 1.0, "right"),
@@ -65,7 +70,7 @@ def contents_sheets(
             e.name,
             e.grid_id,
             e.parent,
-            e.leader,
+            *([e.leader] if leaders else []),
             f"{e.counts.get('buildings', 0):,}",
             f"{e.counts.get('households', 0):,}",
             f"{e.counts.get('units', 0):,}",
