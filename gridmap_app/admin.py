@@ -75,7 +75,7 @@ def _attempt(admin: User, action: str, name: str, lang: str, change: Callable[[]
 
 
 def _act(
-    admin: User, action: str, name: str, what: str, lang: str, change: Callable[[], object]
+    admin: User, action: str, name: str, *, what: str, lang: str, change: Callable[[], object]
 ) -> None:
     """Run `change` on account `name`; audit it (done or refused) and say so."""
     if _attempt(admin, action, name, lang, change):
@@ -85,9 +85,12 @@ def _act(
 def _role_choice(label_lang: str, key: str, index: int = 0) -> Role:
     roles = list(Role)
     chosen: Role = st.selectbox(
-        t("admin.col.role", label_lang), roles, index=index, key=key,
+        t("admin.col.role", label_lang),
+        roles,
+        index=index,
+        key=key,
         format_func=lambda r: f"{r.zh} {r.en}",
-    )  # fmt: skip
+    )
     return chosen
 
 
@@ -97,8 +100,9 @@ def add_form(store: UserStore, admin: User, lang: str) -> None:
         name = cols[0].text_input(t("admin.col.name", lang), key="admin_new_name")
         display = cols[1].text_input(t("admin.col.display", lang), key="admin_new_display")
         role = _role_choice(lang, "admin_new_role", index=list(Role).index(Role.VIEWER))
-        grids = st.text_input(t("admin.col.grids", lang), key="admin_new_grids",
-                              help=t("admin.grids_help", lang))  # fmt: skip
+        grids = st.text_input(
+            t("admin.col.grids", lang), key="admin_new_grids", help=t("admin.grids_help", lang)
+        )
         password = st.text_input(t("admin.password", lang), type="password", key="admin_new_pw")
         again = st.text_input(t("admin.password2", lang), type="password", key="admin_new_pw2")
         submitted = st.form_submit_button(t("admin.add.submit", lang))
@@ -113,7 +117,9 @@ def add_form(store: UserStore, admin: User, lang: str) -> None:
         st.error(str(exc))
         return
     what = f"{user.role.value} {','.join(user.grids)}"
-    _act(admin, "user_add", user.name, what, lang, lambda: store.add(user, password))
+    _act(
+        admin, "user_add", user.name, what=what, lang=lang, change=lambda: store.add(user, password)
+    )
 
 
 def manage_form(store: UserStore, admin: User, accounts: list[Account], lang: str) -> None:
@@ -124,30 +130,58 @@ def manage_form(store: UserStore, admin: User, accounts: list[Account], lang: st
     with st.form("admin_change"):
         st.markdown(f"**{t('admin.change', lang)}**")
         role = _role_choice(lang, "admin_role", index=list(Role).index(account.user.role))
-        grids = st.text_input(t("admin.col.grids", lang), ", ".join(account.user.grids),
-                              key=f"admin_grids_{name}")  # fmt: skip
-        display = st.text_input(t("admin.col.display", lang), account.user.display,
-                                key=f"admin_display_{name}")  # fmt: skip
+        grids = st.text_input(
+            t("admin.col.grids", lang), ", ".join(account.user.grids), key=f"admin_grids_{name}"
+        )
+        display = st.text_input(
+            t("admin.col.display", lang), account.user.display, key=f"admin_display_{name}"
+        )
         if st.form_submit_button(t("admin.change.submit", lang)):
             change = {"role": role, "grids": _grids(grids), "display": display.strip()}
             what = f"{role.value} {','.join(change['grids'])}"
-            _act(admin, "user_change", name, what, lang, lambda: store.change(name, **change))
+            _act(
+                admin,
+                "user_change",
+                name,
+                what=what,
+                lang=lang,
+                change=lambda: store.change(name, **change),
+            )
     cols = st.columns(3)
     flip = (
         ("user_enable", "admin.enable") if account.disabled else ("user_disable", "admin.disable")
     )
     if cols[0].button(t(flip[1], lang), key="admin_flip"):
         disable = not account.disabled
-        _act(admin, flip[0], name, t(flip[1], lang), lang,
-             lambda: store.set_disabled(name, disable))  # fmt: skip
+        _act(
+            admin,
+            flip[0],
+            name,
+            what=t(flip[1], lang),
+            lang=lang,
+            change=lambda: store.set_disabled(name, disable),
+        )
     if cols[1].button(t("admin.unlock", lang), key="admin_unlock"):
-        _act(admin, "user_change", name, t("admin.unlock", lang), lang, lambda: store.unlock(name))
+        _act(
+            admin,
+            "user_change",
+            name,
+            what=t("admin.unlock", lang),
+            lang=lang,
+            change=lambda: store.unlock(name),
+        )
     with cols[2].form("admin_reset", clear_on_submit=True):
         password = st.text_input(t("admin.reset", lang), type="password", key="admin_reset_pw")
         reset = st.form_submit_button(t("admin.reset.submit", lang))
     if reset:
-        _act(admin, "user_reset", name, t("admin.reset", lang), lang,
-             lambda: store.reset_password(name, password))  # fmt: skip
+        _act(
+            admin,
+            "user_reset",
+            name,
+            what=t("admin.reset", lang),
+            lang=lang,
+            change=lambda: store.reset_password(name, password),
+        )
 
 
 def users_view(admin: User, lang: str) -> None:
@@ -170,18 +204,25 @@ def export_table(events: pd.DataFrame) -> pd.DataFrame:
 def _filters(log: AuditLog, lang: str) -> pd.DataFrame:
     today = clock.today_in_shanghai()
     cols = st.columns(4)
-    since = cols[0].date_input(t("admin.since", lang), today - dt.timedelta(days=30),
-                               key="audit_since")  # fmt: skip
+    since = cols[0].date_input(
+        t("admin.since", lang), today - dt.timedelta(days=30), key="audit_since"
+    )
     until = cols[1].date_input(t("admin.until", lang), today, key="audit_until")
     users = [""] + sorted(set(log.read()["user"]))
-    user = cols[2].selectbox(t("admin.user", lang), users, key="audit_user",
-                             format_func=lambda u: u or t("admin.any", lang))  # fmt: skip
+    user = cols[2].selectbox(
+        t("admin.user", lang),
+        users,
+        key="audit_user",
+        format_func=lambda u: u or t("admin.any", lang),
+    )
     actions = ["", *AUDIT_ACTIONS]
     index = 1 if lang == "en" else 0
     action = cols[3].selectbox(
-        t("admin.action", lang), actions, key="audit_action",
+        t("admin.action", lang),
+        actions,
+        key="audit_action",
         format_func=lambda a: AUDIT_ACTIONS[a][index] if a else t("admin.any", lang),
-    )  # fmt: skip
+    )
     zone = "Asia/Shanghai"
     return log.read(
         since=pd.Timestamp(since, tz=zone),
@@ -206,8 +247,23 @@ def audit_view(admin: User, lang: str) -> None:
     sheet = Sheet("审计日志", "审计日志 Audit log", table)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     csv = table.to_csv(index=False).encode("utf-8-sig")
-    guard.download(admin, t("admin.export.xlsx", lang), workbook_bytes([sheet]),
-                   file_name="audit_log.xlsx", public=False, key="audit_xlsx", container=cols[0],
-                   mime=xlsx)  # fmt: skip
-    guard.download(admin, t("admin.export.csv", lang), csv, file_name="audit_log.csv",
-                   public=False, key="audit_csv", container=cols[1], mime="text/csv")  # fmt: skip
+    guard.download(
+        admin,
+        t("admin.export.xlsx", lang),
+        workbook_bytes([sheet]),
+        file_name="audit_log.xlsx",
+        public=False,
+        key="audit_xlsx",
+        container=cols[0],
+        mime=xlsx,
+    )
+    guard.download(
+        admin,
+        t("admin.export.csv", lang),
+        csv,
+        file_name="audit_log.csv",
+        public=False,
+        key="audit_csv",
+        container=cols[1],
+        mime="text/csv",
+    )

@@ -45,11 +45,22 @@ def _district(key: Key):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def run_siting(
-    path: str, mtime_ns: int, size: int, view: str, model: str, count: int, radius: float,
-    demand: str, candidates: str, keep: bool, pilot_min: bool, minutes: float | None = None,
+def run_siting(  # noqa: PLR0913 -- the cache key: plain values, as cached loaders take them
+    path: str,
+    mtime_ns: int,
+    size: int,
+    view: str,
+    *,
+    model: str,
+    count: int,
+    radius: float,
+    demand: str,
+    candidates: str,
+    keep: bool,
+    pilot_min: bool,
+    minutes: float | None = None,
     speed_kmh: float = WALKING_SPEED_KMH,
-) -> SitingResult:  # fmt: skip
+) -> SitingResult:
     district = _district((path, mtime_ns, size, view))
     minimum = dict.fromkeys(pilot_communities(district), 1) if pilot_min else 0
     options = SitingOptions(
@@ -89,20 +100,33 @@ def siting_form(key: Key, lang: str) -> dict | None:
     """The options; returned when the user runs them (kept in the session afterwards)."""
     with st.form("eq_form"):
         left, right = st.columns(2)
-        model = left.radio(t("eq.model", lang), ["mclp", "lscp"], key="eq_model",
-                           format_func=lambda m: t(f"eq.model.{m}", lang))  # fmt: skip
+        model = left.radio(
+            t("eq.model", lang),
+            ["mclp", "lscp"],
+            key="eq_model",
+            format_func=lambda m: t(f"eq.model.{m}", lang),
+        )
         count = left.number_input(t("eq.count", lang), 0, 500, 5, key="eq_count")
-        reach = left.radio(t("eq.reach", lang), ["metres", "minutes"], key="eq_reach",
-                           horizontal=True,
-                           format_func=lambda r: t(f"eq.reach.{r}", lang))  # fmt: skip
+        reach = left.radio(
+            t("eq.reach", lang),
+            ["metres", "minutes"],
+            key="eq_reach",
+            horizontal=True,
+            format_func=lambda r: t(f"eq.reach.{r}", lang),
+        )
         radius = left.number_input(t("eq.radius", lang), 50, 3000, 300, step=50, key="eq_radius")
-        minutes = left.number_input(t("eq.minutes", lang), 1.0, 60.0, 4.0, step=0.5,
-                                    key="eq_minutes")  # fmt: skip
-        speed = left.number_input(t("eq.speed", lang), 1.0, 10.0, float(WALKING_SPEED_KMH),
-                                  step=0.5, key="eq_speed")  # fmt: skip
-        demand = right.selectbox(t("eq.demand", lang), ["households", "units", "both"],
-                                 key="eq_demand",
-                                 format_func=lambda d: t(f"eq.demand.{d}", lang))  # fmt: skip
+        minutes = left.number_input(
+            t("eq.minutes", lang), 1.0, 60.0, 4.0, step=0.5, key="eq_minutes"
+        )
+        speed = left.number_input(
+            t("eq.speed", lang), 1.0, 10.0, float(WALKING_SPEED_KMH), step=0.5, key="eq_speed"
+        )
+        demand = right.selectbox(
+            t("eq.demand", lang),
+            ["households", "units", "both"],
+            key="eq_demand",
+            format_func=lambda d: t(f"eq.demand.{d}", lang),
+        )
         candidates = right.selectbox(
             t("eq.candidates", lang),
             ["auto", "lattice"],
@@ -112,8 +136,15 @@ def siting_form(key: Key, lang: str) -> dict | None:
         keep = right.checkbox(t("eq.keep", lang), True, key="eq_keep")
         pilot_min = right.checkbox(t("eq.pilot_min", lang), False, key="eq_pilot_min")
         submitted = st.form_submit_button(t("eq.run", lang))
-    options = {"model": model, "count": int(count), "radius": float(radius), "demand": demand,
-               "candidates": candidates, "keep": keep, "pilot_min": pilot_min}  # fmt: skip
+    options = {
+        "model": model,
+        "count": int(count),
+        "radius": float(radius),
+        "demand": demand,
+        "candidates": candidates,
+        "keep": keep,
+        "pilot_min": pilot_min,
+    }
     if reach == "minutes":
         options |= {"minutes": float(minutes), "speed_kmh": float(speed)}
     if submitted:
@@ -131,19 +162,40 @@ def siting_view(key: Key, ctx: Context) -> None:
         result = run_siting(*key, **options)
     totals = result.totals
     a, b, c = st.columns(3)
-    a.metric(t("eq.before", lang), f"{totals['share_before']:.1%}",
-             help=f"{totals['covered_before']:g} / {totals['demand']:g}")  # fmt: skip
-    b.metric(t("eq.after", lang), f"{totals['share']:.1%}",
-             delta=f"{totals['share'] - totals['share_before']:+.1%}",
-             help=f"{totals['covered_after']:g} / {totals['demand']:g}")  # fmt: skip
+    a.metric(
+        t("eq.before", lang),
+        f"{totals['share_before']:.1%}",
+        help=f"{totals['covered_before']:g} / {totals['demand']:g}",
+    )
+    b.metric(
+        t("eq.after", lang),
+        f"{totals['share']:.1%}",
+        delta=f"{totals['share'] - totals['share_before']:+.1%}",
+        help=f"{totals['covered_after']:g} / {totals['demand']:g}",
+    )
     c.metric(t("eq.new_points", lang), totals["new_points"])
     gap = "-" if result.gap != result.gap or result.gap == float("inf") else f"{result.gap:.3%}"
-    st.caption(t("eq.solver", lang, status=result.status, gap=gap, time=result.time,
-                 distance=result.params["distance"]))  # fmt: skip
+    st.caption(
+        t(
+            "eq.solver",
+            lang,
+            status=result.status,
+            gap=gap,
+            time=result.time,
+            distance=result.params["distance"],
+        )
+    )
     params = result.params
     if params.get("minutes") is not None:
-        st.caption(t("eq.reach_used", lang, metres=params["radius_m"], minutes=params["minutes"],
-                     speed=params["speed_kmh"]))  # fmt: skip
+        st.caption(
+            t(
+                "eq.reach_used",
+                lang,
+                metres=params["radius_m"],
+                minutes=params["minutes"],
+                speed=params["speed_kmh"],
+            )
+        )
     district = _district(key)
     gcj02 = PROVIDERS[ctx.basemap].datum == "gcj02"
     m = em.siting_map(
@@ -152,12 +204,15 @@ def siting_view(key: Key, ctx: Context) -> None:
         existing=_web(result.existing, gcj02),
         areas=rm.to_web(result.service_areas(), tolerance=2, gcj02=gcj02),
         uncovered=_web(result.uncovered(), gcj02),
-        outlines=rm.to_web(district["grid_medium"][["grid_id", "name", "geometry"]],
-                           tolerance=10, gcj02=gcj02),  # fmt: skip
-        labels={k: t(f"eq.map.{k}", lang) for k in
-                ("new", "existing", "area_new", "area_existing", "uncovered", "outlines")},
+        outlines=rm.to_web(
+            district["grid_medium"][["grid_id", "name", "geometry"]], tolerance=10, gcj02=gcj02
+        ),
+        labels={
+            k: t(f"eq.map.{k}", lang)
+            for k in ("new", "existing", "area_new", "area_existing", "uncovered", "outlines")
+        },
         **_map_args(ctx),
-    )  # fmt: skip
+    )
     st_folium(m, key="eq_siting_map", height=560, width="stretch", returned_objects=[])
     st.markdown(f"#### {t('eq.sites', lang)}")
     st.dataframe(pd.DataFrame(result.sites.drop(columns="geometry")), hide_index=True)
@@ -215,7 +270,7 @@ def kit_view(key: Key, ctx: Context) -> None:
         points=_web(shortfalls, gcj02),
         outlines=rm.to_web(
             district["grid_medium"][["grid_id", "name", "geometry"]], tolerance=10, gcj02=gcj02
-        ),  # fmt: skip
+        ),
         labels={k: t(f"eq.map.{k}", lang) for k in ("complete", "short", "outlines")},
         **_map_args(ctx),
     )

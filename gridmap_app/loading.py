@@ -119,6 +119,7 @@ def map_data(
     mtime_ns: int,
     size: int,
     view: str,
+    *,
     focus: tuple[str, str] | None,
     indicator: str | None,
     gcj02: bool,

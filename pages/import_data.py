@@ -41,4 +41,4 @@ options, mode = ui.options_form(columns, layer, lang)
 target = ui.target_path(typed_target, root, lang)
 if target is None:
     st.stop()
-check_and_import(files, target, layer, options, mode, lang, user)
+check_and_import(files, target, layer, options=options, mode=mode, lang=lang, user=user)

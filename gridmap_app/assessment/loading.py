@@ -31,6 +31,7 @@ def assessment(
     mtime_ns: int,
     size: int,
     view: str,
+    *,
     period: str,
     as_of: str,
     vetoes: tuple[str, ...],
@@ -53,13 +54,16 @@ def workbook(
     mtime_ns: int,
     size: int,
     view: str,
+    *,
     period: str,
     as_of: str,
     vetoes: tuple[str, ...],
     fires: tuple[str, ...],
 ) -> bytes:
     return assessment_workbook_bytes(
-        assessment(path, mtime_ns, size, view, period, as_of, vetoes, fires)
+        assessment(
+            path, mtime_ns, size, view, period=period, as_of=as_of, vetoes=vetoes, fires=fires
+        )
     )
 
 

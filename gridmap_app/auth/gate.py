@@ -178,8 +178,9 @@ def _submit_local() -> None:
         user = UserStore().sign_in(name, password)
     except SignInError as exc:
         action = "account_locked" if exc.locked else "sign_in_failed"
-        record(action, None, name=name, outcome="denied" if exc.locked else "failed",
-               detail=str(exc))  # fmt: skip
+        record(
+            action, None, name=name, outcome="denied" if exc.locked else "failed", detail=str(exc)
+        )
         st.session_state[_ERROR] = ("auth.locked" if exc.locked else "auth.wrong", str(exc))
         return
     record("sign_in", user, detail="local")
@@ -211,10 +212,19 @@ def _sign_in_demo(name: str) -> None:
 def _demo_buttons(lang: str) -> None:
     st.info(t("auth.demo.intro", lang))
     left, right = st.columns(2)
-    left.button(t("auth.demo.viewer", lang), key="demo_viewer", type="primary",
-                on_click=_sign_in_demo, args=("demo-viewer",))  # fmt: skip
-    right.button(t("auth.demo.planner", lang), key="demo_planner",
-                 on_click=_sign_in_demo, args=("demo-planner",))  # fmt: skip
+    left.button(
+        t("auth.demo.viewer", lang),
+        key="demo_viewer",
+        type="primary",
+        on_click=_sign_in_demo,
+        args=("demo-viewer",),
+    )
+    right.button(
+        t("auth.demo.planner", lang),
+        key="demo_planner",
+        on_click=_sign_in_demo,
+        args=("demo-planner",),
+    )
 
 
 # -- reverse proxy ----------------------------------------------------------------------------

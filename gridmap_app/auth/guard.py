@@ -90,8 +90,7 @@ def save(edit: Edit, district: District, user: User) -> District:
     try:
         saved = save_edit(district, edit)
     except GridmapError as exc:
-        record("save", user, outcome="failed", grids=_grids(edit),
-               detail=f"{_detail(edit)}: {exc}")  # fmt: skip
+        record("save", user, outcome="failed", grids=_grids(edit), detail=f"{_detail(edit)}: {exc}")
         raise
     record("save", user, grids=_grids(edit), detail=_detail(edit))
     return saved

@@ -169,15 +169,33 @@ def options_form(district: District, source: loading.Source, ctx: Context) -> Ex
         key="export_go",
     )
     return ExportForm(
-        mode, level, grid_id, only, paper, landscape, tuple(layers), name, title, dpi, tiles, go,
+        mode,
+        level,
+        grid_id,
+        only,
+        paper,
+        landscape,
+        tuple(layers),
+        name,
+        title,
+        dpi,
+        tiles,
+        go,
         public,
-    )  # fmt: skip
+    )
 
 
 def _download(
-    label_key: str, data: bytes, file_name: str, mime: str, key: str, lang: str, user: User,
+    label_key: str,
+    data: bytes,
+    file_name: str,
+    *,
+    mime: str,
+    key: str,
+    lang: str,
+    user: User,
     public: bool,
-) -> None:  # fmt: skip
+) -> None:
     guard.download(
         user, text(label_key, lang), data, file_name=file_name, mime=mime, key=key, public=public
     )
@@ -188,15 +206,15 @@ def _map_view(form: ExportForm, source: loading.Source, lang: str, user: User) -
         pdf, png = map_files(
             *source.key,
             form.name,
-            form.level,
-            form.grid_id,
-            form.paper,
-            form.landscape,
-            form.layers,
-            lang,
-            form.title,
-            form.dpi,
-            form.tiles,
+            level=form.level,
+            grid_id=form.grid_id,
+            paper=form.paper,
+            landscape=form.landscape,
+            layers=form.layers,
+            lang=lang,
+            title=form.title,
+            dpi=form.dpi,
+            tiles=form.tiles,
         )
     stem = form.grid_id or "district"
     files = (
@@ -204,7 +222,9 @@ def _map_view(form: ExportForm, source: loading.Source, lang: str, user: User) -
         ("export.download_png", png, f"gridmap_{stem}.png", "image/png", "export_png"),
     )
     for label_key, data, name, mime, key in files:
-        _download(label_key, data, name, mime, key, lang, user, form.public)
+        _download(
+            label_key, data, name, mime=mime, key=key, lang=lang, user=user, public=form.public
+        )
     st.image(png, width="stretch")
 
 
@@ -223,14 +243,14 @@ def _atlas_view(form: ExportForm, source: loading.Source, lang: str, user: User)
     pdf, archive, png, n_pages, n_sheets = atlas_files(
         *source.key,
         form.name,
-        form.level,
-        form.only,
-        form.paper,
-        form.landscape,
-        form.layers,
-        lang,
-        form.title,
-        form.tiles,
+        level=form.level,
+        only=form.only,
+        paper=form.paper,
+        landscape=form.landscape,
+        layers=form.layers,
+        lang=lang,
+        title=form.title,
+        tiles=form.tiles,
         _progress=_sheet_progress(bar),
     )
     bar.empty()
@@ -246,7 +266,9 @@ def _atlas_view(form: ExportForm, source: loading.Source, lang: str, user: User)
         ),
     )
     for label_key, data, name, mime, key in files:
-        _download(label_key, data, name, mime, key, lang, user, form.public)
+        _download(
+            label_key, data, name, mime=mime, key=key, lang=lang, user=user, public=form.public
+        )
     st.image(png, width="stretch")
 
 

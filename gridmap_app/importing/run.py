@@ -143,8 +143,12 @@ def check_and_import(
             record("import", user, outcome="failed", detail=f"{what}: {exc}")
             st.error(str(exc))
         else:
-            record("import", user, outcome="ok" if done.written else "failed",
-                   detail=f"{what}: {done.features_kept} features")  # fmt: skip
+            record(
+                "import",
+                user,
+                outcome="ok" if done.written else "failed",
+                detail=f"{what}: {done.features_kept} features",
+            )
             st.session_state["imp_checked"] = (signature, done)
             if done.written:
                 message = t("imp.done", lang, n=done.features_kept, layer=layer, file=target)

@@ -19,7 +19,7 @@ from gridmap_app.inspections.widgets import Key, gcj02, label, map_args, show
 
 def compliance_view(key: Key, ctx: Context, f: dict) -> None:
     lang = ctx.lang
-    result = data.compliance(*key, f["start"], f["end"])
+    result = data.compliance(*key, start=f["start"], end=f["end"])
     level = st.radio(
         t("insp.level", lang),
         ("grid_small", "grid_medium", "grid_large"),

@@ -46,6 +46,7 @@ def assignment(key: Key) -> pd.DataFrame:
 
 def selection_mask(
     key: Key,
+    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -66,6 +67,7 @@ def heat(
     mtime_ns: int,
     size: int,
     view: str,
+    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -74,7 +76,7 @@ def heat(
 ) -> tuple[pd.DataFrame, float, int]:
     key = (path, mtime_ns, size, view)
     layer = ins.event_layer(district(key), "inspections")
-    mask = selection_mask(key, start, end, roles, results, grid)
+    mask = selection_mask(key, start=start, end=end, roles=roles, results=results, grid=grid)
     rows, cell = ins.heat_points(layer.geometry[mask])
     return rows, cell, int(mask.sum())
 
@@ -85,6 +87,7 @@ def weekly(
     mtime_ns: int,
     size: int,
     view: str,
+    *,
     start: str,
     end: str,
     roles: tuple[str, ...],
@@ -93,13 +96,13 @@ def weekly(
 ) -> ins.WeeklyHeat:
     key = (path, mtime_ns, size, view)
     layer = ins.event_layer(district(key), "inspections")
-    mask = selection_mask(key, start, end, roles, results, grid)
+    mask = selection_mask(key, start=start, end=end, roles=roles, results=results, grid=grid)
     return ins.weekly_heat(layer.geometry[mask], layer["inspected_at"][mask], start=start, end=end)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def compliance(
-    path: str, mtime_ns: int, size: int, view: str, start: str, end: str
+    path: str, mtime_ns: int, size: int, view: str, *, start: str, end: str
 ) -> pd.DataFrame:
     key = (path, mtime_ns, size, view)
     return ins.compliance(district(key), start=start, end=end, assignment=assignment(key))
@@ -107,7 +110,7 @@ def compliance(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def missing(
-    path: str, mtime_ns: int, size: int, view: str, start: str, end: str, roles: tuple[str, ...]
+    path: str, mtime_ns: int, size: int, view: str, *, start: str, end: str, roles: tuple[str, ...]
 ) -> ins.MissingInspections:
     key = (path, mtime_ns, size, view)
     return ins.missing_inspections(
@@ -122,7 +125,7 @@ def missing(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def tallies(
-    path: str, mtime_ns: int, size: int, view: str, start: str, end: str, level: str
+    path: str, mtime_ns: int, size: int, view: str, *, start: str, end: str, level: str
 ) -> pd.DataFrame:
     key = (path, mtime_ns, size, view)
     return ins.tallies(district(key), start=start, end=end, level=level, assignment=assignment(key))

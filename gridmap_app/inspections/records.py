@@ -163,11 +163,19 @@ def record_view(key: Key, ctx: Context) -> None:
         submitted = st.form_submit_button(t("insp.record.submit", lang))
     if not submitted:
         return
-    _save(key, kind, pd.Timestamp.combine(day, time), lonlat, values, user, lang)
+    _save(
+        key,
+        kind,
+        pd.Timestamp.combine(day, time),
+        lonlat=lonlat,
+        values=values,
+        user=user,
+        lang=lang,
+    )
 
 
 def _save(
-    key: Key, kind: str, at: pd.Timestamp, lonlat, values: dict, user: User, lang: str
+    key: Key, kind: str, at: pd.Timestamp, *, lonlat, values: dict, user: User, lang: str
 ) -> None:
     full = loading.full_district(loading.Source(*key))
     try:

@@ -258,8 +258,13 @@ def test_demo_planner_saves_into_the_working_copy_only(demo: Path) -> None:
     at.button(key="demo_planner").click()
     run(at)
     edited = {"edited_rows": {0: {"leader": "演示负责人"}}, "added_rows": [], "deleted_rows": []}
-    at = app(EDIT, _auth=at.session_state["_auth"], edit_level="grid_small",
-             edit_op="attributes", edit_table_grid_small=edited)  # fmt: skip
+    at = app(
+        EDIT,
+        _auth=at.session_state["_auth"],
+        edit_level="grid_small",
+        edit_op="attributes",
+        edit_table_grid_small=edited,
+    )
     at.button(key="edit_preview").click()
     at = run(at)
     at.button(key="edit_save").click()

@@ -33,8 +33,15 @@ TIMEOUT = 600
 run_page = partial(run_page_at, timeout=TIMEOUT)
 OTHER = "410106001002"  # 桂园社区, a community beside the leader's, in the same town
 TOWN = "410106001"
-SITING = {"model": "mclp", "count": 2, "radius": 300.0, "demand": "households",
-          "candidates": "auto", "keep": True, "pilot_min": False}  # fmt: skip
+SITING = {
+    "model": "mclp",
+    "count": 2,
+    "radius": 300.0,
+    "demand": "households",
+    "candidates": "auto",
+    "keep": True,
+    "pilot_min": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +51,11 @@ def grids(sample: Path):
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "error", "success", "warning")
-             for e in getattr(at, kind)]  # fmt: skip
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "error", "success", "warning")
+        for e in getattr(at, kind)
+    ]
     parts += [d.value.to_csv() for d in at.dataframe]
     return "\n".join(parts)
 
@@ -53,8 +63,9 @@ def texts(at: AppTest) -> str:
 def map_script(at: AppTest) -> str:
     """The maps' HTML/JS, with JSON's \\uXXXX escapes read back into characters."""
     scripts = [json.loads(c.proto.json_args)["script"] for c in at.get("component_instance")]
-    return "\n".join(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), s)
-                     for s in scripts)  # fmt: skip
+    return "\n".join(
+        re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), s) for s in scripts
+    )
 
 
 def masked(phone: str) -> str:
@@ -143,8 +154,13 @@ def test_the_edit_page_is_read_only_or_contacts_only(tiny: Path, user: str) -> N
 
 def test_a_leader_changes_a_contact_of_own_grid(tiny: Path) -> None:
     edited = {"edited_rows": {0: {"leader": "新组长"}}, "added_rows": [], "deleted_rows": []}
-    at = run_page(PAGES / "edit_grids.py", user="tiny-leader", edit_level="grid_small",
-                  edit_op="attributes", edit_table_grid_small=edited)  # fmt: skip
+    at = run_page(
+        PAGES / "edit_grids.py",
+        user="tiny-leader",
+        edit_level="grid_small",
+        edit_op="attributes",
+        edit_table_grid_small=edited,
+    )
     at.button(key="edit_preview").click().run()
     at.button(key="edit_save").click().run()
     assert not at.exception
@@ -183,8 +199,12 @@ def _lonlat(district, grid_id: str) -> tuple[float, float]:
 
 def _record(user: str, lonlat: tuple[float, float]) -> AppTest:
     lon, lat = lonlat
-    at = run_page(PAGES / "inspections.py", user=user, insp_view="record",
-                  inspection_record_map={"last_clicked": {"lat": lat, "lng": lon}})  # fmt: skip
+    at = run_page(
+        PAGES / "inspections.py",
+        user=user,
+        insp_view="record",
+        inspection_record_map={"last_clicked": {"lat": lat, "lng": lon}},
+    )
     at.button(key="FormSubmitter:record_form-保存").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -28,8 +28,15 @@ from gridmap.io.audit import AuditLog
 PAGES = ROOT / "pages"
 TOWN, COMMUNITY = "410106001", "410106001001"
 MOBILE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)")
-SITING = {"model": "mclp", "count": 2, "radius": 300.0, "demand": "households",
-          "candidates": "auto", "keep": True, "pilot_min": False}  # fmt: skip
+SITING = {
+    "model": "mclp",
+    "count": 2,
+    "radius": 300.0,
+    "demand": "households",
+    "candidates": "auto",
+    "keep": True,
+    "pilot_min": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +122,12 @@ def viewer_pages():
         yield "plan_records.py", {"plan_view": view}, ()
     yield "assessment.py", {}, ()
     yield "export.py", {"export_scope": "medium", "export_grid": COMMUNITY}, ("export_go",)
-    atlas = {"export_mode": "atlas", "export_atlas_level": "medium", "export_within": True,
-             "export_large": TOWN}  # fmt: skip
+    atlas = {
+        "export_mode": "atlas",
+        "export_atlas_level": "medium",
+        "export_within": True,
+        "export_large": TOWN,
+    }
     yield "export.py", atlas, ("export_go",)
 
 
@@ -142,8 +153,12 @@ def test_no_unmasked_phone_reaches_a_viewer(
 def test_the_control_an_administrators_atlas_has_full_phones(
     sample: Path, phones: set[str], downloads
 ) -> None:
-    atlas = {"export_mode": "atlas", "export_atlas_level": "medium", "export_within": True,
-             "export_large": TOWN}  # fmt: skip
+    atlas = {
+        "export_mode": "atlas",
+        "export_atlas_level": "medium",
+        "export_within": True,
+        "export_large": TOWN,
+    }
     at = run_page(PAGES / "export.py", user="admin", **atlas)
     at.button(key="export_go").click().run()
     pdf = next(data for name, data in downloads if name == "gridmap_atlas.pdf")

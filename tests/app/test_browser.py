@@ -375,8 +375,10 @@ def _open_community(page, app_url: str, name: str, district, grid_id: str) -> tu
     _wait_for_map(page, len(district["grid_small"]))
     page.wait_for_timeout(1000)
     medium = district["grid_medium"].set_index("grid_id").loc[grid_id]
-    for title in (district["grid_large"].set_index("grid_id").loc[medium["parent_id"], "name"],
-                  medium["name"]):  # fmt: skip
+    for title in (
+        district["grid_large"].set_index("grid_id").loc[medium["parent_id"], "name"],
+        medium["name"],
+    ):
         page.mouse.click(*_community_point(page, district, grid_id))
         heading = page.locator("h4").filter(has_text=f"{title} (")
         heading.first.wait_for(timeout=MAP_TIMEOUT_MS)

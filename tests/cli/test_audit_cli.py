@@ -138,8 +138,21 @@ def test_import_records_the_os_user_as_author_and_audits(
 
 
 def test_site_save_is_audited_with_the_os_user(tiny_gpkg: Path, tmp_path: Path) -> None:
-    argv = ["site", str(tiny_gpkg), "--model", "mclp", "--count", "1", "--radius", "60",
-            "--demand", "both", "--save", "--json", str(tmp_path / "s.json")]  # fmt: skip
+    argv = [
+        "site",
+        str(tiny_gpkg),
+        "--model",
+        "mclp",
+        "--count",
+        "1",
+        "--radius",
+        "60",
+        "--demand",
+        "both",
+        "--save",
+        "--json",
+        str(tmp_path / "s.json"),
+    ]
     assert main(argv) == 0
     assert read_edit_log(tiny_gpkg)["user"].tolist() == [getpass.getuser()]
     log = AuditLog().read()

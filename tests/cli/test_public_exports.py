@@ -88,8 +88,18 @@ def found(text: str, personal: tuple[set[str], set[str]]) -> tuple[set[str], set
 #: command -> (arguments after the file, the outputs it writes, what it carries without --public)
 EXPORTS: dict[str, tuple[list[str], list[str], str]] = {
     "atlas": (
-        ["export-pdf", "{file}", "-o", "{out}/atlas.pdf", "--atlas", "--level", "small",
-         "--grid", "410106004001", "--zip"],
+        [
+            "export-pdf",
+            "{file}",
+            "-o",
+            "{out}/atlas.pdf",
+            "--atlas",
+            "--level",
+            "small",
+            "--grid",
+            "410106004001",
+            "--zip",
+        ],
         ["atlas.pdf", "atlas.zip"],
         "phones and names",
     ),
@@ -100,23 +110,43 @@ EXPORTS: dict[str, tuple[list[str], list[str], str]] = {
         "names",
     ),
     "inspections": (
-        ["inspections", "{file}", "--from", "2025-01-01", "--to", "2025-12-31",
-         "--json", "{out}/compliance.json", "--xlsx", "{out}/compliance.xlsx"],
+        [
+            "inspections",
+            "{file}",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--json",
+            "{out}/compliance.json",
+            "--xlsx",
+            "{out}/compliance.xlsx",
+        ],
         ["compliance.json", "compliance.xlsx"],
         "nothing",
     ),
     "hazards": (["hazards", "{file}", "--xlsx", "{out}/hazards.xlsx"], ["hazards.xlsx"], "nothing"),
     "assess": (
-        ["assess", "{file}", "--period", "2025H2", "--json", "{out}/score.json",
-         "--xlsx", "{out}/score.xlsx"],
+        [
+            "assess",
+            "{file}",
+            "--period",
+            "2025H2",
+            "--json",
+            "{out}/score.json",
+            "--xlsx",
+            "{out}/score.xlsx",
+        ],
         ["score.json", "score.xlsx"],
         "nothing",
     ),
     "bom": (["bom", "{file}", "--xlsx", "{out}/bom.xlsx"], ["bom.xlsx"], "nothing"),
     "site": (
-        ["site", "{file}", "--count", "2", "--json", "{out}/site.json"], ["site.json"], "nothing"
+        ["site", "{file}", "--count", "2", "--json", "{out}/site.json"],
+        ["site.json"],
+        "nothing",
     ),
-}  # fmt: skip
+}
 
 
 def run_export(name: str, file: Path, out: Path, *, public: bool) -> list[Path]:

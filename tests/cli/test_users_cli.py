@@ -108,8 +108,10 @@ def test_district_option_names_the_grids_it_does_not_have(
 def test_changes_are_audited_as_the_os_user(
     admin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert add(monkeypatch, "zhang", "--role", "grid_leader", "--grid", "M1",
-               password=LEADER_PASSWORD) == 0  # fmt: skip
+    assert (
+        add(monkeypatch, "zhang", "--role", "grid_leader", "--grid", "M1", password=LEADER_PASSWORD)
+        == 0
+    )
     assert main(["users", "change", "zhang", "--role", "staff", "--no-grids"]) == 0
     assert main(["users", "change", "zhang", "--display", "张三"]) == 0
     assert main(["users", "disable", "zhang"]) == 0
