@@ -144,7 +144,7 @@ class AuditLog:
         user: str | None = None,
         action: str | None = None,
     ) -> pd.DataFrame:
-        """The events, oldest first, filtered by time (``until`` exclusive), user and action."""
+        """Return the events, oldest first, by time (``until`` exclusive), user and action."""
         where, params = [], []
         if since is not None:
             where.append("at >= ?")
@@ -182,7 +182,7 @@ class AuditLog:
 
 
 def audit_table(events: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The log with readable action names and headers in `lang` (for the page and the export)."""
+    """Return the log with action names and headers in `lang` (for the page and the export)."""
     index = 0 if lang == "zh" else 1
     shown = events.copy()
     shown["action"] = shown["action"].map(lambda a: AUDIT_ACTIONS.get(a, (a, a))[index])

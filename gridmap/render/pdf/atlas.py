@@ -97,7 +97,7 @@ def _counts_block(sheet: Sheet, r: Rect, counts: list[tuple[str, int | None]]) -
 def _persons(
     data: PrintData, focus: Focus, profile: dict[str, Any], lang: str
 ) -> tuple[list[tuple[str, float, str]], list[list[str]]]:
-    """The responsible persons (责任人员): the grid and its children with leader, phone, members.
+    """Return the responsible persons (责任人员): the grid and its children with their contacts.
 
     A column the district does not have (a public version leaves the personal
     fields out) is left out of the table, rather than shown as "no leader".
