@@ -98,8 +98,9 @@ class Views:
     has no personal field at all (`mask_district` with ``public=True``), and
     `counted` has every personal field masked (``138****1234``, ``张*``) but
     present, so the checks that count them (a grid without a leader, the
-    scorecard's named leaders) count as they do on the file, while no
-    personal value can reach a result.
+    scorecard's named leaders) count as they do on the file, and a result
+    can carry masked values at most (the one result with personal columns,
+    the coverage report's grid table, loses them in `public_report`).
     """
 
     counted: District

@@ -1,0 +1,1 @@
+"""Tests of the `gridmap` command line: a package, so its conftest.py is `cli.conftest`."""
