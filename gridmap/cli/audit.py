@@ -40,7 +40,7 @@ TIMEZONE = "Asia/Shanghai"
 
 
 def bilingual_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The log with headers and action, role and outcome names in Chinese and English."""
+    """Return the log with headers and action, role and outcome names in Chinese and English."""
     from gridmap.identity import ROLE_LABELS, Role
     from gridmap.io.audit import HEADERS, audit_table
 

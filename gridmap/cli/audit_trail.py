@@ -61,7 +61,7 @@ _NAMED_FILES = 5
 
 
 def os_user() -> str:
-    """The OS account running the command (``unknown`` when the system has no name for it)."""
+    """Return the OS account running the command (``unknown`` when it has no name)."""
     try:
         return getpass.getuser() or "unknown"
     except (KeyError, OSError):  # no login name, no passwd entry (a container's bare uid)
@@ -69,12 +69,12 @@ def os_user() -> str:
 
 
 def actor() -> User:
-    """The user the CLI acts as and records: the OS user, as an administrator."""
+    """Return the user the CLI acts as and records: the OS user, as an administrator."""
     return cli_user(os_user())
 
 
 def author(given: str | None = None, *, option: str = "--user") -> str:
-    """The author recorded for an edit: the OS user.
+    """Return the author recorded for an edit: the OS user.
 
     `given` is a name typed with `option` (kept so that scripts passing their
     own login name still run); any other name is refused, because an edit is
@@ -109,7 +109,7 @@ class Views:
 
 
 def views(district: District, *, public: bool) -> Views:
-    """The `Views` of `district` for an export, public or not."""
+    """Return the `Views` of `district` for an export, public or not."""
     if not public:
         return Views(district, district)
     from gridmap.analysis.access import NONE, mask_district
@@ -139,6 +139,7 @@ def _unavailable(path: Path | str, exc: BaseException, *, done: str) -> SaveErro
 
 
 def audit_path() -> str:
+    """Return the path of the audit log, for messages."""
     import os
 
     from gridmap.io.accounts import HOME_VARIABLE
@@ -148,7 +149,7 @@ def audit_path() -> str:
 
 
 def open_audit(*, done: str = "nothing was written") -> AuditLog:
-    """The audit log, checked writable now; `SaveError` naming the file (exit 2) otherwise."""
+    """Open the audit log, checked writable now; else `SaveError` naming the file (exit 2)."""
     from gridmap.io.audit import AuditLog
 
     try:

@@ -193,7 +193,7 @@ def import_(
 
 
 def _audit(trail: Trail, report: ImportReport, detail: str) -> None:
-    """The import's audit line: what was written, or why nothing was."""
+    """Append the import's audit line: what was written, or why nothing was."""
     if report.written:
         counts = f"added {report.added}, updated {report.updated}, removed {report.removed}"
         trail.record(

@@ -93,7 +93,7 @@ def _check_grids(grids: tuple[str, ...], district: Path | None) -> None:
 
 
 def read_password(name: str, *, from_stdin: bool) -> str:
-    """The new password of `name`: one line of stdin, or asked twice with getpass.
+    """Read the new password of `name`: one line of stdin, or asked twice with getpass.
 
     `OptionError` (nothing saved) when the two do not match or the policy refuses it;
     the message never contains the password.
@@ -115,7 +115,7 @@ def read_password(name: str, *, from_stdin: bool) -> str:
 
 @contextlib.contextmanager
 def _audited(trail: Trail, action: str, detail: str, grids: tuple[str, ...] = ()) -> Iterator[None]:
-    """The change inside is audited as `action` (``failed``, with the reason, when refused)."""
+    """Audit the change inside as `action` (``failed``, with the reason, when refused)."""
     try:
         yield
     except GridmapError as exc:
@@ -161,7 +161,7 @@ def _row(cells: list[str]) -> str:
 
 
 def account_lines(accounts: list[Account]) -> list[str]:
-    """The table of accounts: name, display, role zh/en, grids, disabled, locked, last sign-in."""
+    """Return the table of accounts: name, display, role, grids, disabled, locked, last sign-in."""
     lines = [_row([h for h, _ in _COLUMNS])]
     for a in accounts:
         user = a.user
