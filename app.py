@@ -35,7 +35,7 @@ PAGES = (
 st.set_page_config(page_title="GridMap 消防安全网格", page_icon="🧯", layout="wide")
 
 st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.2rem;}</style>")
-context = signed_in_sidebar()
+context = signed_in_sidebar(entrypoint=True)
 st.session_state["_context"] = context
 user = context.user
 assert user is not None  # the gate stops the run until someone is signed in

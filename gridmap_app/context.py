@@ -162,10 +162,10 @@ def render_sidebar(user: User, lang: str) -> Context:
     return Context(lang, source, path, note, basemap, tile_key, user)
 
 
-def signed_in_sidebar() -> Context:
+def signed_in_sidebar(*, entrypoint: bool = False) -> Context:
     """The language switch, the sign-in gate and the sidebar: what app.py draws first."""
     lang = language()
-    user = gate.require(lang)
+    user = gate.require(lang, entrypoint=entrypoint)
     return render_sidebar(user, lang)
 
 

@@ -142,8 +142,24 @@ def _current_quietly() -> User | None:
     return _account(str(session.get("name", "")), str(session.get("source", "local")))
 
 
-def require(lang: str) -> User:
-    """The signed-in user; otherwise draw the sign-in page and stop the run."""
+def _no_menu() -> None:
+    """Before anyone signs in, declare a hidden navigation (app.py only).
+
+    Without it Streamlit lists every file of pages/ by its name in the sidebar
+    of the sign-in page (its navigation from the folder), in English.
+    """
+    st.navigation([st.Page(_signing_in, title="GridMap", url_path="signin")], position="hidden")
+
+
+def _signing_in() -> None:
+    """The hidden page of the sign-in run (never run: the run stops first)."""
+
+
+def require(lang: str, *, entrypoint: bool = False) -> User:
+    """Return the signed-in user; otherwise draw the sign-in page and stop the run.
+
+    `entrypoint` is True in app.py, whose sign-in page then shows no menu.
+    """
     if st.session_state.pop(_LOGOUT, False):
         st.logout()
     user = _current()
@@ -165,6 +181,8 @@ def require(lang: str) -> User:
         _by_oidc(lang)
     else:
         _local_form(lang)
+    if entrypoint:
+        _no_menu()
     st.stop()
     raise AssertionError("st.stop() returned")  # pragma: no cover
 

@@ -146,6 +146,9 @@ def _sign_in(page, app_url: str, name: str = "admin") -> None:
     page.goto(app_url, wait_until="domcontentloaded")
     user = page.get_by_label("用户名", exact=True)
     user.wait_for(timeout=MAP_TIMEOUT_MS)
+    # The sign-in page lists no pages (Streamlit would list pages/ by file name).
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0
+    assert page.get_by_text("import data", exact=True).count() == 0
     user.fill(name)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
