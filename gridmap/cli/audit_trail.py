@@ -139,13 +139,10 @@ def _unavailable(path: Path | str, exc: BaseException, *, done: str) -> SaveErro
 
 
 def audit_path() -> str:
-    """Return the path of the audit log, for messages."""
-    import os
+    """Return the path of the audit log, for messages (the home is not created)."""
+    from gridmap.io.accounts import home_path
 
-    from gridmap.io.accounts import HOME_VARIABLE
-
-    home = os.environ.get(HOME_VARIABLE) or str(Path.home() / ".gridmap")
-    return str(Path(home).expanduser() / "audit.sqlite")
+    return str(home_path() / "audit.sqlite")
 
 
 def open_audit(*, done: str = "nothing was written") -> AuditLog:

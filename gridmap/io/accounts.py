@@ -60,11 +60,27 @@ CREATE TABLE IF NOT EXISTS users (
 WRONG = "the user name or the password is wrong"
 
 
+def home_path() -> Path:
+    """Return where the GridMap home is: ``$GRIDMAP_HOME``, else ``~/.gridmap`` (not created)."""
+    return Path(os.environ.get(HOME_VARIABLE) or Path.home() / ".gridmap").expanduser()
+
+
 def gridmap_home() -> Path:
-    """Return the GridMap home: ``$GRIDMAP_HOME``, else ``~/.gridmap`` (created, owner only)."""
-    home = Path(os.environ.get(HOME_VARIABLE) or Path.home() / ".gridmap").expanduser()
+    """Return the GridMap home (`home_path`), created owner-only when it is missing."""
+    home = home_path()
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     return home
+
+
+def create_private_db(path: Path, schema: str) -> None:
+    """Create the tables of `schema` in SQLite file `path`; a new file is owner-only (0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with contextlib.closing(sqlite3.connect(path, timeout=10)) as db:
+        db.executescript(schema)
+    if new:
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
 
 
 @dataclass(frozen=True)
@@ -95,13 +111,7 @@ class UserStore:
     ):
         self.path = Path(path) if path is not None else gridmap_home() / "users.sqlite"
         self.policy = policy
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        new = not self.path.exists()
-        with contextlib.closing(sqlite3.connect(self.path, timeout=10)) as db:
-            db.executescript(_SCHEMA)
-        if new:
-            with contextlib.suppress(OSError):
-                self.path.chmod(0o600)
+        create_private_db(self.path, _SCHEMA)
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from gridmap import clock
 from gridmap.identity import AUDIT_ACTIONS, AuditEvent
-from gridmap.io.accounts import gridmap_home
+from gridmap.io.accounts import create_private_db, gridmap_home
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -72,13 +72,7 @@ class AuditLog:
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else gridmap_home() / "audit.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        new = not self.path.exists()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-        if new:
-            with contextlib.suppress(OSError):
-                self.path.chmod(0o600)
+        create_private_db(self.path, _SCHEMA)
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
