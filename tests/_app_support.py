@@ -21,6 +21,17 @@ CHROMIUM_ARGS = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Siting options the equipment page's tests run with (the page's cached `run_siting`).
+SITING = {
+    "model": "mclp",
+    "count": 2,
+    "radius": 300.0,
+    "demand": "households",
+    "candidates": "auto",
+    "keep": True,
+    "pilot_min": False,
+}
 SAMPLE = ROOT / "data" / "boundaries" / "shangjie_demo.gpkg"
 
 

@@ -6,7 +6,7 @@ import json
 from functools import partial
 from pathlib import Path
 
-from _app_support import ROOT
+from _app_support import ROOT, SITING
 from _app_support import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
@@ -14,15 +14,7 @@ from gridmap.io import read_district, read_edit_log
 
 PAGE = ROOT / "pages" / "equipment.py"
 TIMEOUT = 600
-OPTIONS = {
-    "model": "mclp",
-    "count": 2,
-    "radius": 300.0,
-    "demand": "households",
-    "candidates": "auto",
-    "keep": True,
-    "pilot_min": False,
-}
+OPTIONS = SITING
 
 
 run_page = partial(run_page_at, PAGE, timeout=TIMEOUT)

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from _app_support import LEADER_GRID, ROOT, ensure_accounts
+from _app_support import LEADER_GRID, ROOT, SITING, ensure_accounts
 from _app_support import run_page as run_page_at
 from conftest import make_tiny_layers, write_gpkg
 from pyproj import Transformer
@@ -33,15 +33,6 @@ TIMEOUT = 600
 run_page = partial(run_page_at, timeout=TIMEOUT)
 OTHER = "410106001002"  # 桂园社区, a community beside the leader's, in the same town
 TOWN = "410106001"
-SITING = {
-    "model": "mclp",
-    "count": 2,
-    "radius": 300.0,
-    "demand": "households",
-    "candidates": "auto",
-    "keep": True,
-    "pilot_min": False,
-}
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from _app_support import ROOT, run_page
+from _app_support import ROOT, SITING, run_page
 from streamlit.testing.v1 import AppTest
 
 from gridmap.analysis.access import PHONE_FIELDS, personal_fields
@@ -28,15 +28,6 @@ from gridmap.io.audit import AuditLog
 PAGES = ROOT / "pages"
 TOWN, COMMUNITY = "410106001", "410106001001"
 MOBILE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)")
-SITING = {
-    "model": "mclp",
-    "count": 2,
-    "radius": 300.0,
-    "demand": "households",
-    "candidates": "auto",
-    "keep": True,
-    "pilot_min": False,
-}
 
 
 @pytest.fixture(scope="module")
