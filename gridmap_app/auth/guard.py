@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from gridmap.analysis.access import authorize, authorize_edit
+from gridmap.analysis.access import action_of_import, authorize, authorize_edit
 from gridmap.analysis.editing import EditReview
 from gridmap.district import District
 from gridmap.errors import AccessDenied, GridmapError
@@ -141,17 +141,12 @@ def undo_edits(district: District, user: User, *, steps: int) -> District:
     return saved
 
 
-def import_action(layer: str) -> Action:
-    """What importing `layer` needs: grid layers IMPORT_GRIDS, any other IMPORT_ANY."""
-    return Action.IMPORT_GRIDS if layer in GRID_LEVELS else Action.IMPORT_ANY
-
-
 def authorize_import(user: User, layer: str, target: str) -> None:
     """`AccessDenied` (audited) unless `user` may import `layer` (an administrator may any)."""
     if user.can(Action.IMPORT_ANY):
         return
     try:
-        authorize(user, import_action(layer))
+        authorize(user, action_of_import(layer))
     except AccessDenied:
         record("import", user, outcome="denied", detail=f"{layer} into {target}")
         raise

@@ -29,7 +29,7 @@ Modules
 `masking`
     `mask_phone`, `mask_name`, `mask_text`, `mask_layer`, `mask_district`, `personal_fields`.
 `rules`
-    `authorize`, `authorize_edit`, `action_of_edit`: may this user do this, here?
+    `authorize`, `authorize_edit`, `action_of_edit`, `action_of_import`: may this user do it?
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from gridmap.analysis.access.masking import (
 from gridmap.analysis.access.rules import (
     CONTACT_FIELDS,
     action_of_edit,
+    action_of_import,
     authorize,
     authorize_edit,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "PHONE_FIELDS",
     "Scope",
     "action_of_edit",
+    "action_of_import",
     "authorize",
     "authorize_edit",
     "mask_district",

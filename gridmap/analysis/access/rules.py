@@ -124,6 +124,17 @@ def action_of_edit(edit: Edit) -> Action:
     return LAYER_ACTION.get(edit.layer, Action.IMPORT_ANY)
 
 
+def action_of_import(layer: str) -> Action:
+    """Return what importing `layer` needs: the grid layers IMPORT_GRIDS, any other IMPORT_ANY.
+
+    Examples
+    --------
+    >>> action_of_import("grid_small"), action_of_import("households")
+    (<Action.IMPORT_GRIDS: 'import_grids'>, <Action.IMPORT_ANY: 'import_any'>)
+    """
+    return Action.IMPORT_GRIDS if layer in GRID_LEVELS else Action.IMPORT_ANY
+
+
 def authorize_edit(user: User, edit: Edit, district: District) -> None:
     """Raise `AccessDenied` unless `user` may save `edit` to `district`.
 
